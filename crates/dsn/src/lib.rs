@@ -1,0 +1,164 @@
+//! Bounce message bytes to structured delivery-failure records.
+//!
+//! `rebound-dsn` reads what came back: an RFC 3464 `multipart/report` DSN, the
+//! human-readable bounce an MTA such as Postfix writes, or plain bounce text a user
+//! pasted out of a mail client. It reports syntax only (who failed, with which
+//! codes and text, at which MTA); judging *why* is `rebound-verdict`'s job.
+//!
+//! ```
+//! let text = b"<k.suzuki@example.jp>: host mx.example.jp[198.51.100.7] said: 550 5.1.1
+//!     <k.suzuki@example.jp>: Recipient address rejected: User unknown (in reply to
+//!     RCPT TO command)";
+//! let bounce = rebound_dsn::parse(text).unwrap();
+//! let first = &bounce.recipients[0];
+//! assert_eq!(first.recipient.as_deref(), Some("k.suzuki@example.jp"));
+//! assert_eq!(first.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
+//! assert_eq!(first.reply_code, Some(550));
+//! ```
+#![deny(missing_docs)]
+
+mod status;
+
+pub use status::{StatusCode, StatusCodeError};
+
+use std::net::IpAddr;
+
+/// Parses a bounce from raw bytes.
+///
+/// The input may be a whole message (headers and body, any MIME structure) or bare
+/// bounce text without headers.
+///
+/// # Errors
+/// [`ParseError::Empty`] when there is nothing but whitespace, and
+/// [`ParseError::NotABounce`] when no failed (or delayed, or delivered) recipient and
+/// no SMTP error could be found anywhere in the input.
+pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
+    let _ = input;
+    Err(ParseError::Empty)
+}
+
+/// Why an input could not be read as a bounce.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The input holds no text at all.
+    #[error("the input is empty")]
+    Empty,
+    /// The input was read, but holds no delivery report and no SMTP error.
+    #[error("no delivery failure found: this does not look like a bounce ({0})")]
+    NotABounce(String),
+}
+
+/// One bounce message (or one piece of pasted bounce text) and what it reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Bounce {
+    /// What kind of input this was.
+    pub form: Form,
+    /// The MTA that wrote the report: `Reporting-MTA`, or the host named in
+    /// "This is the mail system at host ...", or the `Received` header the bounce
+    /// itself arrived with. A host name, without the `dns;` type prefix.
+    pub reporting_mta: Option<String>,
+    /// Which MTA software or service generated the bounce when recognisable
+    /// (`"postfix"`, `"exim"`, `"sendmail"`), for information only.
+    pub generator: Option<String>,
+    /// `Arrival-Date` of the DSN or the `Date` of the bounce message.
+    pub date: Option<String>,
+    /// One entry per recipient the report is about, in report order.
+    pub recipients: Vec<RecipientReport>,
+    /// The headers of the message that bounced, when the bounce carries them.
+    pub original: OriginalMessage,
+}
+
+/// The shape of the input [`parse`] was given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Form {
+    /// An RFC 3464 `multipart/report; report-type=delivery-status` message.
+    #[default]
+    DeliveryStatusReport,
+    /// A mail message without a machine-readable report: only the MTA's
+    /// human-readable text (for example Postfix's first part alone).
+    HumanReadable,
+    /// Bounce text without any message headers, as pasted by a user.
+    PastedText,
+}
+
+/// What a report says about one recipient.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecipientReport {
+    /// The recipient address (`Final-Recipient`, else `Original-Recipient`, else the
+    /// address the text names), without `rfc822;` and angle brackets.
+    pub recipient: Option<String>,
+    /// The DSN `Action`. Human-readable and pasted bounces are `Failed` unless their
+    /// text says the delivery was only delayed.
+    pub action: Action,
+    /// The enhanced status code. A specific code found in the diagnostic text wins
+    /// over a generic `X.0.0` in the `Status` field.
+    pub status: Option<StatusCode>,
+    /// The SMTP reply code from the diagnostic (`550`).
+    pub reply_code: Option<u16>,
+    /// The diagnostic text, unwrapped into one line, without the `smtp;` type prefix.
+    pub diagnostic: Option<String>,
+    /// The host name of the MTA that refused the mail (`Remote-MTA`, or
+    /// `host NAME[IP] said`).
+    pub remote_mta: Option<String>,
+    /// The IP address of the remote MTA when the report gives it.
+    pub remote_ip: Option<IpAddr>,
+    /// The SMTP command the failure answered, upper-case: `CONNECT`, `EHLO`,
+    /// `MAIL FROM`, `RCPT TO`, `DATA` (also for "end of DATA").
+    pub smtp_command: Option<String>,
+}
+
+/// The DSN `Action` field (RFC 3464 §2.3.3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// The message could not be delivered.
+    #[default]
+    Failed,
+    /// Delivery is delayed; the MTA keeps trying.
+    Delayed,
+    /// The message was delivered.
+    Delivered,
+    /// The message was relayed to a system that does not send DSNs.
+    Relayed,
+    /// The message was delivered to an alias or list and expanded.
+    Expanded,
+}
+
+impl Action {
+    /// The RFC 3464 keyword: `failed`, `delayed`, ...
+    ///
+    /// ```
+    /// assert_eq!(rebound_dsn::Action::Delayed.as_str(), "delayed");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Failed => "failed",
+            Action::Delayed => "delayed",
+            Action::Delivered => "delivered",
+            Action::Relayed => "relayed",
+            Action::Expanded => "expanded",
+        }
+    }
+}
+
+/// Headers of the message that bounced, decoded to text (RFC 2047 words in any
+/// charset, ISO-2022-JP included).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OriginalMessage {
+    /// `Message-ID`, without angle brackets.
+    pub message_id: Option<String>,
+    /// `From`, as written (display name and address).
+    pub from: Option<String>,
+    /// `To`, as written.
+    pub to: Option<String>,
+    /// `Subject`, decoded.
+    pub subject: Option<String>,
+    /// `Date`, as written.
+    pub date: Option<String>,
+    /// The `Received` headers, top (last hop) first, each unfolded into one line.
+    pub received: Vec<String>,
+}
