@@ -52,7 +52,10 @@ impl FromStr for StatusCode {
             return Err(err());
         };
         let number = |part: &str, max_digits: usize| {
-            if part.is_empty() || part.len() > max_digits || !part.bytes().all(|b| b.is_ascii_digit()) {
+            if part.is_empty()
+                || part.len() > max_digits
+                || !part.bytes().all(|b| b.is_ascii_digit())
+            {
                 None
             } else {
                 part.parse::<u16>().ok()

@@ -182,7 +182,12 @@ pub struct Verdict {
 }
 
 /// Gives the verdict.
-pub fn decide(bounce: &Bounce, evidence: &[Evidence], lookup: &LookupOutcome, lang: Lang) -> Verdict {
+pub fn decide(
+    bounce: &Bounce,
+    evidence: &[Evidence],
+    lookup: &LookupOutcome,
+    lang: Lang,
+) -> Verdict {
     let _ = (bounce, evidence, lookup, lang);
     Verdict { cause: Cause::Unknown, summary: String::new(), actions: Vec::new(), hosting: None }
 }
