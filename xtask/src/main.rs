@@ -1,1 +1,49 @@
-fn main() {}
+//! `cargo xtask`: every check the project has, behind one entry point.
+//!
+//! `cargo xtask ci` is what CI runs (`.ci/run`) and what the README tells
+//! contributors to run: it installs what the tests need, then runs the format check,
+//! clippy and every test, and ends with one line `N passed, N failed`.
+
+mod ci;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let task = args.next();
+    let result = match task.as_deref() {
+        Some("ci") => ci::run(),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print_help();
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => {
+            eprintln!("xtask: unknown task {other:?}\n");
+            print_help();
+            Ok(ExitCode::from(2))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    eprintln!(
+        "Usage: cargo xtask <TASK>
+
+Tasks:
+  ci    install test prerequisites, then fmt check, clippy -D warnings, all tests"
+    );
+}
+
+/// The workspace root, derived from this crate's location.
+pub fn project_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

@@ -1,1 +1,41 @@
-fn main() {}
+//! The `rebound` binary: parses flags, calls the library crates, renders.
+//!
+//! Exit codes (documented in the README): 0 every input was diagnosed, 1 at least one
+//! input held no bounce, 2 a usage error or an unreadable input.
+
+mod args;
+mod diagnose;
+mod labels;
+mod lookup;
+mod report;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`rebound ... | head`) is not an error worth reporting.
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(std::io::stderr(), "rebound: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        args::Command::Diagnose(options) => diagnose::run(options),
+    }
+}

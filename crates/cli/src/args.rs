@@ -1,0 +1,113 @@
+//! Command-line flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Why did my mail bounce, and what do I do now?
+#[derive(Debug, Parser)]
+#[command(name = "rebound", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain a bounce: why it failed, whether the sending IP is on blocklists, what to do.
+    Diagnose(DiagnoseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Bounce messages (.eml) or files with pasted bounce text; `-` reads standard input.
+    /// With no FILE, standard input is read when it is not a terminal.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Language of the text output and of the verdict sentences.
+    #[arg(long, value_enum, default_value_t = Language::En)]
+    pub lang: Language,
+
+    /// Use this DNS server instead of the system's (IP or IP:PORT, repeatable).
+    #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub resolvers: Vec<SocketAddr>,
+
+    /// Make no DNS query at all: diagnose from the text alone.
+    #[arg(long, conflicts_with = "resolvers")]
+    pub offline: bool,
+
+    /// Upper bound, in seconds, for the whole DNS lookup phase.
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout)]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// One JSON object per input (an array when there are several inputs).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    /// English.
+    En,
+    /// Japanese (日本語).
+    Ja,
+}
+
+/// Accepts `IP`, `IP:PORT`, `[IPv6]:PORT`; port 53 when none is given.
+fn parse_resolver(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(ip) = text.parse::<std::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err(format!("{text:?} is not an IP address or IP:PORT (for example 127.0.0.1:5353)"))
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(secs.is_finite() && secs > 0.0 && secs <= 600.0) {
+        return Err(format!("{text:?} is out of range: give more than 0 and at most 600 seconds"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_forms() {
+        assert_eq!(parse_resolver("127.0.0.1").unwrap(), "127.0.0.1:53".parse().unwrap());
+        assert_eq!(parse_resolver("127.0.0.1:5353").unwrap(), "127.0.0.1:5353".parse().unwrap());
+        assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
+        assert_eq!(parse_resolver("[::1]:5353").unwrap(), "[::1]:5353".parse().unwrap());
+        assert!(parse_resolver("dns.example").unwrap_err().contains("dns.example"));
+    }
+
+    #[test]
+    fn timeout_bounds() {
+        assert_eq!(parse_timeout("0.5").unwrap(), Duration::from_millis(500));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("-1").is_err());
+        assert!(parse_timeout("nan").is_err());
+        assert!(parse_timeout("soon").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,189 @@
+//! The DNS phase of `diagnose`: resolve the reporting MTAs, then ask the blocklists
+//! about every sending IP, all inputs at once and within one deadline.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use rebound_rbl::{Catalog, Checker, CheckerConfig, Listing, ListingStatus, Subject};
+use rebound_verdict::{FoundIn, LookupOutcome, LookupPlan};
+
+/// How to reach DNS, from the flags.
+#[derive(Debug, Clone)]
+pub struct DnsOptions {
+    pub offline: bool,
+    pub resolvers: Vec<SocketAddr>,
+    pub deadline: Duration,
+}
+
+/// What the DNS phase found for one input.
+#[derive(Debug, Clone)]
+pub struct Lookups {
+    pub outcome: LookupOutcome,
+    /// Every sending IP, with where it was found; IPs from a resolved host name carry
+    /// that name.
+    pub sending_ips: Vec<SendingIp>,
+    /// Host names that could not be resolved, with the cause.
+    pub unresolved: Vec<(String, String)>,
+    pub listings: Vec<Listing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendingIp {
+    pub ip: IpAddr,
+    pub found_in: FoundIn,
+    pub host: Option<String>,
+}
+
+/// Runs the DNS phase for the plans of all inputs.
+pub fn run(plans: &[LookupPlan], catalog: &Catalog, options: &DnsOptions) -> Vec<Lookups> {
+    let from_text = |plan: &LookupPlan| -> Vec<SendingIp> {
+        plan.ips.iter().map(|&(ip, found_in)| SendingIp { ip, found_in, host: None }).collect()
+    };
+    if options.offline {
+        return plans
+            .iter()
+            .map(|plan| Lookups {
+                outcome: LookupOutcome::Offline,
+                sending_ips: from_text(plan),
+                unresolved: Vec::new(),
+                listings: Vec::new(),
+            })
+            .collect();
+    }
+    let unreachable = |cause: String| {
+        plans
+            .iter()
+            .map(|plan| Lookups {
+                outcome: LookupOutcome::Unreachable(cause.clone()),
+                sending_ips: from_text(plan),
+                unresolved: Vec::new(),
+                listings: Vec::new(),
+            })
+            .collect()
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return unreachable(format!("cannot start the DNS client: {err}")),
+    };
+    match runtime.block_on(lookup_all(plans, catalog, options)) {
+        Ok(lookups) => lookups,
+        Err(cause) => unreachable(cause),
+    }
+}
+
+async fn lookup_all(
+    plans: &[LookupPlan],
+    catalog: &Catalog,
+    options: &DnsOptions,
+) -> Result<Vec<Lookups>, String> {
+    let started = Instant::now();
+    let config = |deadline: Duration| {
+        let mut config = CheckerConfig::default();
+        config.nameservers = options.resolvers.clone();
+        config.deadline = deadline;
+        // Leave room for one retry inside the deadline.
+        config.query_timeout = (deadline / 2).min(Duration::from_millis(1500));
+        config
+    };
+
+    // Phase 1: host names to addresses. They get at most 40% of the budget, so that
+    // a slow resolver still leaves time for the blocklists.
+    let mut hosts: Vec<&str> = plans.iter().flat_map(|p| p.hosts.iter().map(|(h, _)| h.as_str())).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut resolved: BTreeMap<&str, Result<Vec<IpAddr>, String>> = BTreeMap::new();
+    if !hosts.is_empty() {
+        let budget = options.deadline.mul_f64(0.4);
+        let resolver = Checker::new(config(budget), catalog.clone()).map_err(|e| e.to_string())?;
+        let answers = futures_util::future::join_all(hosts.iter().map(|host| async {
+            match tokio::time::timeout(budget, resolver.resolve_host(host)).await {
+                Ok(Ok(ips)) => Ok(ips),
+                Ok(Err(err)) => Err(err.to_string()),
+                Err(_) => Err(format!("no answer within {:.1} s", budget.as_secs_f64())),
+            }
+        }))
+        .await;
+        resolved.extend(hosts.iter().copied().zip(answers));
+    }
+
+    // Phase 2: every sending IP of every input against the default lists.
+    let mut lookups: Vec<Lookups> = plans
+        .iter()
+        .map(|plan| {
+            let mut sending_ips: Vec<SendingIp> = plan
+                .ips
+                .iter()
+                .map(|&(ip, found_in)| SendingIp { ip, found_in, host: None })
+                .collect();
+            let mut unresolved = Vec::new();
+            for (host, found_in) in &plan.hosts {
+                match resolved.get(host.as_str()) {
+                    Some(Ok(ips)) => {
+                        for &ip in ips {
+                            if !sending_ips.iter().any(|s| s.ip == ip) {
+                                sending_ips.push(SendingIp {
+                                    ip,
+                                    found_in: *found_in,
+                                    host: Some(host.clone()),
+                                });
+                            }
+                        }
+                    }
+                    Some(Err(cause)) => unresolved.push((host.clone(), cause.clone())),
+                    None => {}
+                }
+            }
+            Lookups { outcome: LookupOutcome::Checked, sending_ips, unresolved, listings: Vec::new() }
+        })
+        .collect();
+
+    let mut subjects: Vec<Subject> = Vec::new();
+    for lookup in &lookups {
+        for sending in &lookup.sending_ips {
+            let subject = Subject::Ip(sending.ip);
+            if !subjects.contains(&subject) {
+                subjects.push(subject);
+            }
+        }
+    }
+    let mut listings = Vec::new();
+    if !subjects.is_empty() {
+        let remaining = options.deadline.saturating_sub(started.elapsed()).max(Duration::from_millis(200));
+        let checker = Checker::new(config(remaining), catalog.clone()).map_err(|e| e.to_string())?;
+        let zones: Vec<_> = catalog.default_zones().collect();
+        listings = checker.check(&subjects, &zones).await;
+    }
+
+    // Nothing answered at all: say so once, instead of a page of "unknown".
+    let resolution_failed = !resolved.is_empty() && resolved.values().all(|r| r.is_err());
+    let listings_failed = listings.iter().all(|l| l.status == ListingStatus::Unknown);
+    if resolution_failed && listings_failed {
+        let cause = first_error(&resolved, &listings);
+        for lookup in &mut lookups {
+            lookup.outcome = LookupOutcome::Unreachable(cause.clone());
+        }
+    } else if !listings.is_empty() && listings_failed && resolved.is_empty() {
+        let cause = first_error(&resolved, &listings);
+        for lookup in &mut lookups {
+            lookup.outcome = LookupOutcome::Unreachable(cause.clone());
+        }
+    }
+
+    for lookup in &mut lookups {
+        lookup.listings = listings
+            .iter()
+            .filter(|l| lookup.sending_ips.iter().any(|s| s.ip.to_string() == l.subject))
+            .cloned()
+            .collect();
+    }
+    Ok(lookups)
+}
+
+fn first_error(resolved: &BTreeMap<&str, Result<Vec<IpAddr>, String>>, listings: &[Listing]) -> String {
+    resolved
+        .values()
+        .find_map(|r| r.as_ref().err().cloned())
+        .or_else(|| listings.iter().find_map(|l| l.error.clone()))
+        .unwrap_or_else(|| "DNS did not answer".to_string())
+}

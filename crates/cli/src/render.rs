@@ -1,0 +1,4 @@
+//! Output renderers: readable text and JSON.
+
+pub mod json;
+pub mod text;

@@ -1,0 +1,198 @@
+//! Readable text output, in the user's language.
+
+use std::io::Write;
+
+use rebound_verdict::Lang;
+
+use crate::labels::Labels;
+use crate::report::Report;
+
+const WIDTH: usize = 78;
+
+pub fn write(out: &mut impl Write, reports: &[Report], lang: Lang) -> anyhow::Result<()> {
+    let labels = Labels::get(lang);
+    for (index, report) in reports.iter().enumerate() {
+        if index > 0 {
+            writeln!(out, "\n{}", "=".repeat(WIDTH))?;
+        }
+        write_one(out, report, labels, lang)?;
+    }
+    Ok(())
+}
+
+fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> anyhow::Result<()> {
+    writeln!(out, "{}: {}", l.input, report.input)?;
+    writeln!(out)?;
+
+    let verdict = &report.verdict;
+    writeln!(out, "{}: {} [{}]", l.verdict, l.cause(verdict.cause), verdict.cause)?;
+    paragraph(out, &verdict.summary, "  ", "  ", lang)?;
+    if !verdict.actions.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}:", l.what_to_do)?;
+        for (n, action) in verdict.actions.iter().enumerate() {
+            let first = format!("  {}. ", n + 1);
+            let rest = " ".repeat(first.chars().count());
+            paragraph(out, action, &first, &rest, lang)?;
+        }
+    }
+
+    writeln!(out)?;
+    writeln!(out, "{}:", l.recipients)?;
+    for r in &report.recipients {
+        writeln!(out, "  {}", r.recipient.as_deref().unwrap_or(l.unknown_recipient))?;
+        let mut result = r.action.to_string();
+        if let Some(status) = &r.status {
+            result.push_str(&format!(", {status}"));
+        }
+        if let Some(code) = r.reply_code {
+            result.push_str(&format!(" (SMTP {code})"));
+        }
+        field(out, l.result, &result)?;
+        field(out, l.reason, &format!("{} ({})", r.reason_text, r.reason))?;
+        if let Some(mta) = &r.remote_mta {
+            let mut by = mta.clone();
+            if let Some(ip) = &r.remote_ip {
+                by.push_str(&format!(" [{ip}]"));
+            }
+            if let Some(name) = r.provider_name {
+                by.push_str(&format!(" — {name}"));
+            }
+            field(out, l.refused_by, &by)?;
+        }
+        if let Some(command) = &r.smtp_command {
+            field(out, l.at_command, command)?;
+        }
+        if let Some(diagnostic) = &r.diagnostic {
+            writeln!(out, "    {}:", l.diagnostic)?;
+            paragraph(out, diagnostic, "      ", "      ", Lang::En)?;
+        }
+    }
+
+    writeln!(out)?;
+    writeln!(out, "{}:", l.sending_ips)?;
+    if report.sending_ips.is_empty() {
+        writeln!(out, "  {}", l.none_found)?;
+    }
+    for ip in &report.sending_ips {
+        let source = match ip.found_in {
+            "diagnostic" => l.found_in_diagnostic.to_string(),
+            _ => match &ip.host {
+                Some(host) => format!("{} ({host})", l.found_in_reporting_mta),
+                None => l.found_in_reporting_mta.to_string(),
+            },
+        };
+        writeln!(out, "  {:<16} {source}", ip.ip)?;
+    }
+    for host in &report.lookup.unresolved_hosts {
+        writeln!(out, "  {} {}: {}", l.unresolved, host.host, host.error)?;
+    }
+
+    writeln!(out)?;
+    write!(out, "{}:", l.blocklists)?;
+    match report.lookup.state {
+        "offline" => writeln!(out, " {}", l.offline)?,
+        "unreachable" => writeln!(
+            out,
+            " {} ({})",
+            l.unreachable,
+            report.lookup.error.as_deref().unwrap_or_default()
+        )?,
+        _ => {
+            writeln!(out)?;
+            for listing in &report.listings {
+                let state = match listing.listed {
+                    Some(true) => {
+                        let mut text = format!("{} {}", l.listed, listing.codes.join(", "));
+                        if !listing.meanings.is_empty() {
+                            text.push_str(&format!(": {}", listing.meanings.join("; ")));
+                        }
+                        text
+                    }
+                    Some(false) => l.not_listed.to_string(),
+                    None => format!(
+                        "{}: {}",
+                        l.unknown,
+                        listing.error.as_deref().unwrap_or_default()
+                    ),
+                };
+                writeln!(out, "  {:<16} {:<24} {state}", listing.subject, listing.list)?;
+                if listing.listed == Some(true) {
+                    for txt in &listing.txt {
+                        writeln!(out, "  {:<16} {:<24} \"{txt}\"", "", "")?;
+                    }
+                    if let Some(url) = &listing.removal_url {
+                        writeln!(out, "  {:<16} {:<24} {}: {url}", "", "", l.removal)?;
+                    }
+                }
+            }
+        }
+    }
+
+    let original = &report.original_message;
+    let fields = [
+        (l.subject, &original.subject),
+        (l.from, &original.from),
+        (l.to, &original.to),
+        (l.date, &original.date),
+        (l.message_id, &original.message_id),
+    ];
+    if fields.iter().any(|(_, value)| value.is_some()) {
+        writeln!(out)?;
+        writeln!(out, "{}:", l.original_message)?;
+        for (label, value) in fields {
+            if let Some(value) = value {
+                field(out, label, value)?;
+            }
+        }
+    }
+
+    if report.reporting_mta.is_some() || verdict.hosting.name.is_some() {
+        writeln!(out)?;
+    }
+    if let Some(mta) = &report.reporting_mta {
+        writeln!(out, "{}: {mta}", l.reported_by)?;
+    }
+    if let Some(name) = &verdict.hosting.name {
+        let kind = if verdict.hosting.shared == Some(true) {
+            l.shared_hosting
+        } else {
+            l.dedicated_hosting
+        };
+        writeln!(out, "{}: {name} ({kind})", l.hosting)?;
+    }
+    Ok(())
+}
+
+fn field(out: &mut impl Write, label: &str, value: &str) -> std::io::Result<()> {
+    writeln!(out, "    {label}: {value}")
+}
+
+/// Writes `text` wrapped at word boundaries. Japanese has no spaces between words, so
+/// it is left for the terminal to wrap.
+fn paragraph(
+    out: &mut impl Write,
+    text: &str,
+    first_indent: &str,
+    indent: &str,
+    lang: Lang,
+) -> std::io::Result<()> {
+    if lang == Lang::Ja {
+        return writeln!(out, "{first_indent}{text}");
+    }
+    let mut line = String::from(first_indent);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            writeln!(out, "{line}")?;
+            line = String::from(indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    writeln!(out, "{line}")
+}

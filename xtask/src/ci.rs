@@ -1,0 +1,127 @@
+//! `cargo xtask ci`: the whole check, as CI runs it.
+
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::project_root;
+
+/// The outcome of the checks so far.
+#[derive(Debug, Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failures: Vec<String>,
+}
+
+pub fn run() -> anyhow::Result<ExitCode> {
+    let root = project_root();
+    std::env::set_current_dir(&root).with_context(|| format!("cannot enter {}", root.display()))?;
+    let started = Instant::now();
+    let mut tally = Tally::default();
+
+    ensure_rbldnsd();
+
+    // Each static check counts as one test in the final tally.
+    step(&mut tally, "cargo fmt --check", cargo(&["fmt", "--all", "--", "--check"]))?;
+    step(
+        &mut tally,
+        "cargo clippy -D warnings",
+        cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]),
+    )?;
+    tests(&mut tally)?;
+
+    eprintln!("xtask ci: finished in {:.0} s", started.elapsed().as_secs_f64());
+    for failure in &tally.failures {
+        eprintln!("FAILED: {failure}");
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args);
+    command
+}
+
+fn step(tally: &mut Tally, name: &str, mut command: Command) -> anyhow::Result<()> {
+    eprintln!("xtask ci: {name}");
+    let status = command.status().with_context(|| format!("cannot run {name}"))?;
+    if status.success() {
+        tally.passed += 1;
+    } else {
+        tally.failed += 1;
+        tally.failures.push(name.to_string());
+    }
+    Ok(())
+}
+
+/// Runs every test (unit, integration, end-to-end, doc) and adds up cargo's
+/// `test result:` lines.
+fn tests(tally: &mut Tally) -> anyhow::Result<()> {
+    eprintln!("xtask ci: cargo test --workspace");
+    let mut command = cargo(&["test", "--workspace", "--no-fail-fast"]);
+    command.stdout(Stdio::piped());
+    let output = command.spawn().context("cannot run cargo test")?.wait_with_output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    let (mut passed, mut failed) = (0, 0);
+    for line in stdout.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else { continue };
+        for part in rest.split(|c| c == ';' || c == '.') {
+            let mut words = part.split_whitespace();
+            match (words.next().and_then(|n| n.parse::<u64>().ok()), words.next()) {
+                (Some(n), Some("passed")) => passed += n,
+                (Some(n), Some("failed")) => failed += n,
+                _ => {}
+            }
+        }
+    }
+    for name in stdout.lines().filter_map(|l| l.strip_suffix(" ... FAILED")) {
+        tally.failures.push(name.trim_start_matches("test ").to_string());
+    }
+    tally.passed += passed;
+    tally.failed += failed;
+    // A build failure produces no `test result` line for the failing target: count it.
+    if !output.status.success() && failed == 0 {
+        tally.failed += 1;
+        tally.failures.push("cargo test (build or harness failure)".to_string());
+    }
+    Ok(())
+}
+
+/// The end-to-end tests need Debian's rbldnsd. Install it when missing and we may
+/// (root with apt); otherwise those tests print a notice and skip.
+fn ensure_rbldnsd() {
+    if Path::new("/usr/sbin/rbldnsd").exists() {
+        return;
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !is_root || !Path::new("/usr/bin/apt-get").exists() {
+        eprintln!("xtask ci: rbldnsd is missing and cannot be installed here (needs root and apt-get); its tests will be skipped");
+        return;
+    }
+    eprintln!("xtask ci: installing rbldnsd with apt-get");
+    let quiet = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    if !quiet(&["install", "-y", "-q", "rbldnsd"]) {
+        let _ = quiet(&["update", "-q"]);
+        if !quiet(&["install", "-y", "-q", "rbldnsd"]) {
+            eprintln!("xtask ci: apt-get install rbldnsd failed; its tests will be skipped");
+        }
+    }
+}
