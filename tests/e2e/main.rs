@@ -1,1 +1,10 @@
-//! e2e
+//! End-to-end tests of the `rebound` binary: real bounce files in, real DNS servers
+//! on 127.0.0.1 (in-process hickory-server and Debian's rbldnsd), output asserted as
+//! JSON and as English and Japanese text. No test touches the internet.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod diagnose_dns;
+mod diagnose_offline;
+mod diagnose_rbldnsd;
+mod inputs;
+mod util;

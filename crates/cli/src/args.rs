@@ -39,8 +39,8 @@ pub struct DiagnoseArgs {
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
     pub resolvers: Vec<SocketAddr>,
 
-    /// Make no DNS query at all: diagnose from the text alone.
-    #[arg(long, conflicts_with = "resolvers")]
+    /// Make no DNS query at all: diagnose from the text alone (wins over --resolver).
+    #[arg(long)]
     pub offline: bool,
 
     /// Upper bound, in seconds, for the whole DNS lookup phase.

@@ -10,6 +10,9 @@ pub enum RblError {
     /// The system resolver configuration could not be read, or names no name server.
     #[error("cannot read the system DNS configuration: {0}")]
     SystemConfig(String),
+    /// The resolver could not be set up from the configuration.
+    #[error("cannot set up the DNS resolver: {0}")]
+    Resolver(String),
     /// A host name lookup failed for a reason not covered by the variants below.
     #[error("cannot resolve {host}: {cause}")]
     Resolve {

@@ -5,99 +5,32 @@
 //! `hickory-resolver`, within a deadline, and turns every answer into a [`Listing`]
 //! that is `listed`, `not listed`, or `unknown` with its cause. A refused query, a
 //! SERVFAIL, a timeout or a "your resolver is refused" code is never "not listed".
+//!
+//! The pure parts, [`query_name`] and [`interpret`], need no network:
+//!
+//! ```
+//! use rebound_rbl::{interpret, query_name, Catalog, ListingStatus, Subject};
+//! let catalog = Catalog::builtin();
+//! let zen = catalog.get("zen.spamhaus.org").unwrap();
+//! let subject = Subject::parse("203.0.113.45");
+//! assert_eq!(query_name(&subject, &zen.name), "45.113.0.203.zen.spamhaus.org");
+//! let answer = interpret(zen, &["127.0.0.4".parse().unwrap()]);
+//! assert_eq!(answer.status, ListingStatus::Listed);
+//! ```
 #![deny(missing_docs)]
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-/// The lists rebound knows.
-#[derive(Debug, Clone)]
-pub struct Catalog {
-    zones: Vec<Zone>,
-}
+mod catalog;
+mod checker;
+mod error;
+mod query;
 
-impl Catalog {
-    /// The catalog compiled into rebound.
-    pub fn builtin() -> Catalog {
-        Catalog { zones: Vec::new() }
-    }
-
-    /// All zones, defunct ones included.
-    pub fn zones(&self) -> &[Zone] {
-        &self.zones
-    }
-
-    /// The zones queried when the user names none: active, free to query, in the
-    /// default set.
-    pub fn default_zones(&self) -> impl Iterator<Item = &Zone> {
-        self.zones.iter().filter(|z| z.default && z.defunct.is_none())
-    }
-
-    /// The zone with this DNS name, case-insensitively.
-    pub fn get(&self, name: &str) -> Option<&Zone> {
-        self.zones.iter().find(|z| z.name.eq_ignore_ascii_case(name))
-    }
-}
-
-/// One blocklist (or allowlist) zone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Zone {
-    /// The DNS zone queried, e.g. `zen.spamhaus.org`.
-    pub name: String,
-    /// Short display name, e.g. `Spamhaus ZEN`.
-    pub display_name: String,
-    /// Who runs it.
-    pub operator: String,
-    /// What it lists.
-    pub kind: ZoneKind,
-    /// Return codes and what each means.
-    pub codes: Vec<ReturnCode>,
-    /// Where a listed sender asks for removal (or looks the listing up).
-    pub removal_url: Option<String>,
-    /// How long a listing usually lasts or how removal works, in plain English.
-    pub expiry: Option<String>,
-    /// Queried by default.
-    pub default: bool,
-    /// `Some(date and note)` when the list is dead.
-    pub defunct: Option<String>,
-}
-
-/// What kind of subject a zone lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ZoneKind {
-    /// IPv4 addresses (reversed octets).
-    Ipv4,
-    /// IPv4 and IPv6 (nibble format) addresses.
-    Ipv4AndIpv6,
-    /// Domain names (RHSBL).
-    Domain,
-    /// An allowlist: a listing is good news.
-    Allowlist,
-}
-
-/// One A-record value a zone answers with, and its meaning.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ReturnCode {
-    /// The A record value, e.g. 127.0.0.4.
-    pub value: Ipv4Addr,
-    /// What it means, e.g. "XBL: exploited host (botnet, proxy)".
-    pub meaning: String,
-    /// Whether this code is a listing or an error from the list about the query.
-    pub kind: CodeKind,
-}
-
-/// Whether a return code lists the subject or reports a problem with the query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CodeKind {
-    /// The subject is listed.
-    Listed,
-    /// The list refused to answer this resolver (e.g. Spamhaus 127.255.255.254).
-    Refused,
-}
+pub use catalog::{Catalog, CodeKind, ReturnCode, Zone, ZoneKind};
+pub use checker::Checker;
+pub use error::{CatalogError, RblError};
+pub use query::{interpret, query_name, Interpretation};
 
 /// Something to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -108,7 +41,47 @@ pub enum Subject {
     Domain(String),
 }
 
+impl Subject {
+    /// An address if `text` is one, a domain name otherwise (trailing dot removed).
+    ///
+    /// ```
+    /// use rebound_rbl::Subject;
+    /// assert_eq!(Subject::parse("192.0.2.1"), Subject::Ip("192.0.2.1".parse().unwrap()));
+    /// assert_eq!(Subject::parse("example.com."), Subject::Domain("example.com".into()));
+    /// ```
+    pub fn parse(text: &str) -> Subject {
+        let text = text.trim();
+        match text.parse::<IpAddr>() {
+            Ok(ip) => Subject::Ip(ip),
+            Err(_) => Subject::Domain(text.trim_end_matches('.').to_string()),
+        }
+    }
+}
+
+impl From<IpAddr> for Subject {
+    fn from(ip: IpAddr) -> Self {
+        Subject::Ip(ip)
+    }
+}
+
+impl std::fmt::Display for Subject {
+    /// The address or the domain name, as text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Ip(ip) => write!(f, "{ip}"),
+            Subject::Domain(d) => f.write_str(d.trim_end_matches('.')),
+        }
+    }
+}
+
 /// How to reach DNS.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut config = rebound_rbl::CheckerConfig::default();
+/// assert!(config.nameservers.is_empty()); // the system's resolvers
+/// config.deadline = Duration::from_secs(3);
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CheckerConfig {
@@ -130,12 +103,6 @@ impl Default for CheckerConfig {
     }
 }
 
-/// Runs lookups.
-#[derive(Debug)]
-pub struct Checker {
-    _private: (),
-}
-
 /// The answer of one zone about one subject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -147,13 +114,35 @@ pub struct Listing {
     /// Listed, not listed, or unknown.
     pub status: ListingStatus,
     /// The A record values returned (listing codes only).
-    pub codes: Vec<Ipv4Addr>,
+    pub codes: Vec<std::net::Ipv4Addr>,
     /// The meaning of each code, from the catalog.
     pub meanings: Vec<String>,
     /// The TXT records the list gave for this subject.
     pub txt: Vec<String>,
-    /// Why the status is unknown (timeout, SERVFAIL, REFUSED, refused resolver).
+    /// Why the status is unknown (timeout, SERVFAIL, REFUSED, refused resolver), or a
+    /// note about ignored answers.
     pub error: Option<String>,
+}
+
+impl Listing {
+    /// A listing with no codes, TXT or error (for building results in tests and tools).
+    ///
+    /// ```
+    /// use rebound_rbl::{Listing, ListingStatus};
+    /// let l = Listing::new("192.0.2.1", "bl.example.test", ListingStatus::NotListed);
+    /// assert!(l.codes.is_empty() && l.error.is_none());
+    /// ```
+    pub fn new(subject: impl Into<String>, zone: impl Into<String>, status: ListingStatus) -> Listing {
+        Listing {
+            subject: subject.into(),
+            zone: zone.into(),
+            status,
+            codes: Vec::new(),
+            meanings: Vec::new(),
+            txt: Vec::new(),
+            error: None,
+        }
+    }
 }
 
 /// Whether a subject is listed.
@@ -165,40 +154,4 @@ pub enum ListingStatus {
     NotListed,
     /// No trustworthy answer; see [`Listing::error`].
     Unknown,
-}
-
-/// Why a [`Checker`] could not be built or a name could not be resolved.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RblError {
-    /// The system resolver configuration could not be read.
-    #[error("cannot read the system DNS configuration: {0}")]
-    SystemConfig(String),
-    /// A host name lookup failed.
-    #[error("cannot resolve {host}: {cause}")]
-    Resolve {
-        /// The name looked up.
-        host: String,
-        /// What went wrong.
-        cause: String,
-    },
-}
-
-impl Checker {
-    /// Builds a checker.
-    pub fn new(config: CheckerConfig, catalog: Catalog) -> Result<Checker, RblError> {
-        let _ = (config, catalog);
-        Ok(Checker { _private: () })
-    }
-
-    /// Looks every subject up in every given zone, all at once.
-    pub async fn check(&self, subjects: &[Subject], zones: &[&Zone]) -> Vec<Listing> {
-        let _ = (subjects, zones);
-        Vec::new()
-    }
-
-    /// Resolves a host name to its addresses (A and AAAA).
-    pub async fn resolve_host(&self, host: &str) -> Result<Vec<IpAddr>, RblError> {
-        Err(RblError::Resolve { host: host.to_string(), cause: "not implemented".into() })
-    }
 }

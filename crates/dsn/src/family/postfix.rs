@@ -1,0 +1,124 @@
+//! Postfix's human-readable bounce (the first part of its DSN, or the whole bounce
+//! when the DSN part is missing or was not pasted):
+//!
+//! ```text
+//! This is the mail system at host sv1234.example.jp.
+//! ...
+//! <k.suzuki@example.jp>: host mx.example.jp[198.51.100.7] said: 550 5.7.1
+//!     Service unavailable (in reply to RCPT TO command)
+//! ```
+//!
+//! Every recipient block starts with `<address>:` (optionally
+//! `<address> (expanded from <alias>):`) and continues on the following lines up to a
+//! blank line or the next block.
+
+use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
+use crate::text::{clean_address, tail, unfold};
+use crate::Action;
+
+const GREETING: &str = "this is the mail system at host ";
+
+/// Recognises the text by its greeting or by at least one `<address>: ...` block.
+pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
+    let reporting_mta = reporting_mta(text);
+    let delayed = is_delay_warning(text);
+    let mut records: Vec<TextRecord> = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    let mut finish = |current: &mut Option<(String, String)>, records: &mut Vec<TextRecord>| {
+        if let Some((recipient, description)) = current.take() {
+            if records.len() < MAX_RECORDS {
+                records.push(TextRecord {
+                    recipient: Some(recipient),
+                    description: unfold(&description),
+                    action: delayed.then_some(Action::Delayed),
+                    ..TextRecord::default()
+                });
+            }
+        }
+    };
+    for line in text.raw.lines() {
+        if line.trim().is_empty() {
+            finish(&mut current, &mut records);
+            continue;
+        }
+        if let Some((recipient, rest)) = block_start(line) {
+            finish(&mut current, &mut records);
+            current = Some((recipient, rest.to_string()));
+            continue;
+        }
+        if let Some((_, description)) = current.as_mut() {
+            description.push(' ');
+            description.push_str(line);
+        }
+    }
+    finish(&mut current, &mut records);
+    if records.is_empty() && reporting_mta.is_none() {
+        return None;
+    }
+    Some(Scan { generator: Some("postfix"), reporting_mta, records })
+}
+
+/// "This is the mail system at host NAME."
+fn reporting_mta(text: &Text<'_>) -> Option<String> {
+    let pos = text.lower.find(GREETING)?;
+    let rest = tail(text.raw, pos + GREETING.len());
+    let host = rest.split_whitespace().next()?.trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// `<address>: rest` or `<address> (expanded from <alias>): rest`; returns the
+/// address and the rest of the line.
+fn block_start(line: &str) -> Option<(String, &str)> {
+    let trimmed = line.trim_start().strip_prefix('<')?;
+    let close = trimmed.find('>')?;
+    let address = &trimmed[..close];
+    if !address.contains('@') || address.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut after = trimmed[close + 1..].trim_start();
+    if after.starts_with("(expanded from") {
+        let end = after.find(')')?;
+        after = after[end + 1..].trim_start();
+    }
+    let rest = after.strip_prefix(':')?;
+    Some((clean_address(address)?, rest))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_blocks() {
+        let raw = "This is the mail system at host sv1.example.jp.\n\n\
+                   <a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1\n    \
+                   unknown (in reply to RCPT TO command)\n\n\
+                   <b@example.com> (expanded from <c@example.org>): mailbox full\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.reporting_mta.as_deref(), Some("sv1.example.jp"));
+        assert_eq!(scan.records.len(), 2);
+        assert_eq!(scan.records[0].recipient.as_deref(), Some("a@example.com"));
+        assert_eq!(
+            scan.records[0].description,
+            "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)"
+        );
+        assert_eq!(scan.records[1].recipient.as_deref(), Some("b@example.com"));
+        assert_eq!(scan.records[1].description, "mailbox full");
+        assert_eq!(scan.records[1].action, None);
+    }
+
+    #[test]
+    fn ignores_other_text() {
+        assert!(scan(&Text::new("hello <postmaster>: no\n<a@b> no colon")).is_none());
+        assert_eq!(block_start("<a@b.example> (expanded from <x>): y"), Some(("a@b.example".into(), " y")));
+    }
+
+    #[test]
+    fn marks_delay_warnings() {
+        let raw = "####### THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND #######\n\n\
+                   <a@example.com>: connect to mx.example.com[192.0.2.1]:25: timed out\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.records[0].action, Some(Action::Delayed));
+    }
+}

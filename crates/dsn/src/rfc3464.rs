@@ -1,0 +1,287 @@
+//! RFC 3464 `message/delivery-status` field groups: one per-message group
+//! (`Reporting-MTA`, `Arrival-Date`, `X-Postfix-Sender`, ...) followed by one group
+//! per recipient (`Final-Recipient`, `Action`, `Status`, `Diagnostic-Code`, ...).
+//!
+//! Groups are separated by blank lines; generators that forget the blank line are
+//! handled too, by starting a new recipient group when a recipient field repeats.
+//! Folded (continuation) lines are unfolded into the field they continue.
+
+use crate::text::{clean_address, strip_type_prefix, unfold};
+use crate::StatusCode;
+
+/// The fields of a per-recipient group that rebound uses, type prefixes removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RecipientFields {
+    pub final_recipient: Option<String>,
+    pub original_recipient: Option<String>,
+    pub action: Option<String>,
+    pub status: Option<StatusCode>,
+    pub remote_mta: Option<String>,
+    /// Unfolded, type prefix removed.
+    pub diagnostic: Option<String>,
+    pub last_attempt_date: Option<String>,
+}
+
+/// A parsed `message/delivery-status` body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Report {
+    pub reporting_mta: Option<String>,
+    pub arrival_date: Option<String>,
+    /// `X-Postfix-Sender` and similar: the envelope sender of the bounced message.
+    pub sender: Option<String>,
+    /// Which generator the field names betray (`X-Postfix-*`, `X-Exim-*`, ...).
+    pub generator: Option<&'static str>,
+    pub recipients: Vec<RecipientFields>,
+}
+
+/// At most this many recipient groups are read from one report.
+const MAX_RECIPIENTS: usize = 10_000;
+
+/// One `Name: value` field, unfolded.
+struct Field {
+    name: String,
+    value: String,
+    /// A blank line came before this field.
+    after_blank: bool,
+}
+
+/// Splits `text` into fields. Lines that start with whitespace continue the previous
+/// field; lines without a colon that do not continue anything are ignored.
+fn fields(text: &str) -> Vec<Field> {
+    let mut out: Vec<Field> = Vec::new();
+    let mut raw_value = String::new();
+    let mut blank_before = false;
+    let mut open = false;
+    let mut flush = |out: &mut Vec<Field>, raw_value: &mut String, open: &mut bool| {
+        if *open {
+            if let Some(last) = out.last_mut() {
+                last.value = unfold(raw_value);
+            }
+        }
+        raw_value.clear();
+        *open = false;
+    };
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            flush(&mut out, &mut raw_value, &mut open);
+            blank_before = true;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if open {
+                raw_value.push(' ');
+                raw_value.push_str(line);
+            }
+            continue;
+        }
+        flush(&mut out, &mut raw_value, &mut open);
+        let Some(colon) = line.find(':') else { continue };
+        let name = line[..colon].trim();
+        if name.is_empty()
+            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            continue;
+        }
+        out.push(Field {
+            name: name.to_ascii_lowercase(),
+            value: String::new(),
+            after_blank: blank_before,
+        });
+        raw_value.push_str(&line[colon + 1..]);
+        open = true;
+        blank_before = false;
+    }
+    flush(&mut out, &mut raw_value, &mut open);
+    out
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// A host name from `Reporting-MTA` / `Remote-MTA`: type prefix, brackets and the
+/// trailing root dot removed.
+pub(crate) fn clean_host(value: &str) -> Option<String> {
+    let value = strip_type_prefix(value);
+    let value = value.split_whitespace().next().unwrap_or("");
+    let value = value.trim_end_matches('.').trim_end_matches(':');
+    non_empty(value)
+}
+
+fn is_recipient_field(name: &str) -> bool {
+    matches!(name, "final-recipient" | "original-recipient")
+}
+
+fn is_per_recipient_field(name: &str) -> bool {
+    matches!(
+        name,
+        "final-recipient"
+            | "original-recipient"
+            | "action"
+            | "status"
+            | "remote-mta"
+            | "diagnostic-code"
+            | "last-attempt-date"
+            | "will-retry-until"
+            | "final-log-id"
+    )
+}
+
+/// Parses a delivery-status body. Returns `None` when it holds no known field at all.
+pub(crate) fn parse_report(text: &str) -> Option<Report> {
+    let fields = fields(text);
+    let mut report = Report::default();
+    let mut current: Option<RecipientFields> = None;
+    let mut known = false;
+    for field in fields {
+        let name = field.name.as_str();
+        let value = field.value.as_str();
+        if name.starts_with("x-postfix-") {
+            report.generator = Some("postfix");
+        } else if name.starts_with("x-exim-") {
+            report.generator.get_or_insert("exim");
+        }
+        if !is_per_recipient_field(name) {
+            match name {
+                "reporting-mta" => {
+                    report.reporting_mta = report.reporting_mta.take().or_else(|| clean_host(value));
+                    known = true;
+                }
+                "arrival-date" => {
+                    report.arrival_date = report.arrival_date.take().or_else(|| non_empty(value));
+                    known = true;
+                }
+                "x-postfix-sender" | "x-original-sender" | "x-sender" => {
+                    report.sender = report.sender.take().or_else(|| clean_address(value));
+                }
+                "received-from-mta" | "original-envelope-id" | "dsn-gateway" => known = true,
+                _ => {}
+            }
+            continue;
+        }
+        known = true;
+        // Start a new recipient group on a blank line, or when a recipient field repeats.
+        let starts_group = match &current {
+            None => true,
+            Some(group) => {
+                (field.after_blank
+                    && (group.final_recipient.is_some() || group.original_recipient.is_some()))
+                    || (name == "final-recipient" && group.final_recipient.is_some())
+                    || (name == "original-recipient"
+                        && (group.original_recipient.is_some() || group.final_recipient.is_some()))
+            }
+        };
+        if starts_group {
+            if let Some(group) = current.take() {
+                push_group(&mut report, group);
+            }
+            current = Some(RecipientFields::default());
+        }
+        let Some(group) = current.as_mut() else { continue };
+        match name {
+            "final-recipient" => group.final_recipient = clean_address(value),
+            "original-recipient" => group.original_recipient = clean_address(value),
+            "action" => group.action = non_empty(value),
+            "status" => {
+                group.status = value.split_whitespace().next().and_then(|s| s.parse().ok())
+            }
+            "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(value)),
+            "diagnostic-code" => group.diagnostic = non_empty(strip_type_prefix(value)),
+            "last-attempt-date" => group.last_attempt_date = non_empty(value),
+            _ => {}
+        }
+        if is_recipient_field(name) && report.recipients.len() >= MAX_RECIPIENTS {
+            break;
+        }
+    }
+    if let Some(group) = current.take() {
+        push_group(&mut report, group);
+    }
+    known.then_some(report)
+}
+
+fn push_group(report: &mut Report, group: RecipientFields) {
+    let useful = group.final_recipient.is_some()
+        || group.original_recipient.is_some()
+        || group.status.is_some()
+        || group.diagnostic.is_some();
+    if useful && report.recipients.len() < MAX_RECIPIENTS {
+        report.recipients.push(group);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const POSTFIX: &str = "Reporting-MTA: dns; sv1.example.jp\r\n\
+X-Postfix-Queue-ID: 4B7C21A0042\r\n\
+X-Postfix-Sender: rfc822; taro@example.jp\r\n\
+Arrival-Date: Mon,  3 Mar 2025 10:15:01 +0900 (JST)\r\n\
+\r\n\
+Final-Recipient: rfc822; k.suzuki@example.com\r\n\
+Original-Recipient: rfc822;K.Suzuki@example.com\r\n\
+Action: failed\r\n\
+Status: 5.0.0\r\n\
+Remote-MTA: dns; mx.example.com\r\n\
+Diagnostic-Code: smtp; 550 5.7.1 Unfortunately, messages from [203.0.113.45]\r\n\
+    weren't sent. Please contact your Internet service\r\n\
+\tprovider (S3150).\r\n\
+\r\n\
+Final-Recipient: rfc822; b@example.com\r\n\
+Action: delayed\r\n\
+Status: 4.4.1\r\n\
+Diagnostic-Code: X-Postfix; connect to mx.example.com[192.0.2.1]:25: Connection\r\n\
+    timed out\r\n";
+
+    #[test]
+    fn reads_postfix_groups() {
+        let r = parse_report(POSTFIX).unwrap();
+        assert_eq!(r.reporting_mta.as_deref(), Some("sv1.example.jp"));
+        assert_eq!(r.arrival_date.as_deref(), Some("Mon, 3 Mar 2025 10:15:01 +0900 (JST)"));
+        assert_eq!(r.sender.as_deref(), Some("taro@example.jp"));
+        assert_eq!(r.generator, Some("postfix"));
+        assert_eq!(r.recipients.len(), 2);
+        let a = &r.recipients[0];
+        assert_eq!(a.final_recipient.as_deref(), Some("k.suzuki@example.com"));
+        assert_eq!(a.original_recipient.as_deref(), Some("K.Suzuki@example.com"));
+        assert_eq!(a.action.as_deref(), Some("failed"));
+        assert_eq!(a.status.unwrap().to_string(), "5.0.0");
+        assert_eq!(a.remote_mta.as_deref(), Some("mx.example.com"));
+        assert_eq!(
+            a.diagnostic.as_deref(),
+            Some(
+                "550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent. \
+                 Please contact your Internet service provider (S3150)."
+            )
+        );
+        let b = &r.recipients[1];
+        assert_eq!(b.action.as_deref(), Some("delayed"));
+        assert_eq!(
+            b.diagnostic.as_deref(),
+            Some("connect to mx.example.com[192.0.2.1]:25: Connection timed out")
+        );
+    }
+
+    #[test]
+    fn splits_groups_without_blank_lines() {
+        let text = "Reporting-MTA: dns; a.example\nFinal-Recipient: rfc822; x@example.com\n\
+Action: failed\nStatus: 5.1.1\nFinal-Recipient: rfc822; y@example.com\nAction: failed\n\
+Status: 5.2.2\n";
+        let r = parse_report(text).unwrap();
+        assert_eq!(r.reporting_mta.as_deref(), Some("a.example"));
+        let got: Vec<_> = r.recipients.iter().map(|g| g.final_recipient.clone().unwrap()).collect();
+        assert_eq!(got, ["x@example.com", "y@example.com"]);
+    }
+
+    #[test]
+    fn ignores_text_without_fields() {
+        assert_eq!(parse_report("hello\nworld: yes\n"), None);
+        assert_eq!(parse_report(""), None);
+        assert_eq!(clean_host("dns; mx.example.com."), Some("mx.example.com".into()));
+        assert_eq!(clean_host("dns;"), None);
+    }
+}

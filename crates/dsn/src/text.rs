@@ -1,0 +1,516 @@
+//! Shared text scanning: unwrapping folded lines and finding the pieces every bounce
+//! format spells in roughly the same words (reply codes, enhanced status codes,
+//! `host NAME[IP] said`, "in reply to RCPT TO command", addresses).
+//!
+//! Everything here is linear in the input (a constant number of passes), works on
+//! `&str` positions that are always char boundaries, and never panics.
+
+use crate::StatusCode;
+use std::net::IpAddr;
+
+/// Joins all lines into one, collapsing every run of whitespace (line breaks and the
+/// indentation of continuation lines included) into one space, trimmed.
+pub(crate) fn unfold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// ASCII case-insensitive `find`, returning a byte position in `haystack`.
+pub(crate) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    if n.len() > h.len() {
+        return None;
+    }
+    let first = n[0].to_ascii_lowercase();
+    (0..=h.len() - n.len()).find(|&i| {
+        h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n)
+    })
+}
+
+/// True when `text` contains `needle`, ignoring ASCII case.
+pub(crate) fn contains_ci(text: &str, needle: &str) -> bool {
+    find_ci(text, needle).is_some()
+}
+
+/// `text[from..]`, or "" when `from` is out of range or not a char boundary.
+pub(crate) fn tail(text: &str, from: usize) -> &str {
+    text.get(from..).unwrap_or("")
+}
+
+/// Strips an RFC 3464 type prefix such as `rfc822;`, `dns;`, `smtp;`, `X-Postfix;` or
+/// `x-unix;` (a word of letters, digits and dashes followed by `;`).
+pub(crate) fn strip_type_prefix(value: &str) -> &str {
+    let value = value.trim();
+    if let Some(semi) = value.find(';') {
+        let word = &value[..semi];
+        let word = word.trim_end();
+        if !word.is_empty()
+            && word.as_bytes()[0].is_ascii_alphabetic()
+            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return value[semi + 1..].trim();
+        }
+    }
+    value
+}
+
+/// Cleans an address: removes a type prefix, angle brackets, quotes and trailing
+/// punctuation. Returns `None` when nothing is left.
+pub(crate) fn clean_address(value: &str) -> Option<String> {
+    let value = strip_type_prefix(value);
+    let value = match (value.find('<'), value.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &value[open + 1..close],
+        _ => value,
+    };
+    let value = value
+        .trim()
+        .trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | ':' | '(' | ')'))
+        .trim_end_matches('.')
+        .trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// Finds the first e-mail address in `text`: the content of the first `<...>`
+/// containing `@`, else the first whitespace-separated word containing `@`.
+pub(crate) fn find_address(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else { break };
+        let inner = &after[..close];
+        if inner.contains('@') && !inner.contains(char::is_whitespace) {
+            return clean_address(inner);
+        }
+        rest = &after[close + 1..];
+    }
+    text.split_whitespace().find(|w| w.contains('@') && w.len() > 2).and_then(clean_address)
+}
+
+fn is_digit_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(u8::is_ascii_digit)
+}
+
+/// Reads an enhanced status code starting exactly at byte `i`; returns it and the end
+/// position. The code must not be glued to other digits or dots on either side (so
+/// parts of IP addresses and version numbers are not codes), and its subject must be
+/// 0 to 7 as RFC 3463 defines (so `Exim 4.92.3` is not one).
+fn status_at(b: &[u8], i: usize) -> Option<(StatusCode, usize)> {
+    if !matches!(b.get(i), Some(b'2' | b'4' | b'5')) || b.get(i + 1) != Some(&b'.') {
+        return None;
+    }
+    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.') {
+        return None;
+    }
+    let mut j = i + 2;
+    let subject_start = j;
+    while is_digit_at(b, j) && j - subject_start < 4 {
+        j += 1;
+    }
+    let subject_len = j - subject_start;
+    if subject_len == 0 || subject_len > 3 || b.get(j) != Some(&b'.') {
+        return None;
+    }
+    j += 1;
+    let detail_start = j;
+    while is_digit_at(b, j) && j - detail_start < 4 {
+        j += 1;
+    }
+    let detail_len = j - detail_start;
+    if detail_len == 0 || detail_len > 3 {
+        return None;
+    }
+    // Not followed by more digits or by `.digit` (an IP address or a longer version).
+    if b.get(j).is_some_and(|c| c.is_ascii_alphanumeric())
+        || (b.get(j) == Some(&b'.') && is_digit_at(b, j + 1))
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(&b[i..j]).ok()?;
+    let code: StatusCode = text.parse().ok()?;
+    (code.subject <= 7).then_some((code, j))
+}
+
+/// Reads an SMTP reply code (three digits, first 4 or 5) at byte `i`; returns it and
+/// the end position. It must stand alone: not glued to letters, digits or dots before,
+/// and followed by a space, `-`, end of text or a closing punctuation mark.
+fn reply_at(b: &[u8], i: usize) -> Option<(u16, usize)> {
+    let (d0, d1, d2) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
+    if !matches!(d0, b'4' | b'5') || !(b'0'..=b'5').contains(&d1) || !d2.is_ascii_digit() {
+        return None;
+    }
+    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'.' | b'-' | b'/' | b'[')) {
+        return None;
+    }
+    match b.get(i + 3) {
+        None => {}
+        Some(c) if c.is_ascii_whitespace() => {}
+        Some(b'-' | b')' | b',' | b';' | b':' | b']') => {}
+        Some(_) => return None,
+    }
+    let code = u16::from(d0 - b'0') * 100 + u16::from(d1 - b'0') * 10 + u16::from(d2 - b'0');
+    Some((code, i + 3))
+}
+
+/// What codes a diagnostic text carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Codes {
+    /// The SMTP reply code.
+    pub reply: Option<u16>,
+    /// Where the reply code starts in the text.
+    pub reply_pos: Option<usize>,
+    /// The enhanced status code.
+    pub status: Option<StatusCode>,
+}
+
+/// Finds the reply code and the enhanced status code in a diagnostic text.
+///
+/// A reply code directly followed by a status code (`550 5.7.1`, `550-5.7.1`,
+/// `421-4.7.0`, `550 #5.1.1`) is preferred; otherwise the first stand-alone reply code
+/// and the first stand-alone status code are taken independently.
+pub(crate) fn find_codes(text: &str) -> Codes {
+    let b = text.as_bytes();
+    let mut first_reply: Option<(u16, usize)> = None;
+    let mut first_status: Option<StatusCode> = None;
+    for i in 0..b.len() {
+        let c = b[i];
+        if !matches!(c, b'2' | b'4' | b'5') {
+            continue;
+        }
+        if let Some((reply, end)) = reply_at(b, i) {
+            // A status code right after the reply code: `550 5.7.1`, `550-5.7.1`.
+            let mut j = end;
+            if matches!(b.get(j), Some(b' ' | b'-')) {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'#') {
+                j += 1;
+            }
+            if let Some((status, _)) = status_at(b, j) {
+                return Codes { reply: Some(reply), reply_pos: Some(i), status: Some(status) };
+            }
+            if first_reply.is_none() {
+                first_reply = Some((reply, i));
+            }
+            continue;
+        }
+        if first_status.is_none() {
+            if let Some((status, _)) = status_at(b, i) {
+                first_status = Some(status);
+            }
+        }
+    }
+    Codes {
+        reply: first_reply.map(|(r, _)| r),
+        reply_pos: first_reply.map(|(_, p)| p),
+        status: first_status,
+    }
+}
+
+/// Where a remote MTA is named in bounce text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RemoteHost {
+    /// The host name (or the IP literal's text when only an address is given).
+    pub name: Option<String>,
+    /// The IP address in brackets, when given.
+    pub ip: Option<IpAddr>,
+    /// True for "refused to talk to me" (a rejection at connection time).
+    pub refused_to_talk: bool,
+}
+
+/// Markers after which Postfix, Exim and others name the remote MTA as `NAME[IP]` or
+/// `NAME [IP]`.
+const HOST_MARKERS: &[&str] =
+    &["host ", "connect to ", "lost connection with ", "conversation with ", "delivery to host "];
+
+/// Finds the first `host NAME[IP]` (also `host NAME [IP]`, `connect to NAME[IP]:25`,
+/// `lost connection with NAME[IP]`, ...) in `text`.
+pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
+    let mut best: Option<(usize, RemoteHost)> = None;
+    for marker in HOST_MARKERS {
+        let mut from = 0;
+        // Look at a few occurrences of each marker: "host" is also an ordinary word.
+        for _ in 0..8 {
+            let Some(pos) = find_ci(tail(text, from), marker) else { break };
+            let start = from + pos + marker.len();
+            from = start;
+            if best.as_ref().is_some_and(|(p, _)| *p < start) {
+                break;
+            }
+            if let Some(host) = host_at(tail(text, start)) {
+                best = Some((start, host));
+                break;
+            }
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// Parses `NAME[IP]` / `NAME [IP]` / `[IP]` at the start of `text`.
+fn host_at(text: &str) -> Option<RemoteHost> {
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(text.len());
+    let name = text[..name_end].trim_end_matches('.');
+    let rest = &text[name_end..];
+    let rest_trim = rest.strip_prefix(' ').unwrap_or(rest);
+    let mut ip = None;
+    let mut after = rest;
+    if let Some(inner) = rest_trim.strip_prefix('[') {
+        if let Some(close) = inner.find(']') {
+            let literal = inner[..close].trim();
+            let literal = literal.strip_prefix("IPv6:").unwrap_or(literal);
+            ip = literal.parse::<IpAddr>().ok();
+            after = &inner[close + 1..];
+        }
+    }
+    let has_name = name.contains('.') || name.eq_ignore_ascii_case("localhost");
+    if !has_name && ip.is_none() {
+        return None;
+    }
+    let refused_to_talk = after.trim_start().to_ascii_lowercase().starts_with("refused to talk");
+    let name = if has_name {
+        Some(name.to_string())
+    } else {
+        None
+    };
+    // A bare name with neither brackets nor "said" is too weak ("host name lookup").
+    if ip.is_none() {
+        let next = after.trim_start();
+        let lower = next.get(..next.len().min(24)).unwrap_or("").to_ascii_lowercase();
+        if !(lower.starts_with("said") || lower.starts_with("refused") || lower.starts_with(':'))
+        {
+            return None;
+        }
+    }
+    Some(RemoteHost { name, ip, refused_to_talk })
+}
+
+/// Verbs as bounce texts spell them (lower-case), and the command they stand for.
+const VERBS: &[(&str, &str)] = &[
+    ("rcpt to", "RCPT TO"),
+    ("mail from", "MAIL FROM"),
+    ("end of data", "DATA"),
+    ("end of message", "DATA"),
+    ("data", "DATA"),
+    ("ehlo", "EHLO"),
+    ("helo", "EHLO"),
+    ("lhlo", "EHLO"),
+    ("initial connection", "CONNECT"),
+    ("initial server greeting", "CONNECT"),
+    ("initial greeting", "CONNECT"),
+    ("the initial server greeting", "CONNECT"),
+    ("receiving the initial server greeting", "CONNECT"),
+    ("performing the ehlo handshake", "EHLO"),
+    ("performing the helo handshake", "EHLO"),
+];
+
+/// Phrases that introduce the command a failure answered.
+const COMMAND_MARKERS: &[&str] =
+    &["in reply to ", "after pipelined ", "after ", "while sending ", "while ", "during "];
+
+/// Finds the SMTP command a failure answered: Postfix "(in reply to RCPT TO command)",
+/// "(in reply to end of DATA command)", Exim "after RCPT TO:<...>", "after end of
+/// data", "after initial connection", "refused to talk to me" (CONNECT), Postfix
+/// "while sending MAIL FROM" / "while receiving the initial server greeting".
+///
+/// `HELO` and `LHLO` are reported as `EHLO`.
+pub(crate) fn find_command(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    let mut best: Option<(usize, &'static str)> = None;
+    for marker in COMMAND_MARKERS {
+        let mut from = 0;
+        while let Some(pos) = tail(&lower, from).find(marker) {
+            let at = from + pos;
+            from = at + marker.len();
+            if best.is_some_and(|(p, _)| p <= at) {
+                break;
+            }
+            // The marker must start a word.
+            if at > 0 && lower.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let rest = tail(&lower, from);
+            let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
+            let hit = VERBS.iter().find(|(spelled, _)| {
+                rest.starts_with(spelled)
+                    && !rest.as_bytes().get(spelled.len()).is_some_and(u8::is_ascii_alphabetic)
+            });
+            if let Some((_, command)) = hit {
+                best = Some((at, command));
+                break;
+            }
+        }
+    }
+    if let Some(pos) = lower.find("refused to talk to me") {
+        if best.is_none_or(|(p, _)| pos < p) {
+            best = Some((pos, "CONNECT"));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Turns the description a human-readable bounce gives for one recipient into the
+/// diagnostic: the remote server's answer (after `said:`, or from the reply code on)
+/// without Postfix's trailing "(in reply to ... command)". `description` must already
+/// be unfolded.
+pub(crate) fn diagnostic_from_description(description: &str) -> String {
+    let mut text = description.trim();
+    if let Some(pos) = find_ci(text, "(in reply to ") {
+        text = text[..pos].trim_end();
+    }
+    if let Some(pos) = find_ci(text, " said:") {
+        let after = text[pos + " said:".len()..].trim();
+        if !after.is_empty() {
+            return after.to_string();
+        }
+    }
+    if let Some(pos) = find_codes(text).reply_pos {
+        return text[pos..].trim().to_string();
+    }
+    text.trim_matches(|c: char| c == ':' || c.is_whitespace()).to_string()
+}
+
+/// Splits `text` into paragraphs separated by blank lines (lines of only whitespace).
+pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut lines = text.lines().peekable();
+    std::iter::from_fn(move || {
+        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+            lines.next();
+        }
+        lines.peek()?;
+        let mut para = String::new();
+        while let Some(line) = lines.next_if(|l| !l.trim().is_empty()) {
+            para.push_str(line.trim_end_matches('\r'));
+            para.push('\n');
+        }
+        Some(para)
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn status(s: &str) -> Option<StatusCode> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn unfolds_and_collapses() {
+        assert_eq!(unfold("  550 5.7.1 a\r\n    b\tc  \n d "), "550 5.7.1 a b c d");
+        assert_eq!(unfold(" \n "), "");
+    }
+
+    #[test]
+    fn strips_type_prefixes() {
+        assert_eq!(strip_type_prefix("rfc822; a@b.example"), "a@b.example");
+        assert_eq!(strip_type_prefix("dns;mx.example.com"), "mx.example.com");
+        assert_eq!(strip_type_prefix("smtp; 550 5.1.1 x; y"), "550 5.1.1 x; y");
+        assert_eq!(strip_type_prefix("X-Postfix; host not found"), "host not found");
+        assert_eq!(strip_type_prefix("x-unix; procmail"), "procmail");
+        assert_eq!(strip_type_prefix("550 5.7.1 blocked; see"), "550 5.7.1 blocked; see");
+        assert_eq!(clean_address("rfc822; <K.Suzuki@example.jp>"), Some("K.Suzuki@example.jp".into()));
+        assert_eq!(clean_address("rfc822;"), None);
+    }
+
+    #[test]
+    fn finds_reply_and_status_codes() {
+        let c = find_codes("550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent");
+        assert_eq!((c.reply, c.status), (Some(550), status("5.7.1")));
+        let c = find_codes("host x said: 550-5.7.1 [192.0.2.1] Our system has detected");
+        assert_eq!((c.reply, c.status), (Some(550), status("5.7.1")));
+        let c = find_codes("421-4.7.0 [198.51.100.3 15] Our system");
+        assert_eq!((c.reply, c.status), (Some(421), status("4.7.0")));
+        let c = find_codes("Mailbox full 5.2.2 then 552 later");
+        assert_eq!((c.reply, c.status), (Some(552), status("5.2.2")));
+        let c = find_codes("553 #5.1.1 no such user");
+        assert_eq!((c.reply, c.status), (Some(553), status("5.1.1")));
+        // IP addresses, versions and other numbers are not codes.
+        let c = find_codes("from [10.5.7.1] Exim 4.92.3 port 465 id 5.1.1.1 2.0.113.5");
+        assert_eq!((c.reply, c.status), (None, None));
+        let c = find_codes("");
+        assert_eq!(c, Codes::default());
+        assert_eq!(find_codes("Error: 554").reply, Some(554));
+        assert_eq!(find_codes("a5.1.1 550x").status, None);
+    }
+
+    #[test]
+    fn finds_remote_hosts() {
+        let h = find_remote_host("host mx.example.com[198.51.100.7] said: 550").unwrap();
+        assert_eq!(h.name.as_deref(), Some("mx.example.com"));
+        assert_eq!(h.ip, "198.51.100.7".parse().ok());
+        assert!(!h.refused_to_talk);
+        let h = find_remote_host("x: host mx.example.jp [192.0.2.20]: 550 5.7.0").unwrap();
+        assert_eq!(h.name.as_deref(), Some("mx.example.jp"));
+        assert_eq!(h.ip, "192.0.2.20".parse().ok());
+        let h =
+            find_remote_host("host mx.example.org[192.0.2.9] refused to talk to me: 554").unwrap();
+        assert!(h.refused_to_talk);
+        let h = find_remote_host("connect to mx.example.net[2001:db8::25]:25: Connection refused")
+            .unwrap();
+        assert_eq!(h.ip, "2001:db8::25".parse().ok());
+        assert!(find_remote_host("the host name lookup failed").is_none());
+        assert!(find_remote_host("host").is_none());
+        assert!(find_remote_host("host é[").is_none());
+    }
+
+    #[test]
+    fn finds_commands() {
+        assert_eq!(find_command("550 x (in reply to RCPT TO command)"), Some("RCPT TO"));
+        assert_eq!(find_command("(in reply to end of DATA command)"), Some("DATA"));
+        assert_eq!(find_command("(in reply to MAIL FROM command)"), Some("MAIL FROM"));
+        assert_eq!(
+            find_command("SMTP error from remote mail server after RCPT TO:<a@b.example>:"),
+            Some("RCPT TO")
+        );
+        assert_eq!(find_command("SMTP error from remote mail server after end of data:"), Some("DATA"));
+        assert_eq!(find_command("after pipelined MAIL FROM:<a@b> SIZE=1"), Some("MAIL FROM"));
+        assert_eq!(find_command("SMTP error after initial connection:"), Some("CONNECT"));
+        assert_eq!(find_command("host x[192.0.2.1] refused to talk to me: 554"), Some("CONNECT"));
+        assert_eq!(
+            find_command("lost connection with x[192.0.2.1] while receiving the initial server greeting"),
+            Some("CONNECT")
+        );
+        assert_eq!(find_command("(in reply to HELO command)"), Some("EHLO"));
+        assert_eq!(find_command("after database update"), None);
+        assert_eq!(find_command("nothing here"), None);
+    }
+
+    #[test]
+    fn builds_diagnostics_from_descriptions() {
+        assert_eq!(
+            diagnostic_from_description(
+                "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)"
+            ),
+            "550 5.1.1 unknown"
+        );
+        assert_eq!(
+            diagnostic_from_description(
+                "SMTP error from remote mail server after RCPT TO:<a@b.example>: host mx [192.0.2.1]: 550 5.1.1 no"
+            ),
+            "550 5.1.1 no"
+        );
+        assert_eq!(diagnostic_from_description("unknown user: \"neko\""), "unknown user: \"neko\"");
+    }
+
+    #[test]
+    fn finds_addresses_and_paragraphs() {
+        assert_eq!(find_address("to <a@b.example> x").as_deref(), Some("a@b.example"));
+        assert_eq!(find_address("  a@b.example:").as_deref(), Some("a@b.example"));
+        assert_eq!(find_address("<postmaster> no"), None);
+        let p: Vec<String> = paragraphs("\n\na\nb\n\n \nc\r\n").collect();
+        assert_eq!(p, vec!["a\nb\n".to_string(), "c\n".to_string()]);
+        assert_eq!(find_ci("abcDEF", "cde"), Some(2));
+        assert_eq!(find_ci("ab", "abc"), None);
+    }
+}
