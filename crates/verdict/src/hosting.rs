@@ -36,6 +36,21 @@ impl Hosting {
         HOSTS.iter().find(|e| e.id == self.id)
     }
 
+    /// The company name as people write it in `lang`, e.g. `エックスサーバー`.
+    ///
+    /// ```
+    /// let mut bounce = rebound_dsn::Bounce::default();
+    /// bounce.reporting_mta = Some("sv1.xserver.jp".into());
+    /// let hosting = rebound_verdict::hosting_of(&bounce).unwrap();
+    /// assert_eq!(hosting.display_name(rebound_verdict::Lang::Ja), "エックスサーバー");
+    /// ```
+    pub fn display_name(&self, lang: Lang) -> String {
+        match (self.entry(), lang) {
+            (Some(e), Lang::Ja) => e.name_ja.to_string(),
+            _ => self.name.clone(),
+        }
+    }
+
     /// Who to send a blocklist problem to, e.g. `Xserver mail support`.
     ///
     /// ```
@@ -103,6 +118,7 @@ const fn under(suffix: &'static str) -> HostPattern {
 struct HostEntry {
     id: &'static str,
     name: &'static str,
+    name_ja: &'static str,
     shared: bool,
     patterns: &'static [HostPattern],
     support_en: &'static str,
@@ -114,51 +130,51 @@ struct HostEntry {
 /// Hosting companies and how to recognise their outbound servers.
 #[rustfmt::skip]
 const HOSTS: &[HostEntry] = &[
-    HostEntry { id: "xserver", name: "Xserver", shared: true,
+    HostEntry { id: "xserver", name: "Xserver", name_ja: "エックスサーバー", shared: true,
         patterns: &[numbered("sv", ".xserver.jp")],
         support_en: "Xserver mail support", support_ja: "エックスサーバーのメールサポート",
         removal_en: Some("Xserver's support files the removal request with the list's operator; Xserver says mail usually works again about 5–7 business days after the request, sometimes later."),
         removal_ja: Some("エックスサーバーのサポートがリスト運営者へ解除を申請します。エックスサーバーによると、申請から通常 5〜7 営業日ほどで送れるようになりますが、それ以上かかることもあります。") },
-    HostEntry { id: "sakura", name: "Sakura Internet", shared: true,
+    HostEntry { id: "sakura", name: "Sakura Internet", name_ja: "さくらインターネット", shared: true,
         patterns: &[under("sakura.ne.jp")],
         support_en: "Sakura Internet support", support_ja: "さくらインターネットのサポート",
         removal_en: Some("Sakura's support investigates and asks the list operator for removal; users report it taking several days (about a week in one case)."),
         removal_ja: Some("さくらインターネットのサポートが調査し、リスト運営者に解除を依頼します。利用者の報告では数日（ある例では約 1 週間）かかっています。") },
-    HostEntry { id: "lolipop", name: "Lolipop", shared: true,
+    HostEntry { id: "lolipop", name: "Lolipop", name_ja: "ロリポップ！", shared: true,
         patterns: &[under("lolipop.jp")],
         support_en: "Lolipop customer support", support_ja: "ロリポップ！のサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "conoha-wing", name: "ConoHa WING", shared: true,
+    HostEntry { id: "conoha-wing", name: "ConoHa WING", name_ja: "ConoHa WING", shared: true,
         patterns: &[under("conoha.ne.jp")],
         support_en: "ConoHa WING support", support_ja: "ConoHa WING のサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "heteml", name: "heteml", shared: true,
+    HostEntry { id: "heteml", name: "heteml", name_ja: "ヘテムル", shared: true,
         patterns: &[under("heteml.jp"), under("heteml.net")],
         support_en: "heteml support", support_ja: "ヘテムルのサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "godaddy", name: "GoDaddy", shared: true,
+    HostEntry { id: "godaddy", name: "GoDaddy", name_ja: "GoDaddy", shared: true,
         patterns: &[under("secureserver.net")],
         support_en: "GoDaddy support", support_ja: "GoDaddy のサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "bluehost", name: "Bluehost", shared: true,
+    HostEntry { id: "bluehost", name: "Bluehost", name_ja: "Bluehost", shared: true,
         patterns: &[under("bluehost.com")],
         support_en: "Bluehost support", support_ja: "Bluehost のサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "hostgator", name: "HostGator", shared: true,
+    HostEntry { id: "hostgator", name: "HostGator", name_ja: "HostGator", shared: true,
         patterns: &[under("websitewelcome.com"), under("hostgator.com")],
         support_en: "HostGator support", support_ja: "HostGator のサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "siteground", name: "SiteGround", shared: true,
+    HostEntry { id: "siteground", name: "SiteGround", name_ja: "SiteGround", shared: true,
         patterns: &[under("siteground.us"), under("siteground.eu"), under("siteground.biz"),
             under("sg-host.com")],
         support_en: "SiteGround support", support_ja: "SiteGround のサポート",
         removal_en: None, removal_ja: None },
-    HostEntry { id: "ionos", name: "IONOS", shared: true,
+    HostEntry { id: "ionos", name: "IONOS", name_ja: "IONOS", shared: true,
         patterns: &[under("kundenserver.de"), under("perfora.net"), under("onlinehome-server.info")],
         support_en: "IONOS customer service", support_ja: "IONOS のカスタマーサービス",
         removal_en: Some("IONOS says listings of its mail servers are often temporary: resend later, and contact customer service if it persists."),
         removal_ja: Some("IONOS によると、同社メールサーバーの掲載は一時的なことが多いとのことです。時間をおいて再送し、続く場合はカスタマーサービスに連絡してください。") },
-    HostEntry { id: "ovh", name: "OVH", shared: true,
+    HostEntry { id: "ovh", name: "OVH", name_ja: "OVH", shared: true,
         patterns: &[under("mail-out.ovh.net")],
         support_en: "OVH support", support_ja: "OVH のサポート",
         removal_en: None, removal_ja: None },
@@ -170,7 +186,8 @@ pub(crate) fn received_by_host(received: &str) -> Option<String> {
     let mut start = 0;
     while let Some(pos) = lower[start..].find("by ") {
         let at = start + pos;
-        let boundary = at == 0 || lower.as_bytes().get(at - 1).is_some_and(|b| b.is_ascii_whitespace());
+        let boundary =
+            at == 0 || lower.as_bytes().get(at - 1).is_some_and(|b| b.is_ascii_whitespace());
         if boundary {
             let rest = &lower[at + 3..];
             let host: String = rest
@@ -197,9 +214,13 @@ pub(crate) fn received_by_host(received: &str) -> Option<String> {
 /// assert_eq!(rebound_verdict::hosting_of(&bounce).unwrap().name, "HostGator");
 /// ```
 pub fn hosting_of(bounce: &Bounce) -> Option<Hosting> {
-    let reporting = bounce.reporting_mta.as_deref().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase());
-    let candidates =
-        reporting.into_iter().chain(bounce.original.received.iter().filter_map(|r| received_by_host(r)));
+    let reporting = bounce
+        .reporting_mta
+        .as_deref()
+        .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase());
+    let candidates = reporting
+        .into_iter()
+        .chain(bounce.original.received.iter().filter_map(|r| received_by_host(r)));
     for host in candidates {
         if let Some(entry) = HOSTS.iter().find(|e| e.patterns.iter().any(|p| p.matches(&host))) {
             return Some(Hosting {

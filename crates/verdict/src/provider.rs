@@ -30,6 +30,8 @@ pub struct Provider {
     pub variant: &'static str,
     /// Where a sender asks this provider to look at a block, when it has such a place.
     pub sender_support: Option<&'static str>,
+    /// The company's short name, e.g. `Microsoft`.
+    pub company: &'static str,
 }
 
 const MS_CONSUMER: Provider = Provider {
@@ -39,46 +41,78 @@ const MS_CONSUMER: Provider = Provider {
     sender_support: Some(
         "https://support.microsoft.com/supportrequestform/8ad563e3-288e-2a61-8122-3ba03d6b8d75",
     ),
+    company: "Microsoft",
 };
 const MS_365: Provider = Provider {
     id: "microsoft",
     name: "Microsoft 365 (Exchange Online)",
     variant: "microsoft365",
     sender_support: Some("https://sender.office.com"),
+    company: "Microsoft",
 };
 const GOOGLE: Provider = Provider {
     id: "google",
     name: "Google (Gmail / Google Workspace)",
     variant: "google",
     sender_support: Some("https://postmaster.google.com"),
+    company: "Google",
 };
 const YAHOO: Provider = Provider {
     id: "yahoo",
     name: "Yahoo (Yahoo Mail / AOL)",
     variant: "yahoo",
     sender_support: Some("https://senders.yahooinc.com/"),
+    company: "Yahoo",
 };
-const APPLE: Provider =
-    Provider { id: "apple", name: "Apple (iCloud Mail)", variant: "apple", sender_support: None };
+const APPLE: Provider = Provider {
+    id: "apple",
+    name: "Apple (iCloud Mail)",
+    variant: "apple",
+    sender_support: None,
+    company: "Apple",
+};
 const GMX: Provider = Provider {
     id: "gmx",
     name: "GMX / WEB.DE (United Internet)",
     variant: "gmx",
     sender_support: Some("https://postmaster.gmx.net/en/contact"),
+    company: "GMX",
 };
-const T_ONLINE: Provider =
-    Provider { id: "t-online", name: "T-Online", variant: "t-online", sender_support: None };
+const T_ONLINE: Provider = Provider {
+    id: "t-online",
+    name: "T-Online",
+    variant: "t-online",
+    sender_support: None,
+    company: "T-Online",
+};
 const COMCAST: Provider = Provider {
     id: "comcast",
     name: "Comcast (Xfinity)",
     variant: "comcast",
     sender_support: Some("https://postmaster.comcast.net/"),
+    company: "Comcast",
 };
-const DOCOMO: Provider =
-    Provider { id: "docomo", name: "NTT docomo", variant: "docomo", sender_support: None };
-const AU: Provider = Provider { id: "au", name: "au (KDDI)", variant: "au", sender_support: None };
-const SOFTBANK: Provider =
-    Provider { id: "softbank", name: "SoftBank", variant: "softbank", sender_support: None };
+const DOCOMO: Provider = Provider {
+    id: "docomo",
+    name: "NTT docomo",
+    variant: "docomo",
+    sender_support: None,
+    company: "NTT docomo",
+};
+const AU: Provider = Provider {
+    id: "au",
+    name: "au (KDDI)",
+    variant: "au",
+    sender_support: None,
+    company: "au (KDDI)",
+};
+const SOFTBANK: Provider = Provider {
+    id: "softbank",
+    name: "SoftBank",
+    variant: "softbank",
+    sender_support: None,
+    company: "SoftBank",
+};
 
 /// How one provider is recognised.
 struct ProviderRule {
@@ -140,8 +174,7 @@ const PROVIDER_RULES: &[ProviderRule] = &[
 
 /// True when `host` is `suffix` or a subdomain of it (both lower-case).
 pub(crate) fn domain_matches(host: &str, suffix: &str) -> bool {
-    host == suffix
-        || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
+    host == suffix || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
 }
 
 /// Recognises the provider that refused the mail: by the remote MTA's host name
@@ -223,7 +256,10 @@ mod tests {
             Some(("microsoft", "outlook.com"))
         );
         assert_eq!(by_text("x12si345678pgh.9 - gsmtp"), Some(("google", "google")));
-        assert_eq!(by_text("see https://postmaster.yahooinc.com/error-codes"), Some(("yahoo", "yahoo")));
+        assert_eq!(
+            by_text("see https://postmaster.yahooinc.com/error-codes"),
+            Some(("yahoo", "yahoo"))
+        );
         assert_eq!(by_text("554 Nemesis ESMTP Service not available"), Some(("gmx", "gmx")));
         let mut r = RecipientReport::default();
         r.recipient = Some("Hanako@Hotmail.co.jp".into());

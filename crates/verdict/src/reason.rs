@@ -581,7 +581,10 @@ mod tests {
 
     #[test]
     fn status_and_reply_fallbacks_and_delivered() {
-        assert_eq!(classify(&report("5.7.1", "550 5.7.1 Delivery not authorized")), Reason::PolicyViolation);
+        assert_eq!(
+            classify(&report("5.7.1", "550 5.7.1 Delivery not authorized")),
+            Reason::PolicyViolation
+        );
         assert_eq!(classify(&report("5.7.1", "550 5.7.1 access denied")), Reason::Blocked);
         assert_eq!(classify(&report("5.7.25", "")), Reason::RequirePtr);
         assert_eq!(classify(&report("5.6.0", "")), Reason::ContentError);

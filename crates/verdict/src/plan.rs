@@ -1,0 +1,518 @@
+//! What to look up for a bounce: the sending IPs the receiver named, the reporting
+//! MTA's host name, and the blocklists the text itself mentions.
+//!
+//! IPs come only from the receiver's diagnostic, and only where the wording says the
+//! address is the *sender* ([`FORWARD_TRIGGERS`], [`BACKWARD_TRIGGERS`], or a bare
+//! `[IP]`). The bounced message's `Received` headers are deliberately not used: the
+//! first hop there is the user's own connection to the submission server.
+
+use std::net::IpAddr;
+
+use rebound_dsn::Bounce;
+
+/// Where a sending IP or host name was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FoundIn {
+    /// The receiver named it in its diagnostic (`messages from [IP]`, `Client host [IP]`).
+    Diagnostic,
+    /// The reporting MTA's host name, resolved through DNS.
+    ReportingMta,
+}
+
+impl FoundIn {
+    /// The JSON name: `diagnostic`, `reporting_mta`.
+    ///
+    /// ```
+    /// assert_eq!(rebound_verdict::FoundIn::ReportingMta.as_str(), "reporting_mta");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundIn::Diagnostic => "diagnostic",
+            FoundIn::ReportingMta => "reporting_mta",
+        }
+    }
+}
+
+/// A blocklist the bounce text itself names, e.g. `blocked using zen.spamhaus.org`.
+///
+/// ```
+/// let mut bounce = rebound_dsn::Bounce::default();
+/// let mut report = rebound_dsn::RecipientReport::default();
+/// report.diagnostic = Some("554 5.7.1 Service unavailable; Client host [192.0.2.85] \
+///     blocked using zen.spamhaus.org".into());
+/// bounce.recipients.push(report);
+/// let plan = rebound_verdict::plan(&bounce);
+/// let list = &plan.mentioned_lists[0];
+/// assert_eq!((list.id, list.zone.as_deref()), ("spamhaus", Some("zen.spamhaus.org")));
+/// assert!(list.public && !list.defunct);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MentionedList {
+    /// Stable identifier, e.g. `spamhaus`, `microsoft-internal`; `other` for a zone
+    /// we do not know.
+    pub id: &'static str,
+    /// Display name, e.g. `Spamhaus`; for an unknown zone, the zone.
+    pub name: String,
+    /// The DNS zone when the text gives one, e.g. `zen.spamhaus.org`.
+    pub zone: Option<String>,
+    /// Whether anyone can query the list (false for a provider's own internal list).
+    pub public: bool,
+    /// Whether the list has shut down (e.g. SORBS, 2024-06-05).
+    pub defunct: bool,
+}
+
+/// What to look up for a bounce.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LookupPlan {
+    /// Sending IPs found in the text, each once, with where it was first found.
+    pub ips: Vec<(IpAddr, FoundIn)>,
+    /// Host names to resolve into further sending IPs.
+    pub hosts: Vec<(String, FoundIn)>,
+    /// Blocklists named in the diagnostics, each once, in order of first mention.
+    pub mentioned_lists: Vec<MentionedList>,
+}
+
+/// Phrases after which an IP address names the sender (`messages from [IP]`).
+/// Between the phrase and the address only spaces, `[`, `(`, `=` and `:` may stand.
+pub(crate) const FORWARD_TRIGGERS: &[&str] = &[
+    "messages from",
+    "message from",
+    "mail from",
+    "client host",
+    "ip address",
+    "sending ip",
+    "from ip",
+    "your ip",
+    "ip=",
+    "ip:",
+    "i=ip&v=",
+    "rejected because",
+    "connection from",
+    "from",
+];
+
+/// Phrases before which an IP address names the sender (`IP blocked using`).
+/// Between the address and the phrase only spaces, `]` and `)` may stand.
+pub(crate) const BACKWARD_TRIGGERS: &[&str] = &[
+    "blocked using",
+    "is listed",
+    "listed in",
+    "listed on",
+    "found on",
+    "is in a black list",
+    "is blacklisted",
+    "is blocked",
+    "has been blocked",
+    "temporarily deferred",
+    "weren't sent",
+    "was not sent",
+];
+
+/// One IP literal in a text: the address and its byte span.
+struct IpToken {
+    ip: IpAddr,
+    start: usize,
+    end: usize,
+}
+
+fn is_ip_char(b: u8) -> bool {
+    b.is_ascii_hexdigit() || b == b'.' || b == b':'
+}
+
+/// Every IP address literal in `text` (an ASCII-lower-cased diagnostic), in order.
+/// A literal must stand alone: not glued to a word before or after it (`x192.0.2.1`),
+/// except for the `IPv6:` prefix of address literals.
+fn ip_tokens(text: &str) -> Vec<IpToken> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ip_char(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let run_start = i;
+        while i < bytes.len() && is_ip_char(bytes[i]) {
+            i += 1;
+        }
+        let run_end = i;
+        let mut start = run_start;
+        let mut end = run_end;
+        let ipv6_literal =
+            text[..run_start].ends_with("ipv") && text[run_start..run_end].starts_with("6:");
+        if ipv6_literal {
+            start += 2;
+        } else if !text[start..end].starts_with("::") {
+            while start < end && matches!(bytes[start], b':' | b'.') {
+                start += 1;
+            }
+        }
+        while end > start
+            && matches!(bytes[end - 1], b'.' | b':')
+            && !text[start..end].ends_with("::")
+        {
+            end -= 1;
+        }
+        let glued_before = start == run_start
+            && run_start > 0
+            && bytes.get(run_start - 1).is_some_and(|b| is_word_byte(*b));
+        let glued_after = bytes.get(run_end).is_some_and(|b| is_word_byte(*b));
+        if glued_before || glued_after || start >= end {
+            continue;
+        }
+        if let Ok(ip) = text[start..end].parse::<IpAddr>() {
+            out.push(IpToken { ip, start, end });
+        }
+    }
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// True when the address is a public unicast address worth looking up.
+pub(crate) fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_unspecified()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.octets()[0] == 0
+                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1])))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local())
+        }
+    }
+}
+
+/// Does the text just before `start` end in a forward trigger?
+fn forward_trigger_before(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches([' ', '[', '(', '=', ':', '\t']);
+    // `ip=` and `ip:` end in their own separator; test them against the raw text.
+    let raw = &text[..start];
+    FORWARD_TRIGGERS.iter().any(|t| {
+        if t.ends_with(['=', ':']) {
+            raw.ends_with(t) || raw.trim_end_matches([' ', '[']).ends_with(t)
+        } else {
+            before.ends_with(t)
+                && before[..before.len() - t.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+        }
+    })
+}
+
+/// Does the text just after `end` start with a backward trigger?
+fn backward_trigger_after(text: &str, end: usize) -> bool {
+    let after = text[end..].trim_start_matches([' ', ']', ')', '\t']);
+    BACKWARD_TRIGGERS.iter().any(|t| after.starts_with(t))
+}
+
+/// Is the address written as a bare `[IP]` (or `[IP  count]`) that is not attached to
+/// a host name, as `host NAME[IP]` is?
+fn bare_bracketed(text: &str, start: usize) -> bool {
+    let bytes = text.as_bytes();
+    if start == 0 || bytes.get(start - 1) != Some(&b'[') {
+        return false;
+    }
+    start < 2 || !bytes.get(start - 2).is_some_and(|b| is_word_byte(*b) || *b == b'.')
+}
+
+/// Sending IPs the receiver names in one diagnostic, in order.
+pub(crate) fn sending_ips(diagnostic: &str, remote_ip: Option<IpAddr>) -> Vec<IpAddr> {
+    let text = diagnostic.to_ascii_lowercase();
+    ip_tokens(&text)
+        .into_iter()
+        .filter(|t| {
+            bare_bracketed(&text, t.start)
+                || forward_trigger_before(&text, t.start)
+                || backward_trigger_after(&text, t.end)
+        })
+        .map(|t| t.ip)
+        .filter(|ip| is_public(*ip) && Some(*ip) != remote_ip)
+        .fold(Vec::new(), |mut seen, ip| {
+            if !seen.contains(&ip) {
+                seen.push(ip);
+            }
+            seen
+        })
+}
+
+/// A known blocklist and the lower-case words that name it.
+struct KnownList {
+    id: &'static str,
+    name: &'static str,
+    words: &'static [&'static str],
+    public: bool,
+    defunct: bool,
+}
+
+/// Blocklists recognised in bounce text, checked in order.
+#[rustfmt::skip]
+const KNOWN_LISTS: &[KnownList] = &[
+    KnownList { id: "spamhaus", name: "Spamhaus", words: &["spamhaus"], public: true, defunct: false },
+    KnownList { id: "spamcop", name: "SpamCop", words: &["spamcop"], public: true, defunct: false },
+    KnownList { id: "barracuda", name: "Barracuda Reputation Block List",
+        words: &["barracuda"], public: true, defunct: false },
+    KnownList { id: "uceprotect", name: "UCEPROTECT", words: &["uceprotect"], public: true, defunct: false },
+    KnownList { id: "sorbs", name: "SORBS", words: &["sorbs"], public: true, defunct: true },
+    KnownList { id: "cloudmark", name: "Cloudmark Sender Intelligence",
+        words: &["cloudmark"], public: false, defunct: false },
+    KnownList { id: "proofpoint", name: "Proofpoint Dynamic Reputation",
+        words: &["proofpoint"], public: false, defunct: false },
+    KnownList { id: "trendmicro", name: "Trend Micro Email Reputation",
+        words: &["trend micro", "mail-abuse.com"], public: false, defunct: false },
+    KnownList { id: "psbl", name: "PSBL", words: &["psbl"], public: true, defunct: false },
+    KnownList { id: "spamrats", name: "SpamRATS", words: &["spamrats"], public: true, defunct: false },
+    KnownList { id: "mailspike", name: "Mailspike", words: &["mailspike"], public: true, defunct: false },
+    KnownList { id: "microsoft-internal", name: "Microsoft's own block list",
+        words: &["our block list", "(s3150)", "(s3140)", "banned sending ip"],
+        public: false, defunct: false },
+];
+
+/// Phrases after which a blocklist zone is written (`blocked using ZONE`).
+const ZONE_TRIGGERS: &[&str] =
+    &["blocked using ", "black list at ", "blacklisted at ", "listed in ", "listed on "];
+
+/// Zones written after [`ZONE_TRIGGERS`] in a lower-cased text.
+fn zones_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for trigger in ZONE_TRIGGERS {
+        let mut from = 0;
+        while let Some(pos) = text[from..].find(trigger) {
+            let start = from + pos + trigger.len();
+            let zone: String = text[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            let zone = zone.trim_end_matches('.').to_string();
+            let labels: Vec<&str> = zone.split('.').collect();
+            if labels.len() >= 2
+                && labels.iter().all(|l| !l.is_empty())
+                && labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_alphabetic()))
+            {
+                out.push(zone);
+            }
+            from = start;
+        }
+    }
+    out
+}
+
+fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
+    for zone in zones_in(text) {
+        let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
+        let (id, name, public, defunct) = match known {
+            Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
+            None => ("other", zone.clone(), true, false),
+        };
+        match out.iter_mut().find(|m| m.id == id && (id != "other" || m.name == name)) {
+            Some(existing) => {
+                if existing.zone.is_none() {
+                    existing.zone = Some(zone);
+                }
+            }
+            None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
+        }
+    }
+    for known in KNOWN_LISTS {
+        if known.words.iter().any(|w| text.contains(w)) && !out.iter().any(|m| m.id == known.id) {
+            out.push(MentionedList {
+                id: known.id,
+                name: known.name.to_string(),
+                zone: None,
+                public: known.public,
+                defunct: known.defunct,
+            });
+        }
+    }
+}
+
+/// Decides what to check for a bounce.
+///
+/// * `ips`: sending IP addresses that each recipient's diagnostic names, tagged
+///   [`FoundIn::Diagnostic`]; public unicast only, deduplicated, in order. The remote
+///   MTA's own address (`host NAME[IP] said`, [`rebound_dsn::RecipientReport::remote_ip`])
+///   is the *receiver* and is never listed.
+/// * `hosts`: the reporting MTA's host name ([`FoundIn::ReportingMta`]), for the
+///   caller to resolve; the sending server is usually that host.
+/// * `mentioned_lists`: blocklists the diagnostics name.
+///
+/// The bounced message's `Received` headers are **not** used. Their lowest hop is the
+/// user's own computer or phone handing the message to the submission server (`with
+/// ESMTPSA` / `ESMTPA`, authenticated). That address belongs to the user's home or
+/// mobile ISP and is usually on Spamhaus PBL, which is expected and harmless
+/// (PBL only says "this address should not send straight to MX servers"); listing it
+/// would send the user chasing a problem that is not one.
+///
+/// ```
+/// use rebound_verdict::FoundIn;
+/// let mut bounce = rebound_dsn::Bounce::default();
+/// bounce.reporting_mta = Some("sv12053.xserver.jp".into());
+/// let mut report = rebound_dsn::RecipientReport::default();
+/// report.remote_ip = Some("198.51.100.20".parse().unwrap());
+/// report.diagnostic = Some("host apc.olc.protection.outlook.com[198.51.100.20] said: 550 \
+///     5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent.".into());
+/// bounce.recipients.push(report);
+/// let plan = rebound_verdict::plan(&bounce);
+/// assert_eq!(plan.ips, vec![("203.0.113.45".parse().unwrap(), FoundIn::Diagnostic)]);
+/// assert_eq!(plan.hosts, vec![("sv12053.xserver.jp".to_string(), FoundIn::ReportingMta)]);
+/// ```
+pub fn plan(bounce: &Bounce) -> LookupPlan {
+    let mut out = LookupPlan::default();
+    for report in &bounce.recipients {
+        let Some(diagnostic) = report.diagnostic.as_deref() else { continue };
+        for ip in sending_ips(diagnostic, report.remote_ip) {
+            if !out.ips.iter().any(|(seen, _)| *seen == ip) {
+                out.ips.push((ip, FoundIn::Diagnostic));
+            }
+        }
+        mentioned_in(&diagnostic.to_lowercase(), &mut out.mentioned_lists);
+    }
+    if let Some(mta) = bounce.reporting_mta.as_deref() {
+        let mta = mta.trim().trim_end_matches('.').trim_matches(['[', ']']);
+        if let Ok(ip) = mta.parse::<IpAddr>() {
+            if is_public(ip) && !out.ips.iter().any(|(seen, _)| *seen == ip) {
+                out.ips.push((ip, FoundIn::ReportingMta));
+            }
+        } else if mta.contains('.') && !mta.contains(char::is_whitespace) {
+            out.hosts.push((mta.to_ascii_lowercase(), FoundIn::ReportingMta));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rebound_dsn::RecipientReport;
+
+    fn ips(text: &str) -> Vec<String> {
+        sending_ips(text, None).iter().map(|ip| ip.to_string()).collect()
+    }
+
+    #[test]
+    fn extracts_sending_ips_from_receiver_wording() {
+        let cases: &[(&str, &[&str])] = &[
+            ("550 5.7.1 Unfortunately, messages from [192.0.2.77] weren't sent.", &["192.0.2.77"]),
+            ("554 5.7.1 Service unavailable; Client host [192.0.2.85] blocked using zen.spamhaus.org", &["192.0.2.85"]),
+            ("550 5.7.606 Access denied, banned sending IP [192.0.2.78]. To request removal", &["192.0.2.78"]),
+            ("421-4.7.0 [192.0.2.79      15] This message is suspicious due to the very low reputation", &["192.0.2.79"]),
+            ("421 4.7.0 [TSS04] Messages from 192.0.2.80 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", &["192.0.2.80"]),
+            ("550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.81", &["192.0.2.81"]),
+            ("554 resimta comcast 192.0.2.82 found on one or more RBLs (Spamhaus ZEN) BL000001", &["192.0.2.82"]),
+            ("554 IP=192.0.2.84 - None/bad reputation. (NOWL)", &["192.0.2.84"]),
+            ("550 rejected because 192.0.2.86 is in a black list at zen.spamhaus.org", &["192.0.2.86"]),
+            ("550 5.7.1 Mail from IP address [2001:db8:1::25] refused", &["2001:db8:1::25"]),
+            ("550 5.7.1 Client host [IPv6:2001:db8::77] blocked using zen.spamhaus.org", &["2001:db8::77"]),
+            ("554 IP address is block listed. For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=192.0.2.83&r=0AbC", &["192.0.2.83"]),
+            // Private, loopback and link-local addresses are never sending IPs.
+            ("550 Client host [10.1.2.3] blocked; messages from [127.0.0.1]; from [169.254.1.1]; from [fe80::1]; from [fd00::1]", &[]),
+            // Deduplicated within one text.
+            ("messages from [192.0.2.77] ... Client host [192.0.2.77] blocked", &["192.0.2.77"]),
+            // Glued to a word, or a version number after an unrelated phrase: not an address.
+            ("see x192.0.2.1 and 192.0.2.1x and version 4.16.55.1", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(ips(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn never_takes_the_remote_mta_address() {
+        let text = "host mx.example.org[203.0.113.100] said: 554 5.7.1 Service unavailable; Client host [192.0.2.85] blocked using b.barracudacentral.org";
+        // Written as host NAME[IP], the receiver's address is not taken even without remote_ip.
+        assert_eq!(ips(text), ["192.0.2.85"]);
+        // And remote_ip is never a sending IP, however it is written.
+        let remote: IpAddr = "192.0.2.85".parse().unwrap();
+        assert!(sending_ips(text, Some(remote)).is_empty());
+
+        let mut bounce = Bounce::default();
+        let mut r = RecipientReport::default();
+        r.remote_ip = Some("198.51.100.27".parse().unwrap());
+        r.diagnostic = Some(
+            "Connection from 198.51.100.27 refused; messages from [192.0.2.9] weren't sent".into(),
+        );
+        bounce.recipients.push(r);
+        let plan = plan(&bounce);
+        assert_eq!(plan.ips, vec![("192.0.2.9".parse().unwrap(), FoundIn::Diagnostic)]);
+    }
+
+    #[test]
+    fn excludes_the_authenticated_submission_hop() {
+        let mut bounce = Bounce::default();
+        bounce.reporting_mta = Some("sv12053.xserver.jp".into());
+        bounce.original.received = vec![
+            "from sv12053.xserver.jp (sv12053.xserver.jp [203.0.113.45]) by relay.example.net with ESMTP".into(),
+            "from [192.168.1.5] (p1234-ipngn.example-isp.ne.jp [198.51.100.66]) by sv12053.xserver.jp (Postfix) with ESMTPSA id 4AbCd; Mon, 2 Jun 2025 10:00:00 +0900".into(),
+        ];
+        let mut r = RecipientReport::default();
+        r.diagnostic =
+            Some("550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent.".into());
+        bounce.recipients.push(r);
+        let plan = plan(&bounce);
+        let listed: Vec<String> = plan.ips.iter().map(|(ip, _)| ip.to_string()).collect();
+        assert_eq!(listed, ["203.0.113.45"]);
+        assert!(!listed.contains(&"198.51.100.66".to_string()), "home ISP hop must not be checked");
+        assert_eq!(plan.hosts, vec![("sv12053.xserver.jp".into(), FoundIn::ReportingMta)]);
+    }
+
+    #[test]
+    fn deduplicates_across_recipients_in_order() {
+        let mut bounce = Bounce::default();
+        for text in [
+            "messages from [192.0.2.2] weren't sent",
+            "Client host [192.0.2.1] blocked; messages from [192.0.2.2]",
+        ] {
+            let mut r = RecipientReport::default();
+            r.diagnostic = Some(text.into());
+            bounce.recipients.push(r);
+        }
+        let got: Vec<String> = plan(&bounce).ips.iter().map(|(ip, _)| ip.to_string()).collect();
+        assert_eq!(got, ["192.0.2.2", "192.0.2.1"]);
+    }
+
+    #[test]
+    fn finds_mentioned_lists() {
+        let mut out = Vec::new();
+        mentioned_in("554 5.7.1 service unavailable; client host [192.0.2.85] blocked using zen.spamhaus.org; see also spamcop", &mut out);
+        let ids: Vec<_> = out.iter().map(|m| (m.id, m.zone.clone())).collect();
+        assert_eq!(ids, [("spamhaus", Some("zen.spamhaus.org".into())), ("spamcop", None)]);
+
+        let mut out = Vec::new();
+        mentioned_in("part of their network is on our block list (s3150).", &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].id, "microsoft-internal");
+        assert!(!out[0].public);
+
+        let mut out = Vec::new();
+        mentioned_in(
+            "rejected: blocked using dnsbl.sorbs.net and blocked using bl.example.org",
+            &mut out,
+        );
+        let ids: Vec<_> = out.iter().map(|m| (m.id, m.defunct)).collect();
+        assert_eq!(ids, [("sorbs", true), ("other", false)]);
+        assert_eq!(out[1].name, "bl.example.org");
+
+        let mut out = Vec::new();
+        mentioned_in("blocked using barracuda reputation, and uceprotect", &mut out);
+        let ids: Vec<_> = out.iter().map(|m| m.id).collect();
+        assert_eq!(ids, ["barracuda", "uceprotect"]);
+    }
+}

@@ -1,0 +1,453 @@
+//! Every sentence the verdict can say, in English and Japanese: one table keyed by
+//! message id ([`Msg`]), with an `en` and a `ja` column. Templates hold `{name}`
+//! placeholders that [`render`] fills in. Japanese sentences contain no English apart
+//! from proper names, URLs, addresses and codes.
+
+/// The language of verdict sentences.
+///
+/// ```
+/// assert_eq!(rebound_verdict::Lang::default(), rebound_verdict::Lang::En);
+/// assert_eq!(rebound_verdict::Lang::Ja.as_str(), "ja");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Japanese.
+    Ja,
+}
+
+impl Lang {
+    /// The language tag: `en`, `ja`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+}
+
+/// Message ids. The discriminant is the row in [`MESSAGES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum Msg {
+    ReceiverStart,
+    IpPhrase,
+    IpPhraseUnknown,
+    OwnerUnknown,
+    RcptUnknown,
+    ListSep,
+    SumIpBlocked,
+    SumIpReputation,
+    SumDomain,
+    EvListedIt,
+    EvListedOther,
+    EvNoneListed,
+    EvNoneListedRep,
+    EvNoneAnswered,
+    EvSomeUnknown,
+    EvAllUnknown,
+    EvNoEvidence,
+    EvOffline,
+    EvUnreachable,
+    Mentioned,
+    Defunct,
+    Shared,
+    SharedRep,
+    ActHostSupport,
+    ActAdminSupport,
+    ActHostSupportRep,
+    ActAdminSupportRep,
+    ActMsConsumerForm,
+    ActMs365Delist,
+    ActGoogle,
+    ActYahoo,
+    ActApple,
+    ActGmx,
+    ActListRemoval,
+    ActListNoUrl,
+    ActMeanwhile,
+    ActWaitRetrying,
+    ActAuthBasics,
+    ActDomainCheck,
+    ActDomainSecurity,
+    SumUserUnknown,
+    SumMailboxFull,
+    SumHostUnknown,
+    SumSuspend,
+    SumRecipientOther,
+    ActCheckTypo,
+    ActCheckDomainTypo,
+    ActContactOther,
+    ActRemoveFromLists,
+    ActTellRecipientFull,
+    ActResendLater,
+    ActCarrierFilter,
+    SumAuth,
+    SumPtr,
+    SumRejectedSender,
+    ActSpf,
+    ActDkim,
+    ActDmarc,
+    ActPtr,
+    ActResendAfterFix,
+    SumSpam,
+    SumVirus,
+    SumTooLarge,
+    SumContentOther,
+    ActSpamContent,
+    ActVirus,
+    ActTooLarge,
+    ActContentAdmin,
+    SumRate,
+    ActSlowDown,
+    ActWaitRetry,
+    SumDelayed,
+    SumExpired,
+    SumTempOther,
+    ActNoActionYet,
+    ActResendLaterExpired,
+    SumUnknown,
+    SumDelivered,
+    SumNotBounce,
+    ActForwardUnknown,
+    AdminFallback,
+    ActNone,
+    NoteListed,
+    NoteNotListed,
+    NoteUnknown,
+    MsInternalList,
+}
+
+/// One row: id, English, Japanese.
+pub(crate) struct Row {
+    pub(crate) id: Msg,
+    pub(crate) en: &'static str,
+    pub(crate) ja: &'static str,
+}
+
+const fn row(id: Msg, en: &'static str, ja: &'static str) -> Row {
+    Row { id, en, ja }
+}
+
+/// The message table, in [`Msg`] order.
+#[rustfmt::skip]
+pub(crate) const MESSAGES: &[Row] = &[
+    row(Msg::ReceiverStart, "The receiving mail server", "受信側のメールサーバー"),
+    row(Msg::IpPhrase, "your sending server's IP address {ip}", "送信サーバーの IP アドレス {ip}"),
+    row(Msg::IpPhraseUnknown, "your sending server's IP address", "送信サーバーの IP アドレス"),
+    row(Msg::OwnerUnknown, "the receiver", "受信側"),
+    row(Msg::RcptUnknown, "the recipient's address", "宛先のアドレス"),
+    row(Msg::ListSep, ", ", "、"),
+    row(Msg::SumIpBlocked,
+        "{provider} refused mail from {ipphrase} because of that address's reputation: the refusal says the address is on a block list.",
+        "{provider} は、{ipphrase} の評判（レピュテーション）を理由にメールを拒否しました。拒否メッセージには、このアドレスがブロックリストに載っていると書かれています。"),
+    row(Msg::SumIpReputation,
+        "{provider} refused or slowed down mail from {ipphrase} because it rates that address's reputation as poor.",
+        "{provider} は、{ipphrase} の評判（レピュテーション）が悪いと判断し、メールを拒否するか受け取りを遅らせています。"),
+    row(Msg::SumDomain,
+        "{provider} refused the message because a domain in it (your sender domain or a linked site) has a poor reputation or is on a domain block list.",
+        "{provider} は、メールに含まれるドメイン（送信者のドメインまたは本文のリンク先）の評判が悪いか、ドメインのブロックリストに載っているため、メールを拒否しました。"),
+    row(Msg::EvListedIt, "It is listed on {list}{meanings}.", "このアドレスは {list} に掲載されています{meanings}。"),
+    row(Msg::EvListedOther, "{subject} is listed on {list}{meanings}.", "{subject} は {list} に掲載されています{meanings}。"),
+    row(Msg::EvNoneListed,
+        "It is on none of the public lists checked, so the block is {owner}'s own list.",
+        "確認した公開ブロックリストのどれにも載っていないため、このブロックは {owner} 独自のリストによるものです。"),
+    row(Msg::EvNoneListedRep,
+        "It is on none of the public lists checked, so the poor rating is {owner}'s own judgement.",
+        "確認した公開ブロックリストのどれにも載っていないため、この評価は {owner} 独自の判断です。"),
+    row(Msg::EvNoneAnswered,
+        "It is on none of the public lists that gave an answer.",
+        "回答のあった公開ブロックリストには載っていません。"),
+    row(Msg::EvSomeUnknown,
+        "{count} of the lists checked gave no usable answer, so whether the address is on them is unknown.",
+        "確認したリストのうち {count} 件からは有効な回答がなく、掲載されているかどうかは不明です。"),
+    row(Msg::EvAllUnknown,
+        "None of the public lists gave a usable answer, so it is unknown whether the address is on any of them.",
+        "どの公開ブロックリストからも有効な回答がなく、掲載されているかどうかは不明です。"),
+    row(Msg::EvNoEvidence,
+        "No public blocklist results are available for this address.",
+        "このアドレスについての公開ブロックリストの確認結果はありません。"),
+    row(Msg::EvOffline,
+        "The public blocklists were not checked, because DNS lookups were turned off (offline mode).",
+        "DNS の問い合わせを行わない設定（オフライン）だったため、公開ブロックリストは確認していません。"),
+    row(Msg::EvUnreachable,
+        "The public blocklists could not be checked, because DNS could not be reached ({why}).",
+        "DNS に接続できなかったため、公開ブロックリストを確認できませんでした（{why}）。"),
+    row(Msg::Mentioned, "The refusal names {lists}.", "拒否メッセージには {lists} の名前が挙がっています。"),
+    row(Msg::Defunct,
+        "{list} shut down on 5 June 2024 and lists nobody any more; a refusal that cites it comes from an out-of-date setting at the receiver, so tell the recipient's mail administrator.",
+        "{list} は 2024 年 6 月 5 日に運用を終了しており、現在は何も掲載していません。これを理由とする拒否は受信側の古い設定によるものなので、受信者側のメール管理者に伝えてください。"),
+    row(Msg::Shared,
+        "{host} is a shared server at {hosting}: many customers send through the same IP address, so another customer's mail most likely caused the listing, not yours.",
+        "{host} は {hosting} の共用サーバーで、多くの利用者が同じ IP アドレスから送信しています。掲載の原因はあなたではなく、ほかの利用者のメールである可能性が高いです。"),
+    row(Msg::SharedRep,
+        "{host} is a shared server at {hosting}: many customers send through the same IP address, so other customers' mail most likely harmed its reputation, not yours.",
+        "{host} は {hosting} の共用サーバーで、多くの利用者が同じ IP アドレスから送信しています。評判を下げた原因はあなたではなく、ほかの利用者のメールである可能性が高いです。"),
+    row(Msg::ActHostSupport,
+        "Forward the complete bounce message (it shows the IP address and the error code) to {support} and ask them to request removal of the server's IP address from the block list.",
+        "エラーメール全体（IP アドレスとエラーコードが書かれています）を {support} に転送し、サーバーの IP アドレスをブロックリストから解除するよう申請を依頼してください。"),
+    row(Msg::ActAdminSupport,
+        "Forward the complete bounce message to whoever runs your mail server (your hosting company or IT administrator) and ask them to request removal of the server's IP address from the block list.",
+        "エラーメール全体を、メールサーバーの管理者（レンタルサーバー会社または社内の担当者）に転送し、サーバーの IP アドレスをブロックリストから解除するよう申請を依頼してください。"),
+    row(Msg::ActHostSupportRep,
+        "Forward the complete bounce message to {support}: ask them to look into the server's reputation and whether another outgoing IP address or relay is available.",
+        "エラーメール全体を {support} に転送し、サーバーの評判を調べてもらうとともに、別の送信用 IP アドレスや中継サーバーが使えないか相談してください。"),
+    row(Msg::ActAdminSupportRep,
+        "Forward the complete bounce message to whoever runs your mail server (your hosting company or IT administrator): ask them to look into the server's reputation and whether another outgoing IP address or relay is available.",
+        "エラーメール全体をメールサーバーの管理者（レンタルサーバー会社または社内の担当者）に転送し、サーバーの評判を調べてもらうとともに、別の送信用 IP アドレスや中継サーバーが使えないか相談してください。"),
+    row(Msg::ActMsConsumerForm,
+        "Also ask Microsoft directly with the Outlook.com sender support form {url}: give the IP address {ip} and paste the error message. Microsoft usually answers within 1–2 days, and it may decline to lift the block.",
+        "Microsoft にも、Outlook.com の送信者サポートフォーム {url} から直接解除を依頼してください。IP アドレス {ip} とエラーメッセージを記入します。通常 1〜2 日で返事がありますが、解除を断られることもあります。"),
+    row(Msg::ActMs365Delist,
+        "Request removal at the Microsoft 365 delist portal {url}: enter the IP address {ip} and your email address, then confirm with the link Microsoft sends you. The block is usually lifted within about 24 hours.",
+        "Microsoft 365 の解除ポータル {url} で解除を申請してください。IP アドレス {ip} とご自分のメールアドレスを入力し、届いたメールのリンクで確認します。通常 24 時間ほどで解除されます。"),
+    row(Msg::ActGoogle,
+        "Google has no removal form: the reputation recovers as the server's mail behaves well. If you send in volume, watch your domain in Google Postmaster Tools ({url}).",
+        "Google には解除申請の窓口はなく、サーバーから送られるメールの状態がよくなるにつれて評判は回復します。大量に送信する場合は Google Postmaster Tools（{url}）でドメインの状態を確認してください。"),
+    row(Msg::ActYahoo,
+        "If the refusals go on for more than about 48 hours, send Yahoo a Sender Support Request via {url}.",
+        "拒否が 48 時間ほど以上続く場合は、{url} から Yahoo に Sender Support Request を送ってください。"),
+    row(Msg::ActApple,
+        "Write to Apple's iCloud postmaster team (icloudadmin@apple.com) with your domain, the IP address {ip} and the error text.",
+        "Apple の iCloud 担当窓口（icloudadmin@apple.com）に、ドメイン名、IP アドレス {ip}、エラーメッセージを添えて連絡してください。"),
+    row(Msg::ActGmx,
+        "Ask the GMX / WEB.DE postmaster team to review the block with their contact form {url}.",
+        "GMX / WEB.DE の postmaster 窓口に、問い合わせフォーム {url} から確認を依頼してください。"),
+    row(Msg::ActListRemoval,
+        "{list}: {subject} is listed there; ask for removal at {url}.{expiry}",
+        "{list}：{subject} が掲載されています。{url} から解除を申請してください。{expiry}"),
+    row(Msg::ActListNoUrl,
+        "{list}: {subject} is listed there; see the list's website for how removal works.{expiry}",
+        "{list}：{subject} が掲載されています。解除の方法はリストの運営者のサイトで確認してください。{expiry}"),
+    row(Msg::ActMeanwhile,
+        "Until the block is lifted, send important mail to this recipient another way, for example from a Gmail or Outlook.com account or through another SMTP relay your provider offers, and do not keep resending from the blocked server.",
+        "解除されるまでは、大事なメールは別の経路（Gmail や Outlook.com のアカウント、またはサーバー会社が用意している別の送信用 SMTP サーバーなど）で送り、ブロックされたサーバーから何度も再送しないでください。"),
+    row(Msg::ActWaitRetrying,
+        "This refusal is temporary: your server keeps retrying by itself for a while, so there is no need to send the message again yet.",
+        "今回の拒否は一時的なもので、送信サーバーがしばらく自動で再送を続けます。今すぐ送り直す必要はありません。"),
+    row(Msg::ActAuthBasics,
+        "Make sure SPF, DKIM and DMARC are set up for your domain; receivers judge unauthenticated mail more harshly.",
+        "ドメインに SPF・DKIM・DMARC が設定されているか確認してください。送信ドメイン認証のないメールは厳しく判定されます。"),
+    row(Msg::ActDomainCheck,
+        "Look up your domain, and any domains you link to, at https://check.spamhaus.org and follow the removal steps shown there.",
+        "https://check.spamhaus.org で、ご自分のドメインと本文でリンクしているドメインを調べ、表示される手順に従って解除を申請してください。"),
+    row(Msg::ActDomainSecurity,
+        "Check that your website and mail accounts have not been taken over and are not sending spam; change the passwords if in doubt.",
+        "ウェブサイトやメールアカウントが乗っ取られて迷惑メールを送っていないか確認し、心配ならパスワードを変更してください。"),
+    row(Msg::SumUserUnknown,
+        "The address {rcpt} does not exist at the receiving side{provparen}. Nothing is wrong with your server.",
+        "宛先 {rcpt} は受信側{provparen}に存在しません。あなたのサーバーに問題はありません。"),
+    row(Msg::SumMailboxFull,
+        "The recipient's mailbox ({rcpt}) is full, so the receiving side{provparen} could not store your message. This is usually temporary and not a problem on your side.",
+        "受信者のメールボックス（{rcpt}）が満杯のため、受信側{provparen}でメールを保存できませんでした。多くの場合は一時的なもので、あなたの側の問題ではありません。"),
+    row(Msg::SumHostUnknown,
+        "The domain of the address {rcpt} does not exist or cannot receive mail. Nothing is wrong with your server.",
+        "宛先 {rcpt} のドメインが存在しないか、メールを受け取れない状態です。あなたのサーバーに問題はありません。"),
+    row(Msg::SumSuspend,
+        "The recipient's account {rcpt} is disabled or suspended at the receiving side{provparen}. Nothing is wrong with your server.",
+        "宛先 {rcpt} のアカウントは受信側{provparen}で無効化または停止されています。あなたのサーバーに問題はありません。"),
+    row(Msg::SumRecipientOther,
+        "The receiving side{provparen} did not accept the message for {rcpt}. {reason}",
+        "受信側{provparen}は {rcpt} 宛てのメールを受け付けませんでした。{reason}"),
+    row(Msg::ActCheckTypo,
+        "Check the address {rcpt} for typing mistakes (letters, dots, the part after @) and send again if you find one.",
+        "宛先 {rcpt} に入力ミス（文字、ドット、@ 以降の部分）がないか確認し、誤りがあれば正しいアドレスで送り直してください。"),
+    row(Msg::ActCheckDomainTypo,
+        "Check the part after @ in {rcpt} for typing mistakes (for example .co.jp against .jp, or .com against .co).",
+        "{rcpt} の @ 以降に入力ミスがないか確認してください（例: .co.jp と .jp、.com と .co の違い）。"),
+    row(Msg::ActContactOther,
+        "If the address looks right, confirm it with the recipient another way (phone, another address, their website); they may have changed or closed it.",
+        "アドレスが正しく見える場合は、電話や別のアドレス、相手のウェブサイトなど別の方法で相手に確認してください。アドレスが変更・廃止された可能性があります。"),
+    row(Msg::ActRemoveFromLists,
+        "If the address is no longer valid, remove it from your address book and mailing lists, so that you do not keep sending to it.",
+        "アドレスが使われていない場合は、アドレス帳や配信リストから削除し、送り続けないようにしてください。"),
+    row(Msg::ActTellRecipientFull,
+        "Tell the recipient another way (phone, another address) that their mailbox is full.",
+        "電話や別のアドレスなど別の方法で、メールボックスが満杯になっていることを相手に伝えてください。"),
+    row(Msg::ActResendLater,
+        "Send the message again later, in a day or so, once they have made room; do not resend many times in a row.",
+        "相手が容量を空けたころ（1 日ほど後）に送り直してください。続けて何度も再送しないでください。"),
+    row(Msg::ActCarrierFilter,
+        "Mobile carrier addresses often refuse mail from computers or unknown domains: ask the recipient to allow your address or domain in their reception settings.",
+        "携帯電話会社のアドレスは、パソコンからのメールや知らないドメインからのメールを拒否する設定になっていることがよくあります。受信設定であなたのアドレスかドメインを許可してもらうよう相手に頼んでください。"),
+    row(Msg::SumAuth,
+        "{provider} refused the message because it failed sender authentication (SPF, DKIM or DMARC): the receiver could not confirm that your server may send mail for your domain.",
+        "{provider} は、送信ドメイン認証（SPF・DKIM・DMARC）に失敗したためメールを拒否しました。あなたのサーバーがそのドメインのメールを送ってよいことを、受信側が確認できませんでした。"),
+    row(Msg::SumPtr,
+        "{provider} refused the message because {ipphrase} has no matching reverse DNS (PTR) record.",
+        "{provider} は、{ipphrase} に正しい逆引き（PTR レコード）がないため、メールを拒否しました。"),
+    row(Msg::SumRejectedSender,
+        "{provider} refused your sender address. {reason}",
+        "{provider} は送信者のアドレスを拒否しました。{reason}"),
+    row(Msg::ActSpf,
+        "Check your domain's SPF record: it must include every server you send through (your hosting company's help pages give the exact value).",
+        "ドメインの SPF レコードを確認してください。送信に使うすべてのサーバーを含める必要があります（正確な値はサーバー会社のマニュアルに載っています）。"),
+    row(Msg::ActDkim,
+        "Turn on DKIM signing for your domain (usually a setting in your hosting control panel) and publish the DKIM record it gives you.",
+        "ドメインの DKIM 署名を有効にし（多くはサーバーの管理画面で設定できます）、表示される DKIM レコードを DNS に登録してください。"),
+    row(Msg::ActDmarc,
+        "Publish a DMARC record (start with \"v=DMARC1; p=none\") and make sure the From address's domain matches the SPF or DKIM domain.",
+        "DMARC レコードを登録し（最初は \"v=DMARC1; p=none\" で構いません）、差出人アドレスのドメインが SPF または DKIM のドメインと一致しているか確認してください。"),
+    row(Msg::ActPtr,
+        "Ask {support} to set a reverse DNS (PTR) record for the sending IP address that matches the server's host name.",
+        "{support} に、送信 IP アドレスにサーバーのホスト名と一致する逆引き（PTR レコード）を設定するよう依頼してください。"),
+    row(Msg::ActResendAfterFix,
+        "Send the message again after fixing the records; DNS changes can take a few hours to take effect.",
+        "設定を直してからメールを送り直してください。DNS の変更が反映されるまで数時間かかることがあります。"),
+    row(Msg::SumSpam,
+        "{provider} judged the message itself to be spam and refused it.",
+        "{provider} は、メールの内容を迷惑メールと判定して拒否しました。"),
+    row(Msg::SumVirus,
+        "{provider} found a virus or other harmful content in the message and refused it.",
+        "{provider} は、メールからウイルスなどの有害な内容を検出して拒否しました。"),
+    row(Msg::SumTooLarge,
+        "The message is larger than {provider} accepts.",
+        "メールのサイズが {provider} の受け付ける上限を超えています。"),
+    row(Msg::SumContentOther,
+        "{provider} refused the message's content or format. {reason}",
+        "{provider} は、メールの内容または形式を理由に拒否しました。{reason}"),
+    row(Msg::ActSpamContent,
+        "Rewrite the message plainly: avoid link shorteners, many links, and large images with little text; then send it again once.",
+        "短縮 URL や多数のリンク、文章が少なく画像が大きい構成を避けて、簡潔な内容に書き直し、一度だけ送り直してください。"),
+    row(Msg::ActVirus,
+        "Scan your computer and the attachments with up-to-date antivirus software, and send without the suspicious attachment.",
+        "最新のウイルス対策ソフトでパソコンと添付ファイルを検査し、問題のある添付ファイルを外して送ってください。"),
+    row(Msg::ActTooLarge,
+        "Make the attachments smaller (compress them, or share a download link instead) and send again; many receivers accept at most about 10–25 MB.",
+        "添付ファイルを小さくする（圧縮する、またはダウンロード用リンクで共有する）などしてから送り直してください。多くの受信側の上限は 10〜25 MB 程度です。"),
+    row(Msg::ActContentAdmin,
+        "If this keeps happening with ordinary mail, forward the bounce message to {support} and ask them to check the server.",
+        "普通のメールでも繰り返し起きる場合は、エラーメールを {support} に転送し、サーバーの確認を依頼してください。"),
+    row(Msg::SumRate,
+        "{provider} is limiting how fast it accepts mail from your server: too many messages or connections arrived in a short time.",
+        "{provider} は、短時間に届いたメールや接続が多すぎるため、あなたのサーバーからの受け取りを制限しています。"),
+    row(Msg::ActSlowDown,
+        "Send in smaller batches and spread them out over time, especially for newsletters and mass mailings.",
+        "特にお知らせや一斉送信では、少しずつ時間を空けて送ってください。"),
+    row(Msg::ActWaitRetry,
+        "Wait and try again later; the limit lifts by itself once the volume falls.",
+        "時間をおいてから送り直してください。送信量が減れば制限は自然に解除されます。"),
+    row(Msg::SumDelayed,
+        "Delivery to {rcpt} is delayed: the receiving side{provparen} reported a temporary problem, and your server is still retrying.",
+        "{rcpt} への配送が遅れています。受信側{provparen}が一時的な問題を返しており、送信サーバーが再送を続けています。"),
+    row(Msg::SumExpired,
+        "Your server gave up delivering to {rcpt} after retrying for a long time: the receiving side{provparen} could not be reached or kept answering with a temporary error.",
+        "送信サーバーは長時間再送を続けた末に、{rcpt} への配送をあきらめました。受信側{provparen}に接続できないか、一時的なエラーが続いていました。"),
+    row(Msg::SumTempOther,
+        "The receiving side{provparen} had a temporary problem. {reason}",
+        "受信側{provparen}で一時的な問題が起きています。{reason}"),
+    row(Msg::ActNoActionYet,
+        "No action is needed yet: your server keeps retrying for a while (often several days) and sends another notice if it gives up.",
+        "今は対応不要です。送信サーバーがしばらく（多くは数日間）再送を続け、あきらめた場合は改めて通知が届きます。"),
+    row(Msg::ActResendLaterExpired,
+        "Send the message again later; if it fails again, check the address and contact the recipient another way.",
+        "時間をおいて送り直してください。再び失敗する場合は、アドレスを確認し、別の方法で相手に連絡してください。"),
+    row(Msg::SumUnknown,
+        "The bounce does not say clearly why delivery to {rcpt} failed. {reason}",
+        "エラーメールからは、{rcpt} への配送が失敗した理由がはっきりわかりません。{reason}"),
+    row(Msg::SumDelivered,
+        "This is not a failure: the report says the message was delivered.",
+        "これはエラーではありません。メールは配送されたと報告されています。"),
+    row(Msg::SumNotBounce, "This is not a delivery failure. {reason}", "これは配送エラーではありません。{reason}"),
+    row(Msg::ActForwardUnknown,
+        "Forward the complete bounce message to {support} and ask them what it means.",
+        "エラーメール全体を {support} に転送し、内容を確認してもらってください。"),
+    row(Msg::AdminFallback,
+        "your mail server's administrator (your hosting company or IT administrator)",
+        "メールサーバーの管理者（レンタルサーバー会社または社内の担当者）"),
+    row(Msg::ActNone, "No action is needed.", "対応は不要です。"),
+    row(Msg::NoteListed, "{list} ({zone}): {subject} is listed{meanings}.", "{list}（{zone}）：{subject} は掲載されています{meanings}。"),
+    row(Msg::NoteNotListed, "{list} ({zone}): {subject} is not listed.", "{list}（{zone}）：{subject} は掲載されていません。"),
+    row(Msg::NoteUnknown, "{list} ({zone}): no usable answer for {subject}; unknown.", "{list}（{zone}）：{subject} について有効な回答がなく、不明です。"),
+    row(Msg::MsInternalList, "Microsoft's own block list", "Microsoft 独自のブロックリスト"),
+];
+
+/// The template for a message in a language.
+pub(crate) fn text(id: Msg, lang: Lang) -> &'static str {
+    let row = MESSAGES
+        .get(id as usize)
+        .filter(|row| row.id == id)
+        .or_else(|| MESSAGES.iter().find(|row| row.id == id));
+    match (row, lang) {
+        (Some(row), Lang::Ja) => row.ja,
+        (Some(row), _) => row.en,
+        (None, _) => "",
+    }
+}
+
+/// The message with every `{name}` placeholder replaced.
+pub(crate) fn render(id: Msg, lang: Lang, values: &[(&str, &str)]) -> String {
+    let mut out = text(id, lang).to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    if lang == Lang::Ja {
+        out = tighten(&out);
+    }
+    out
+}
+
+/// Drops a space that stands between two Japanese characters, as happens when a
+/// Japanese value fills a placeholder written with spaces for Latin names.
+pub(crate) fn tighten(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let wide = |c: Option<&char>| c.is_some_and(|c| *c >= '\u{3000}');
+    chars
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            !(**c == ' '
+                && i.checked_sub(1).is_some_and(|p| wide(chars.get(p)))
+                && wide(chars.get(i + 1)))
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_id_order_and_complete() {
+        for (i, row) in MESSAGES.iter().enumerate() {
+            assert_eq!(row.id as usize, i, "row {i} is out of order");
+            assert!(!row.en.is_empty() && !row.ja.is_empty());
+        }
+        assert_eq!(MESSAGES.len(), Msg::MsInternalList as usize + 1);
+    }
+
+    #[test]
+    fn japanese_column_is_japanese_and_placeholders_agree() {
+        let placeholders = |s: &str| {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for row in MESSAGES {
+            if row.id != Msg::ListSep {
+                assert!(row.ja.chars().any(|c| c > '\u{3000}'), "{:?} has no Japanese", row.id);
+            }
+            assert_eq!(placeholders(row.en), placeholders(row.ja), "{:?}", row.id);
+        }
+    }
+
+    #[test]
+    fn renders_placeholders() {
+        assert_eq!(
+            render(Msg::IpPhrase, Lang::En, &[("ip", "192.0.2.1")]),
+            "your sending server's IP address 192.0.2.1"
+        );
+        assert_eq!(
+            render(Msg::IpPhrase, Lang::Ja, &[("ip", "192.0.2.1")]),
+            "送信サーバーの IP アドレス 192.0.2.1"
+        );
+    }
+}
