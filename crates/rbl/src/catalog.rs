@@ -278,10 +278,7 @@ impl RawZone {
     fn validate(self) -> Result<Zone, CatalogError> {
         let name = self.name.trim().trim_end_matches('.').to_string();
         check_zone_name(&name)?;
-        for (field, value) in [
-            ("display_name", &self.display_name),
-            ("operator", &self.operator),
-        ] {
+        for (field, value) in [("display_name", &self.display_name), ("operator", &self.operator)] {
             if value.trim().is_empty() {
                 return Err(CatalogError::EmptyField { zone: name, field });
             }
@@ -338,7 +335,10 @@ impl RawZone {
 
 /// Checks that `name` is a plausible DNS zone name (at least two labels, LDH-ish).
 fn check_zone_name(name: &str) -> Result<(), CatalogError> {
-    let bad = |reason: &str| CatalogError::BadZoneName { zone: name.to_string(), reason: reason.to_string() };
+    let bad = |reason: &str| CatalogError::BadZoneName {
+        zone: name.to_string(),
+        reason: reason.to_string(),
+    };
     if name.is_empty() {
         return Err(bad("empty"));
     }

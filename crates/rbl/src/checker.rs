@@ -1,8 +1,6 @@
 //! The I/O part: asking DNS, within a deadline.
 
-use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -103,10 +101,11 @@ impl Checker {
         opts.attempts = 1;
         opts.use_hosts_file = ResolveHosts::Never;
         opts.max_active_requests = MAX_IN_FLIGHT * 2;
-        let resolver = TokioResolver::builder_with_config(resolver_config, TokioRuntimeProvider::default())
-            .with_options(opts)
-            .build()
-            .map_err(|e| RblError::Resolver(e.to_string()))?;
+        let resolver =
+            TokioResolver::builder_with_config(resolver_config, TokioRuntimeProvider::default())
+                .with_options(opts)
+                .build()
+                .map_err(|e| RblError::Resolver(e.to_string()))?;
         Ok(Checker { resolver, config, catalog })
     }
 
@@ -149,12 +148,16 @@ impl Checker {
             for zone in &unique_zones {
                 if zone.accepts(subject) {
                     jobs.push((query_name(subject, &zone.name), zone));
-                    listings.push(Listing::new(subject.to_string(), zone.name.clone(), ListingStatus::Unknown));
+                    listings.push(Listing::new(
+                        subject.to_string(),
+                        zone.name.clone(),
+                        ListingStatus::Unknown,
+                    ));
                 }
             }
         }
 
-        let limit = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+        let limit = Semaphore::new(MAX_IN_FLIGHT);
         let mut answered = vec![false; jobs.len()];
         let mut pending = FuturesUnordered::new();
         let run = async {
@@ -178,7 +181,8 @@ impl Checker {
         // Whatever is still pending at the deadline is dropped (cancelled) here.
         let _ = tokio::time::timeout(self.config.deadline, run).await;
 
-        let deadline_error = format!("no answer within the {} deadline", fmt_duration(self.config.deadline));
+        let deadline_error =
+            format!("no answer within the {} deadline", fmt_duration(self.config.deadline));
         for (listing, done) in listings.iter_mut().zip(&answered) {
             if !done {
                 listing.status = ListingStatus::Unknown;
@@ -199,7 +203,10 @@ impl Checker {
             return Ok(vec![ip]);
         }
         if trimmed.is_empty() {
-            return Err(RblError::Resolve { host: host.to_string(), cause: "empty host name".into() });
+            return Err(RblError::Resolve {
+                host: host.to_string(),
+                cause: "empty host name".into(),
+            });
         }
         let fqdn = format!("{trimmed}.");
         let both = futures_util::future::join(
@@ -211,17 +218,15 @@ impl Checker {
         })?;
 
         let mut addrs = Vec::new();
-        for result in [&a, &aaaa] {
-            if let Ok(lookup) = result {
-                for record in lookup.answers() {
-                    let ip = match &record.data {
-                        RData::A(a) => IpAddr::V4(a.0),
-                        RData::AAAA(aaaa) => IpAddr::V6(aaaa.0),
-                        _ => continue,
-                    };
-                    if !addrs.contains(&ip) {
-                        addrs.push(ip);
-                    }
+        for lookup in [&a, &aaaa].into_iter().flatten() {
+            for record in lookup.answers() {
+                let ip = match &record.data {
+                    RData::A(a) => IpAddr::V4(a.0),
+                    RData::AAAA(aaaa) => IpAddr::V6(aaaa.0),
+                    _ => continue,
+                };
+                if !addrs.contains(&ip) {
+                    addrs.push(ip);
                 }
             }
         }
@@ -229,29 +234,30 @@ impl Checker {
             return Ok(addrs);
         }
         let host = trimmed.to_string();
-        let errors: Vec<&NetError> = [&a, &aaaa].into_iter().filter_map(|r| r.as_ref().err()).collect();
+        let errors: Vec<&NetError> =
+            [&a, &aaaa].into_iter().filter_map(|r| r.as_ref().err()).collect();
         if errors.iter().any(|e| e.is_nx_domain()) {
             return Err(RblError::NoSuchHost { host });
         }
         match errors.iter().find(|e| describe_failure(e).is_some()) {
-            Some(e) => Err(RblError::Resolve { host, cause: describe_failure(e).unwrap_or_default() }),
+            Some(e) => {
+                Err(RblError::Resolve { host, cause: describe_failure(e).unwrap_or_default() })
+            }
             None => Err(RblError::NoAddresses { host }),
         }
     }
 
     /// One query, waiting for a slot among [`MAX_IN_FLIGHT`].
-    fn limited_lookup<'a>(
-        &'a self,
-        limit: &'a Semaphore,
+    async fn limited_lookup(
+        &self,
+        limit: &Semaphore,
         index: usize,
-        name: &'a str,
+        name: &str,
         record_type: RecordType,
-    ) -> impl Future<Output = (usize, RecordType, Result<Lookup, NetError>)> + 'a {
-        async move {
-            let _permit = limit.acquire().await;
-            let fqdn = format!("{name}.");
-            (index, record_type, self.resolver.lookup(fqdn.as_str(), record_type).await)
-        }
+    ) -> (usize, RecordType, Result<Lookup, NetError>) {
+        let _permit = limit.acquire().await;
+        let fqdn = format!("{name}.");
+        (index, record_type, self.resolver.lookup(fqdn.as_str(), record_type).await)
     }
 }
 
@@ -289,9 +295,9 @@ fn txt_strings(lookup: &Lookup) -> Vec<String> {
         .answers()
         .iter()
         .filter_map(|r| match &r.data {
-            RData::TXT(txt) => {
-                Some(txt.txt_data.iter().map(|part| String::from_utf8_lossy(part)).collect::<String>())
-            }
+            RData::TXT(txt) => Some(
+                txt.txt_data.iter().map(|part| String::from_utf8_lossy(part)).collect::<String>(),
+            ),
             _ => None,
         })
         .collect()
@@ -337,6 +343,7 @@ pub(crate) fn fmt_duration(d: Duration) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -351,11 +358,13 @@ mod tests {
     fn failures_described() {
         assert_eq!(describe_failure(&NetError::Timeout).as_deref(), Some("timed out"));
         assert_eq!(
-            describe_failure(&NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail))).as_deref(),
+            describe_failure(&NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)))
+                .as_deref(),
             Some("server failure (SERVFAIL)")
         );
         assert_eq!(
-            describe_failure(&NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused))).as_deref(),
+            describe_failure(&NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)))
+                .as_deref(),
             Some("refused (REFUSED)")
         );
     }

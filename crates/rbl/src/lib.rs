@@ -132,7 +132,11 @@ impl Listing {
     /// let l = Listing::new("192.0.2.1", "bl.example.test", ListingStatus::NotListed);
     /// assert!(l.codes.is_empty() && l.error.is_none());
     /// ```
-    pub fn new(subject: impl Into<String>, zone: impl Into<String>, status: ListingStatus) -> Listing {
+    pub fn new(
+        subject: impl Into<String>,
+        zone: impl Into<String>,
+        status: ListingStatus,
+    ) -> Listing {
         Listing {
             subject: subject.into(),
             zone: zone.into(),

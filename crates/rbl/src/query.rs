@@ -103,7 +103,9 @@ pub fn interpret(zone: &Zone, a_records: &[Ipv4Addr]) -> Interpretation {
             continue;
         }
         match zone.code(value) {
-            Some(code) if code.kind == CodeKind::Refused => refusals.push(refusal_message(zone, value, &code.meaning)),
+            Some(code) if code.kind == CodeKind::Refused => {
+                refusals.push(refusal_message(zone, value, &code.meaning))
+            }
             Some(code) => {
                 codes.push(value);
                 meanings.push(code.meaning.clone());
@@ -142,7 +144,12 @@ pub fn interpret(zone: &Zone, a_records: &[Ipv4Addr]) -> Interpretation {
         };
     }
     if !codes.is_empty() {
-        return Interpretation { status: ListingStatus::Listed, codes, meanings, error: outside_note };
+        return Interpretation {
+            status: ListingStatus::Listed,
+            codes,
+            meanings,
+            error: outside_note,
+        };
     }
     if outside_note.is_some() {
         return Interpretation {
@@ -191,6 +198,7 @@ fn dedup(values: &[Ipv4Addr]) -> Vec<Ipv4Addr> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::Catalog;
@@ -222,7 +230,10 @@ mod tests {
     #[test]
     fn domain_unreversed() {
         assert_eq!(query_name(&Subject::Domain("test".into()), "dbl.test"), "test.dbl.test");
-        assert_eq!(query_name(&Subject::Domain("a.B.example".into()), "dbl.test"), "a.b.example.dbl.test");
+        assert_eq!(
+            query_name(&Subject::Domain("a.B.example".into()), "dbl.test"),
+            "a.b.example.dbl.test"
+        );
     }
 
     #[test]
