@@ -6,8 +6,7 @@ use crate::util::{example, listing, rebound};
 
 #[test]
 fn listing_served_by_rbldnsd() {
-    if !Rbldnsd::available() {
-        eprintln!("SKIPPED: /usr/sbin/rbldnsd is not installed (cargo xtask ci installs it as root)");
+    if !Rbldnsd::available_or_skip("listing_served_by_rbldnsd") {
         return;
     }
     let server = Rbldnsd::builder()

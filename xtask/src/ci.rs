@@ -22,7 +22,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut tally = Tally::default();
 
-    ensure_rbldnsd();
+    // Once rbldnsd is there, its tests must run: a skip would hide a broken install.
+    if ensure_rbldnsd() {
+        std::env::set_var("REBOUND_REQUIRE_RBLDNSD", "1");
+    }
 
     // Each static check counts as one test in the final tally.
     step(&mut tally, "cargo fmt --check", cargo(&["fmt", "--all", "--", "--check"]))?;
@@ -94,10 +97,12 @@ fn tests(tally: &mut Tally) -> anyhow::Result<()> {
 }
 
 /// The end-to-end tests need Debian's rbldnsd. Install it when missing and we may
-/// (root with apt); otherwise those tests print a notice and skip.
-fn ensure_rbldnsd() {
-    if Path::new("/usr/sbin/rbldnsd").exists() {
-        return;
+/// (root with apt); otherwise those tests print a notice and skip. Returns whether it
+/// is installed now.
+fn ensure_rbldnsd() -> bool {
+    let installed = || Path::new("/usr/sbin/rbldnsd").exists();
+    if installed() {
+        return true;
     }
     let is_root = Command::new("id")
         .arg("-u")
@@ -106,7 +111,7 @@ fn ensure_rbldnsd() {
         .unwrap_or(false);
     if !is_root || !Path::new("/usr/bin/apt-get").exists() {
         eprintln!("xtask ci: rbldnsd is missing and cannot be installed here (needs root and apt-get); its tests will be skipped");
-        return;
+        return false;
     }
     eprintln!("xtask ci: installing rbldnsd with apt-get");
     let quiet = |args: &[&str]| {
@@ -124,4 +129,5 @@ fn ensure_rbldnsd() {
             eprintln!("xtask ci: apt-get install rbldnsd failed; its tests will be skipped");
         }
     }
+    installed()
 }

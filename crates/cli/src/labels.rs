@@ -37,6 +37,7 @@ pub struct Labels {
     pub dedicated_hosting: &'static str,
     pub removal: &'static str,
     pub causes: [(&'static str, &'static str); 9],
+    pub actions: [(&'static str, &'static str); 5],
 }
 
 impl Labels {
@@ -50,6 +51,11 @@ impl Labels {
     /// A heading for a verdict cause name.
     pub fn cause(&self, cause: &str) -> &'static str {
         self.causes.iter().find(|(name, _)| *name == cause).map_or(self.causes[8].1, |(_, text)| text)
+    }
+
+    /// A DSN action (`failed`, `delayed`, ...) in words.
+    pub fn action<'a>(&self, action: &'a str) -> &'a str {
+        self.actions.iter().find(|(name, _)| *name == action).map_or(action, |(_, text)| text)
     }
 }
 
@@ -97,6 +103,13 @@ static EN: Labels = Labels {
         ("temporary_failure", "A temporary failure: delivery may still succeed"),
         ("unknown", "The cause could not be determined"),
     ],
+    actions: [
+        ("failed", "failed"),
+        ("delayed", "delayed (still being retried)"),
+        ("delivered", "delivered"),
+        ("relayed", "relayed"),
+        ("expanded", "expanded"),
+    ],
 };
 
 static JA: Labels = Labels {
@@ -142,5 +155,12 @@ static JA: Labels = Labels {
         ("rate_limited", "短時間に送信しすぎたため、受信側が受け付けを制限しています"),
         ("temporary_failure", "一時的なエラーです（まだ配送される可能性があります）"),
         ("unknown", "原因を特定できませんでした"),
+    ],
+    actions: [
+        ("failed", "配送失敗"),
+        ("delayed", "配送遅延（再送中）"),
+        ("delivered", "配送完了"),
+        ("relayed", "中継済み"),
+        ("expanded", "展開済み"),
     ],
 };

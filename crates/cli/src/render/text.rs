@@ -41,7 +41,7 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
     writeln!(out, "{}:", l.recipients)?;
     for r in &report.recipients {
         writeln!(out, "  {}", r.recipient.as_deref().unwrap_or(l.unknown_recipient))?;
-        let mut result = r.action.to_string();
+        let mut result = l.action(r.action).to_string();
         if let Some(status) = &r.status {
             result.push_str(&format!(", {status}"));
         }
@@ -85,7 +85,7 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
         writeln!(out, "  {:<16} {source}", ip.ip)?;
     }
     for host in &report.lookup.unresolved_hosts {
-        writeln!(out, "  {} {}: {}", l.unresolved, host.host, host.error)?;
+        writeln!(out, "  {}: {}", l.unresolved, host.error)?;
     }
 
     writeln!(out)?;
