@@ -16,8 +16,14 @@
 //! assert_eq!(first.reply_code, Some(550));
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod assemble;
+mod family;
+mod message;
+mod rfc3464;
 mod status;
+mod text;
 
 pub use status::{StatusCode, StatusCodeError};
 
@@ -26,15 +32,59 @@ use std::net::IpAddr;
 /// Parses a bounce from raw bytes.
 ///
 /// The input may be a whole message (headers and body, any MIME structure) or bare
-/// bounce text without headers.
+/// bounce text without headers. It is a message when its first line is a header field
+/// and `mail-parser` finds at least one of `From`, `To`, `Subject`, `Date`,
+/// `Content-Type`, `Received`, `Return-Path` or `Message-ID`; otherwise it is pasted
+/// text ([`Form::PastedText`]).
+///
+/// Never panics and runs in time roughly linear in the input, whatever the bytes.
+///
+/// ```
+/// let dsn = b"From: MAILER-DAEMON@mx.example.jp\r\n\
+/// Subject: Undelivered Mail Returned to Sender\r\n\
+/// Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\
+/// \r\n\
+/// --b\r\n\
+/// Content-Type: message/delivery-status\r\n\
+/// \r\n\
+/// Reporting-MTA: dns; mx.example.jp\r\n\
+/// \r\n\
+/// Final-Recipient: rfc822; hanako@example.com\r\n\
+/// Action: failed\r\n\
+/// Status: 5.0.0\r\n\
+/// Diagnostic-Code: smtp; 550 5.1.1 <hanako@example.com>: Recipient address\r\n\
+/// \trejected: User unknown\r\n\
+/// --b--\r\n";
+/// let bounce = rebound_dsn::parse(dsn).unwrap();
+/// assert_eq!(bounce.form, rebound_dsn::Form::DeliveryStatusReport);
+/// assert_eq!(bounce.reporting_mta.as_deref(), Some("mx.example.jp"));
+/// let r = &bounce.recipients[0];
+/// // The specific code in the text wins over the generic 5.0.0 of the Status field.
+/// assert_eq!(r.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
+/// assert_eq!(
+///     r.diagnostic.as_deref(),
+///     Some("550 5.1.1 <hanako@example.com>: Recipient address rejected: User unknown")
+/// );
+///
+/// assert_eq!(rebound_dsn::parse(b" \n"), Err(rebound_dsn::ParseError::Empty));
+/// assert!(matches!(
+///     rebound_dsn::parse(b"From: a@example.com\nSubject: lunch?\n\nSee you at noon."),
+///     Err(rebound_dsn::ParseError::NotABounce(_))
+/// ));
+/// ```
 ///
 /// # Errors
 /// [`ParseError::Empty`] when there is nothing but whitespace, and
 /// [`ParseError::NotABounce`] when no failed (or delayed, or delivered) recipient and
 /// no SMTP error could be found anywhere in the input.
 pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
-    let _ = input;
-    Err(ParseError::Empty)
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    match message::parse_message(input) {
+        Some(message) => assemble::from_message(&message),
+        None => assemble::from_text(&String::from_utf8_lossy(input)),
+    }
 }
 
 /// Why an input could not be read as a bounce.
@@ -68,6 +118,10 @@ pub struct Bounce {
     pub recipients: Vec<RecipientReport>,
     /// The headers of the message that bounced, when the bounce carries them.
     pub original: OriginalMessage,
+    /// The envelope sender of the message that bounced, when the report says it
+    /// (`X-Postfix-Sender`), else [`OriginalMessage::return_path`].
+    /// An address without `rfc822;` and angle brackets.
+    pub sender: Option<String>,
 }
 
 /// The shape of the input [`parse`] was given.
@@ -107,8 +161,14 @@ pub struct RecipientReport {
     /// The IP address of the remote MTA when the report gives it.
     pub remote_ip: Option<IpAddr>,
     /// The SMTP command the failure answered, upper-case: `CONNECT`, `EHLO`,
-    /// `MAIL FROM`, `RCPT TO`, `DATA` (also for "end of DATA").
+    /// `MAIL FROM`, `RCPT TO`, `DATA` (also for "end of DATA"). `HELO` and `LHLO`
+    /// are reported as `EHLO`.
     pub smtp_command: Option<String>,
+    /// The `Original-Recipient` field (the address as the sender wrote it), without
+    /// `rfc822;` and angle brackets, when the report has one.
+    pub original_recipient: Option<String>,
+    /// The `Last-Attempt-Date` field, as written.
+    pub last_attempt_date: Option<String>,
 }
 
 /// The DSN `Action` field (RFC 3464 §2.3.3).
@@ -128,6 +188,28 @@ pub enum Action {
 }
 
 impl Action {
+    /// Reads a DSN `Action` value, ignoring case and any comment after it. Unknown
+    /// words count as `Failed`, except that anything mentioning a delay is `Delayed`.
+    ///
+    /// ```
+    /// use rebound_dsn::Action;
+    /// assert_eq!(Action::from_field("Failed"), Action::Failed);
+    /// assert_eq!(Action::from_field("delayed (will retry)"), Action::Delayed);
+    /// assert_eq!(Action::from_field("failure"), Action::Failed);
+    /// ```
+    pub fn from_field(value: &str) -> Action {
+        let word = value.trim().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        match word.to_ascii_lowercase().as_str() {
+            "failed" => Action::Failed,
+            "delayed" => Action::Delayed,
+            "delivered" => Action::Delivered,
+            "relayed" => Action::Relayed,
+            "expanded" => Action::Expanded,
+            _ if value.to_ascii_lowercase().contains("delay") => Action::Delayed,
+            _ => Action::Failed,
+        }
+    }
+
     /// The RFC 3464 keyword: `failed`, `delayed`, ...
     ///
     /// ```
@@ -161,4 +243,6 @@ pub struct OriginalMessage {
     pub date: Option<String>,
     /// The `Received` headers, top (last hop) first, each unfolded into one line.
     pub received: Vec<String>,
+    /// `Return-Path` (the envelope sender), without angle brackets.
+    pub return_path: Option<String>,
 }

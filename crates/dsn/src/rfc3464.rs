@@ -52,7 +52,7 @@ fn fields(text: &str) -> Vec<Field> {
     let mut raw_value = String::new();
     let mut blank_before = false;
     let mut open = false;
-    let mut flush = |out: &mut Vec<Field>, raw_value: &mut String, open: &mut bool| {
+    let flush = |out: &mut Vec<Field>, raw_value: &mut String, open: &mut bool| {
         if *open {
             if let Some(last) = out.last_mut() {
                 last.value = unfold(raw_value);
@@ -146,7 +146,8 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
         if !is_per_recipient_field(name) {
             match name {
                 "reporting-mta" => {
-                    report.reporting_mta = report.reporting_mta.take().or_else(|| clean_host(value));
+                    report.reporting_mta =
+                        report.reporting_mta.take().or_else(|| clean_host(value));
                     known = true;
                 }
                 "arrival-date" => {
@@ -169,8 +170,7 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
                 (field.after_blank
                     && (group.final_recipient.is_some() || group.original_recipient.is_some()))
                     || (name == "final-recipient" && group.final_recipient.is_some())
-                    || (name == "original-recipient"
-                        && (group.original_recipient.is_some() || group.final_recipient.is_some()))
+                    || (name == "original-recipient" && group.original_recipient.is_some())
             }
         };
         if starts_group {
@@ -184,9 +184,7 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             "final-recipient" => group.final_recipient = clean_address(value),
             "original-recipient" => group.original_recipient = clean_address(value),
             "action" => group.action = non_empty(value),
-            "status" => {
-                group.status = value.split_whitespace().next().and_then(|s| s.parse().ok())
-            }
+            "status" => group.status = value.split_whitespace().next().and_then(|s| s.parse().ok()),
             "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(value)),
             "diagnostic-code" => group.diagnostic = non_empty(strip_type_prefix(value)),
             "last-attempt-date" => group.last_attempt_date = non_empty(value),
@@ -228,14 +226,14 @@ Action: failed\r\n\
 Status: 5.0.0\r\n\
 Remote-MTA: dns; mx.example.com\r\n\
 Diagnostic-Code: smtp; 550 5.7.1 Unfortunately, messages from [203.0.113.45]\r\n\
-    weren't sent. Please contact your Internet service\r\n\
+\x20   weren't sent. Please contact your Internet service\r\n\
 \tprovider (S3150).\r\n\
 \r\n\
 Final-Recipient: rfc822; b@example.com\r\n\
 Action: delayed\r\n\
 Status: 4.4.1\r\n\
 Diagnostic-Code: X-Postfix; connect to mx.example.com[192.0.2.1]:25: Connection\r\n\
-    timed out\r\n";
+\x20   timed out\r\n";
 
     #[test]
     fn reads_postfix_groups() {

@@ -31,9 +31,8 @@ pub(crate) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
         return None;
     }
     let first = n[0].to_ascii_lowercase();
-    (0..=h.len() - n.len()).find(|&i| {
-        h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n)
-    })
+    (0..=h.len() - n.len())
+        .find(|&i| h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// True when `text` contains `needle`, ignoring ASCII case.
@@ -147,7 +146,8 @@ fn reply_at(b: &[u8], i: usize) -> Option<(u16, usize)> {
     if !matches!(d0, b'4' | b'5') || !(b'0'..=b'5').contains(&d1) || !d2.is_ascii_digit() {
         return None;
     }
-    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'.' | b'-' | b'/' | b'[')) {
+    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'.' | b'-' | b'/' | b'['))
+    {
         return None;
     }
     match b.get(i + 3) {
@@ -245,6 +245,11 @@ pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
             if best.as_ref().is_some_and(|(p, _)| *p < start) {
                 break;
             }
+            // "Client host [192.0.2.1]" names the sending side, not the remote MTA.
+            let before = text.get(start.saturating_sub(marker.len() + 7)..start - marker.len());
+            if before.is_some_and(|b| b.eq_ignore_ascii_case("client ")) {
+                continue;
+            }
             if let Some(host) = host_at(tail(text, start)) {
                 best = Some((start, host));
                 break;
@@ -272,22 +277,17 @@ fn host_at(text: &str) -> Option<RemoteHost> {
             after = &inner[close + 1..];
         }
     }
-    let has_name = name.contains('.') || name.eq_ignore_ascii_case("localhost");
-    if !has_name && ip.is_none() {
+    // Postfix and Exim always name the host (the IP again when it has no name).
+    if !(name.contains('.') || name.eq_ignore_ascii_case("localhost")) {
         return None;
     }
     let refused_to_talk = after.trim_start().to_ascii_lowercase().starts_with("refused to talk");
-    let name = if has_name {
-        Some(name.to_string())
-    } else {
-        None
-    };
+    let name = Some(name.to_string());
     // A bare name with neither brackets nor "said" is too weak ("host name lookup").
     if ip.is_none() {
         let next = after.trim_start();
         let lower = next.get(..next.len().min(24)).unwrap_or("").to_ascii_lowercase();
-        if !(lower.starts_with("said") || lower.starts_with("refused") || lower.starts_with(':'))
-        {
+        if !(lower.starts_with("said") || lower.starts_with("refused") || lower.starts_with(':')) {
             return None;
         }
     }
@@ -312,6 +312,23 @@ const VERBS: &[(&str, &str)] = &[
     ("performing the ehlo handshake", "EHLO"),
     ("performing the helo handshake", "EHLO"),
 ];
+
+/// The command a lower-case text starts with.
+fn verb_at(lower: &str) -> Option<&'static str> {
+    VERBS
+        .iter()
+        .find(|(spelled, _)| {
+            lower.starts_with(spelled)
+                && !lower.as_bytes().get(spelled.len()).is_some_and(u8::is_ascii_alphabetic)
+        })
+        .map(|(_, command)| *command)
+}
+
+/// The command an SMTP line starts with (`RCPT To:<a@b>` gives `RCPT TO`), as in a
+/// Sendmail transcript's `>>>` lines.
+pub(crate) fn command_from_verb(line: &str) -> Option<&'static str> {
+    verb_at(&line.trim_start().to_ascii_lowercase())
+}
 
 /// Phrases that introduce the command a failure answered.
 const COMMAND_MARKERS: &[&str] =
@@ -340,11 +357,7 @@ pub(crate) fn find_command(text: &str) -> Option<&'static str> {
             }
             let rest = tail(&lower, from);
             let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
-            let hit = VERBS.iter().find(|(spelled, _)| {
-                rest.starts_with(spelled)
-                    && !rest.as_bytes().get(spelled.len()).is_some_and(u8::is_ascii_alphabetic)
-            });
-            if let Some((_, command)) = hit {
+            if let Some(command) = verb_at(rest) {
                 best = Some((at, command));
                 break;
             }
@@ -419,7 +432,10 @@ mod tests {
         assert_eq!(strip_type_prefix("X-Postfix; host not found"), "host not found");
         assert_eq!(strip_type_prefix("x-unix; procmail"), "procmail");
         assert_eq!(strip_type_prefix("550 5.7.1 blocked; see"), "550 5.7.1 blocked; see");
-        assert_eq!(clean_address("rfc822; <K.Suzuki@example.jp>"), Some("K.Suzuki@example.jp".into()));
+        assert_eq!(
+            clean_address("rfc822; <K.Suzuki@example.jp>"),
+            Some("K.Suzuki@example.jp".into())
+        );
         assert_eq!(clean_address("rfc822;"), None);
     }
 
@@ -462,6 +478,8 @@ mod tests {
         assert!(find_remote_host("the host name lookup failed").is_none());
         assert!(find_remote_host("host").is_none());
         assert!(find_remote_host("host é[").is_none());
+        assert!(find_remote_host("Client host [192.0.2.85] blocked").is_none());
+        assert!(find_remote_host("host [192.0.2.85] said").is_none());
     }
 
     #[test]
@@ -473,12 +491,17 @@ mod tests {
             find_command("SMTP error from remote mail server after RCPT TO:<a@b.example>:"),
             Some("RCPT TO")
         );
-        assert_eq!(find_command("SMTP error from remote mail server after end of data:"), Some("DATA"));
+        assert_eq!(
+            find_command("SMTP error from remote mail server after end of data:"),
+            Some("DATA")
+        );
         assert_eq!(find_command("after pipelined MAIL FROM:<a@b> SIZE=1"), Some("MAIL FROM"));
         assert_eq!(find_command("SMTP error after initial connection:"), Some("CONNECT"));
         assert_eq!(find_command("host x[192.0.2.1] refused to talk to me: 554"), Some("CONNECT"));
         assert_eq!(
-            find_command("lost connection with x[192.0.2.1] while receiving the initial server greeting"),
+            find_command(
+                "lost connection with x[192.0.2.1] while receiving the initial server greeting"
+            ),
             Some("CONNECT")
         );
         assert_eq!(find_command("(in reply to HELO command)"), Some("EHLO"));

@@ -26,7 +26,8 @@ mod tests {
 
     #[test]
     fn takes_the_first_paragraph_with_a_code() {
-        let raw = "Hello,\n\nthe server said: 554 5.7.1 Service unavailable;\n  blocked\n\n550 later";
+        let raw =
+            "Hello,\n\nthe server said: 554 5.7.1 Service unavailable;\n  blocked\n\n550 later";
         let records = scan(&Text::new(raw));
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].description, "554 5.7.1 Service unavailable; blocked");

@@ -100,12 +100,23 @@ const FAMILIES: &[Scanner] = &[postfix::scan, exim::scan, sendmail::scan];
 /// At most this many records are read from one text.
 pub(crate) const MAX_RECORDS: usize = 10_000;
 
+/// When the generic last resort (a paragraph with a code, no recipient) may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Generic {
+    /// Never (a machine-readable report already names the recipients).
+    Never,
+    /// Only when a family recognised the text but found no recipient in it.
+    IfRecognised,
+    /// Always (pasted text, or a message whose headers say it is a bounce).
+    Always,
+}
+
 /// Scans a human-readable bounce text with every family. The first family that
 /// recognises the text and finds records wins; a recognised family without records
-/// still names the generator and reporting MTA. When no family finds a record and
-/// `allow_generic` is set, the first paragraph holding an SMTP reply code or
-/// enhanced status code becomes one record without a recipient.
-pub(crate) fn scan(raw: &str, allow_generic: bool) -> Scan {
+/// still names the generator and reporting MTA. When no family finds a record, the
+/// [`Generic`] policy decides whether the first paragraph holding an SMTP reply code
+/// or enhanced status code becomes one record without a recipient.
+pub(crate) fn scan(raw: &str, generic: Generic) -> Scan {
     let text = Text::new(raw);
     let mut recognised: Option<Scan> = None;
     for family in FAMILIES {
@@ -118,8 +129,13 @@ pub(crate) fn scan(raw: &str, allow_generic: bool) -> Scan {
             }
         }
     }
+    let use_generic = match generic {
+        Generic::Never => false,
+        Generic::IfRecognised => recognised.is_some(),
+        Generic::Always => true,
+    };
     let mut result = recognised.unwrap_or_default();
-    if allow_generic || result.generator.is_some() {
+    if use_generic {
         result.records = generic::scan(&text);
     }
     result

@@ -24,7 +24,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let delayed = is_delay_warning(text);
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
-    let mut finish = |current: &mut Option<(String, String)>, records: &mut Vec<TextRecord>| {
+    let finish = |current: &mut Option<(String, String)>, records: &mut Vec<TextRecord>| {
         if let Some((recipient, description)) = current.take() {
             if records.len() < MAX_RECORDS {
                 records.push(TextRecord {
@@ -41,7 +41,12 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             finish(&mut current, &mut records);
             continue;
         }
-        if let Some((recipient, rest)) = block_start(line) {
+        // An indented line continues the open block, even when it starts with an
+        // address (`    <a@b.example>: Recipient address rejected`).
+        let indented = line.starts_with([' ', '\t']);
+        if let Some((recipient, rest)) =
+            block_start(line).filter(|_| current.is_none() || !indented)
+        {
             finish(&mut current, &mut records);
             current = Some((recipient, rest.to_string()));
             continue;
@@ -109,9 +114,23 @@ mod tests {
     }
 
     #[test]
+    fn indented_addresses_continue_the_block() {
+        let raw = "  <a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1\n    \
+                   <a@example.com>: Recipient address rejected\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.records.len(), 1);
+        assert!(scan.records[0]
+            .description
+            .ends_with("550 5.1.1 <a@example.com>: Recipient address rejected"));
+    }
+
+    #[test]
     fn ignores_other_text() {
         assert!(scan(&Text::new("hello <postmaster>: no\n<a@b> no colon")).is_none());
-        assert_eq!(block_start("<a@b.example> (expanded from <x>): y"), Some(("a@b.example".into(), " y")));
+        assert_eq!(
+            block_start("<a@b.example> (expanded from <x>): y"),
+            Some(("a@b.example".into(), " y"))
+        );
     }
 
     #[test]

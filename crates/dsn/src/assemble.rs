@@ -1,0 +1,268 @@
+//! Putting it together: the machine-readable report (when there is one) is the
+//! backbone, and what the human-readable text says about the same recipient fills
+//! its gaps (remote IP, SMTP command, a diagnostic the report lacks).
+
+use crate::family::{self, Generic};
+use crate::message::{self, inline_copy};
+use crate::rfc3464::{self, clean_host, RecipientFields, Report};
+use crate::text::{contains_ci, find_codes, find_command, find_remote_host};
+use crate::{Action, Bounce, Form, ParseError, RecipientReport, StatusCode};
+use mail_parser::Message;
+use std::net::IpAddr;
+
+/// A bounce that came as a message.
+pub(crate) fn from_message(message: &Message<'_>) -> Result<Bounce, ParseError> {
+    let contents = message::contents(message);
+    let mut report =
+        merge_reports(contents.reports.iter().filter_map(|r| rfc3464::parse_report(r)));
+    // Some MTAs put the report fields into a text part.
+    if report.as_ref().is_none_or(|r| r.recipients.is_empty()) && mentions_fields(&contents.human) {
+        report = rfc3464::parse_report(&contents.human).filter(|r| !r.recipients.is_empty());
+    }
+    let has_report = report.as_ref().is_some_and(|r| !r.recipients.is_empty());
+    let generic = if has_report {
+        Generic::Never
+    } else if contents.looks_like_bounce {
+        Generic::Always
+    } else {
+        Generic::IfRecognised
+    };
+    let scan = family::scan(&contents.human, generic);
+    let recipients = combine(report.as_ref(), scan.records);
+    if recipients.is_empty() {
+        let why = if contents.looks_like_bounce {
+            "the headers look like a bounce, but no delivery-status part, no recipient \
+             and no SMTP reply or status code was found"
+        } else {
+            "an ordinary message: no delivery-status part, no bounce text and no SMTP \
+             reply or status code"
+        };
+        return Err(ParseError::NotABounce(why.to_string()));
+    }
+    let report = report.unwrap_or_default();
+    Ok(Bounce {
+        form: if has_report { Form::DeliveryStatusReport } else { Form::HumanReadable },
+        reporting_mta: report.reporting_mta.or(scan.reporting_mta).or(contents.received_by),
+        generator: report.generator.or(scan.generator).map(str::to_string),
+        date: report.arrival_date.or(contents.date),
+        recipients,
+        sender: report.sender.or_else(|| contents.original.return_path.clone()),
+        original: contents.original,
+    })
+}
+
+/// Bounce text without headers.
+pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
+    let (human, original) = match inline_copy(text) {
+        Some((at, headers_from)) => {
+            (&text[..at], message::original_from_text(&text[headers_from..]).unwrap_or_default())
+        }
+        None => (text, Default::default()),
+    };
+    let report = if mentions_fields(human) {
+        rfc3464::parse_report(human).filter(|r| !r.recipients.is_empty())
+    } else {
+        None
+    };
+    let generic = if report.is_some() { Generic::Never } else { Generic::Always };
+    let scan = family::scan(human, generic);
+    let recipients = combine(report.as_ref(), scan.records);
+    if recipients.is_empty() {
+        return Err(ParseError::NotABounce(
+            "text without headers, and without any recipient block, SMTP reply code or \
+             enhanced status code"
+                .to_string(),
+        ));
+    }
+    let report = report.unwrap_or_default();
+    Ok(Bounce {
+        form: Form::PastedText,
+        reporting_mta: report.reporting_mta.or(scan.reporting_mta),
+        generator: report.generator.or(scan.generator).map(str::to_string),
+        date: report.arrival_date,
+        recipients,
+        sender: report.sender.or_else(|| original.return_path.clone()),
+        original,
+    })
+}
+
+fn mentions_fields(text: &str) -> bool {
+    contains_ci(text, "final-recipient:") || contains_ci(text, "original-recipient:")
+}
+
+/// Several delivery-status parts (rare) are read as one report.
+fn merge_reports(reports: impl Iterator<Item = Report>) -> Option<Report> {
+    reports.reduce(|mut all, next| {
+        all.reporting_mta = all.reporting_mta.or(next.reporting_mta);
+        all.arrival_date = all.arrival_date.or(next.arrival_date);
+        all.sender = all.sender.or(next.sender);
+        all.generator = all.generator.or(next.generator);
+        all.recipients.extend(next.recipients);
+        all
+    })
+}
+
+/// The recipient records: the report's groups, each completed from the text record
+/// about the same recipient; or the text records alone when there is no report.
+fn combine(report: Option<&Report>, records: Vec<family::TextRecord>) -> Vec<RecipientReport> {
+    let texts: Vec<RecipientReport> = records.into_iter().map(|r| r.into_report()).collect();
+    let Some(report) = report.filter(|r| !r.recipients.is_empty()) else {
+        return texts;
+    };
+    let single = report.recipients.len() == 1 && texts.len() == 1;
+    report
+        .recipients
+        .iter()
+        .map(|fields| {
+            let text = texts.iter().find(|t| same_recipient(fields, t)).or_else(|| {
+                // One report group and one text record are about the same recipient
+                // even when the text names it differently (an alias, a rewrite).
+                single.then(|| texts.first()).flatten()
+            });
+            from_fields(fields, text)
+        })
+        .collect()
+}
+
+fn same_recipient(fields: &RecipientFields, text: &RecipientReport) -> bool {
+    let Some(named) = text.recipient.as_deref() else { return false };
+    [&fields.final_recipient, &fields.original_recipient]
+        .iter()
+        .any(|r| r.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(named)))
+}
+
+/// The status rule: a specific code from the text wins over a generic `X.0.0` field,
+/// and the text's code stands in for a missing field.
+pub(crate) fn choose_status(
+    field: Option<StatusCode>,
+    text: Option<StatusCode>,
+) -> Option<StatusCode> {
+    match (field, text) {
+        (Some(f), Some(t)) if f.is_generic() && !t.is_generic() => Some(t),
+        (Some(f), _) => Some(f),
+        (None, t) => t,
+    }
+}
+
+/// `Remote-MTA` without its type: `mx.example.com`, `[192.0.2.1]`,
+/// `mx.example.com [192.0.2.1]`, `192.0.2.1`.
+fn split_remote(value: &str) -> (Option<String>, Option<IpAddr>) {
+    let value = value.trim();
+    if let Some(open) = value.find('[') {
+        let inner = &value[open + 1..];
+        let ip = inner.find(']').and_then(|close| {
+            let literal = inner[..close].trim();
+            literal.strip_prefix("IPv6:").unwrap_or(literal).parse().ok()
+        });
+        let name = clean_host(value[..open].trim_end());
+        return (name, ip);
+    }
+    let bare = value.trim_end_matches('.');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return (None, Some(ip));
+    }
+    (clean_host(value), None)
+}
+
+/// One report group, completed from the text record about the same recipient.
+fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> RecipientReport {
+    let diagnostic = fields.diagnostic.clone().or_else(|| text.and_then(|t| t.diagnostic.clone()));
+    let codes = diagnostic.as_deref().map(find_codes).unwrap_or_default();
+    let text_status = codes.status.or_else(|| text.and_then(|t| t.status));
+    let (mut remote_mta, mut remote_ip) =
+        fields.remote_mta.as_deref().map(split_remote).unwrap_or_default();
+    let diag_host = diagnostic.as_deref().and_then(find_remote_host);
+    for (name, ip) in [
+        diag_host.as_ref().map(|h| (h.name.clone(), h.ip)),
+        text.map(|t| (t.remote_mta.clone(), t.remote_ip)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let agrees = match (&remote_mta, &name) {
+            (Some(known), Some(named)) => known.eq_ignore_ascii_case(named),
+            _ => true,
+        };
+        if agrees {
+            remote_mta = remote_mta.or(name);
+            remote_ip = remote_ip.or(ip);
+        }
+    }
+    let command = diagnostic
+        .as_deref()
+        .and_then(find_command)
+        .map(str::to_string)
+        .or_else(|| text.and_then(|t| t.smtp_command.clone()))
+        .or_else(|| diag_host.filter(|h| h.refused_to_talk).map(|_| "CONNECT".to_string()));
+    RecipientReport {
+        recipient: fields
+            .final_recipient
+            .clone()
+            .or_else(|| fields.original_recipient.clone())
+            .or_else(|| text.and_then(|t| t.recipient.clone())),
+        action: fields
+            .action
+            .as_deref()
+            .map(Action::from_field)
+            .or_else(|| text.map(|t| t.action))
+            .unwrap_or_default(),
+        status: choose_status(fields.status, text_status),
+        reply_code: codes.reply.or_else(|| text.and_then(|t| t.reply_code)),
+        diagnostic,
+        remote_mta,
+        remote_ip,
+        smtp_command: command,
+        original_recipient: fields.original_recipient.clone(),
+        last_attempt_date: fields.last_attempt_date.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Option<StatusCode> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn status_rule() {
+        assert_eq!(choose_status(code("5.0.0"), code("5.7.1")), code("5.7.1"));
+        assert_eq!(choose_status(code("5.1.1"), code("5.7.1")), code("5.1.1"));
+        assert_eq!(choose_status(code("5.0.0"), code("5.0.0")), code("5.0.0"));
+        assert_eq!(choose_status(code("5.0.0"), None), code("5.0.0"));
+        assert_eq!(choose_status(None, code("4.2.2")), code("4.2.2"));
+        assert_eq!(choose_status(None, None), None);
+    }
+
+    #[test]
+    fn splits_remote_mta_values() {
+        assert_eq!(split_remote("mx.example.com."), (Some("mx.example.com".into()), None));
+        assert_eq!(
+            split_remote("mx.example.com [192.0.2.1]"),
+            (Some("mx.example.com".into()), "192.0.2.1".parse().ok())
+        );
+        assert_eq!(split_remote("[IPv6:2001:db8::1]"), (None, "2001:db8::1".parse().ok()));
+        assert_eq!(split_remote("192.0.2.7"), (None, "192.0.2.7".parse().ok()));
+    }
+
+    #[test]
+    fn report_groups_take_gaps_from_the_text() {
+        let report = rfc3464::parse_report(
+            "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; x@example.com\n\
+             Action: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.example.com\n\
+             Diagnostic-Code: smtp; 550 5.7.1 go away\n",
+        );
+        let text = family::scan(
+            "<x@example.com>: host mx.example.com[192.0.2.5] said: 550 5.7.1 go away (in\n    \
+             reply to MAIL FROM command)\n",
+            Generic::Never,
+        );
+        let got = combine(report.as_ref(), text.records);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].status, code("5.7.1"));
+        assert_eq!(got[0].remote_ip, "192.0.2.5".parse().ok());
+        assert_eq!(got[0].smtp_command.as_deref(), Some("MAIL FROM"));
+        assert_eq!(got[0].diagnostic.as_deref(), Some("550 5.7.1 go away"));
+    }
+}

@@ -1,0 +1,196 @@
+//! Sendmail's human-readable bounce:
+//!
+//! ```text
+//!    ----- The following addresses had permanent fatal errors -----
+//! <taro@example.net>
+//!     (reason: 552 5.2.2 <taro@example.net>... Mailbox full)
+//!
+//!    ----- Transcript of session follows -----
+//! ... while talking to mx.example.net.:
+//! >>> RCPT To:<taro@example.net>
+//! <<< 552 5.2.2 <taro@example.net>... Mailbox full
+//! ```
+//!
+//! The address list gives recipients and reasons; the transcript gives the remote host
+//! ("while talking to") and the command each error answered (the last `>>>` line
+//! before the `<<<` reply that names the recipient).
+
+use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
+use crate::text::{clean_address, command_from_verb, find_ci, unfold};
+use crate::Action;
+
+const TRANSCRIPT: &str = "----- transcript of session follows -----";
+const LISTS: &[&str] = &[
+    "the following addresses had permanent fatal errors",
+    "the following addresses had transient non-fatal errors",
+];
+
+pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
+    if !text.has(TRANSCRIPT) && !LISTS.iter().any(|l| text.has(l)) {
+        return None;
+    }
+    let delayed = is_delay_warning(text);
+    let mut records = address_list(text);
+    let exchanges = transcript(text);
+    if records.is_empty() {
+        // Only a transcript: one record per error reply.
+        for exchange in &exchanges {
+            if records.len() >= MAX_RECORDS {
+                break;
+            }
+            records.push(TextRecord {
+                recipient: exchange.reply.as_deref().and_then(crate::text::find_address),
+                description: exchange.reply.clone().unwrap_or_default(),
+                ..TextRecord::default()
+            });
+        }
+    }
+    for record in &mut records {
+        if delayed {
+            record.action = Some(Action::Delayed);
+        }
+        let mentions = |e: &&Exchange| {
+            record.recipient.as_deref().is_some_and(|r| {
+                e.reply.as_deref().is_some_and(|reply| find_ci(reply, r).is_some())
+                    || find_ci(&e.sent, r).is_some()
+            })
+        };
+        // The exchange about this recipient, else the last failed one (a DATA error
+        // concerns every recipient).
+        let exchange = exchanges.iter().find(mentions).or_else(|| exchanges.last());
+        if let Some(exchange) = exchange {
+            record.remote_host = record.remote_host.take().or_else(|| exchange.host.clone());
+            record.command = record.command.or(exchange.command);
+            if record.description.is_empty() {
+                record.description = exchange.reply.clone().unwrap_or_default();
+            }
+        }
+    }
+    Some(Scan { generator: Some("sendmail"), reporting_mta: None, records })
+}
+
+/// Reads the "following addresses had ... errors" lists.
+fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
+    let mut records: Vec<TextRecord> = Vec::new();
+    let mut in_list = false;
+    for line in text.raw.lines() {
+        let trimmed = line.trim();
+        let lower = trimmed.to_ascii_lowercase();
+        if LISTS.iter().any(|l| lower.contains(l)) {
+            in_list = true;
+            continue;
+        }
+        if !in_list {
+            continue;
+        }
+        if trimmed.is_empty() || trimmed.starts_with("-----") {
+            in_list = false;
+            continue;
+        }
+        if let Some(reason) = lower.strip_prefix("(reason:") {
+            let start = trimmed.len() - reason.len();
+            let reason = trimmed.get(start..).unwrap_or("").trim_end_matches(')').trim();
+            if let Some(last) = records.last_mut() {
+                last.description = unfold(reason);
+            }
+            continue;
+        }
+        if trimmed.starts_with('(') {
+            continue;
+        }
+        if records.len() < MAX_RECORDS {
+            if let Some(address) = clean_address(trimmed).filter(|a| a.contains('@')) {
+                records.push(TextRecord { recipient: Some(address), ..TextRecord::default() });
+            }
+        }
+    }
+    records
+}
+
+/// One error reply in the transcript and what led to it.
+#[derive(Debug)]
+struct Exchange {
+    host: Option<String>,
+    /// The `>>>` line the reply answered.
+    sent: String,
+    command: Option<&'static str>,
+    /// The `<<<` reply.
+    reply: Option<String>,
+}
+
+/// Reads the transcript: for every `<<< 4xx/5xx` reply, the host and the last command.
+fn transcript(text: &Text<'_>) -> Vec<Exchange> {
+    let Some(start) = text.lower.find(TRANSCRIPT) else { return Vec::new() };
+    let mut exchanges = Vec::new();
+    let mut host: Option<String> = None;
+    let mut sent = String::new();
+    let mut command: Option<&'static str> = None;
+    for line in text.raw.get(start..).unwrap_or("").lines().skip(1) {
+        let trimmed = line.trim();
+        if trimmed.starts_with("-----") {
+            break;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        if let Some(pos) = lower.find("while talking to ") {
+            let name = trimmed.get(pos + "while talking to ".len()..).unwrap_or("");
+            let name = name.trim_end_matches(':').trim_end_matches('.').trim();
+            host = (!name.is_empty()).then(|| name.to_string());
+            sent.clear();
+            command = Some("CONNECT");
+        } else if let Some(rest) = trimmed.strip_prefix(">>>") {
+            sent = rest.trim().to_string();
+            command = command_from_verb(&sent);
+        } else if let Some(rest) = trimmed.strip_prefix("<<<") {
+            let reply = rest.trim();
+            if reply.starts_with(['4', '5']) && exchanges.len() < MAX_RECORDS {
+                exchanges.push(Exchange {
+                    host: host.clone(),
+                    sent: sent.clone(),
+                    command,
+                    reply: Some(reply.to_string()),
+                });
+            }
+        }
+    }
+    exchanges
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_list_and_transcript() {
+        let raw = "   ----- The following addresses had permanent fatal errors -----\n\
+<taro@example.net>\n    (reason: 552 5.2.2 <taro@example.net>... Mailbox full)\n\
+<jiro@example.net>\n    (reason: 550 5.1.1 <jiro@example.net>... User unknown)\n\n\
+   ----- Transcript of session follows -----\n\
+... while talking to mx.example.net.:\n\
+>>> RCPT To:<taro@example.net>\n<<< 552 5.2.2 <taro@example.net>... Mailbox full\n\
+>>> RCPT To:<jiro@example.net>\n<<< 550 5.1.1 <jiro@example.net>... User unknown\n\
+>>> DATA\n<<< 554 5.5.1 no valid recipients\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.records.len(), 2);
+        let a = scan.records[0].clone().into_report();
+        assert_eq!(a.recipient.as_deref(), Some("taro@example.net"));
+        assert_eq!(a.diagnostic.as_deref(), Some("552 5.2.2 <taro@example.net>... Mailbox full"));
+        assert_eq!(a.remote_mta.as_deref(), Some("mx.example.net"));
+        assert_eq!(a.smtp_command.as_deref(), Some("RCPT TO"));
+        let b = scan.records[1].clone().into_report();
+        assert_eq!(b.reply_code, Some(550));
+        assert_eq!(b.smtp_command.as_deref(), Some("RCPT TO"));
+    }
+
+    #[test]
+    fn transcript_alone_gives_records() {
+        let raw = "----- Transcript of session follows -----\n\
+... while talking to mx.example.org.:\n>>> DATA\n<<< 552 5.3.4 Message too big\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        let a = scan.records[0].clone().into_report();
+        assert_eq!(a.recipient, None);
+        assert_eq!(a.smtp_command.as_deref(), Some("DATA"));
+        assert_eq!(a.reply_code, Some(552));
+        assert!(super::scan(&Text::new("plain text")).is_none());
+    }
+}

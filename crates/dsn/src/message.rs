@@ -1,0 +1,398 @@
+//! MIME walking with `mail-parser`: deciding whether the input is a message at all,
+//! and collecting from a bounce message its delivery-status parts, its human-readable
+//! text and the headers of the message that bounced.
+//!
+//! Only the bounce's own parts are read for the report; an attached original message
+//! (`message/rfc822`) is read for its headers only, never scanned for codes.
+
+use crate::text::{contains_ci, unfold};
+use crate::OriginalMessage;
+use mail_parser::{
+    Address, Header, HeaderName, Host, Message, MessageParser, MimeHeaders, PartType,
+};
+
+/// Headers whose presence makes the input a message rather than pasted text.
+fn is_message_header(name: &HeaderName<'_>) -> bool {
+    matches!(
+        name,
+        HeaderName::From
+            | HeaderName::To
+            | HeaderName::Subject
+            | HeaderName::Date
+            | HeaderName::ContentType
+            | HeaderName::Received
+            | HeaderName::ReturnPath
+            | HeaderName::MessageId
+    )
+}
+
+/// True when the first line of `input` is a header field (`Name: value`, the name
+/// made of letters, digits and dashes) or an mbox `From ` line. This keeps pasted
+/// text such as `<a@b.example>: host ...` from being read as headers.
+fn starts_with_header(input: &[u8]) -> bool {
+    if input.starts_with(b"From ") {
+        return true;
+    }
+    let name_len = input.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+    name_len > 0 && input.get(name_len) == Some(&b':')
+}
+
+/// Leading blank lines removed (a message may come with an empty line or two pasted
+/// in front of it).
+fn skip_blank_lines(input: &[u8]) -> &[u8] {
+    let mut rest = input;
+    loop {
+        let line_end = rest.iter().position(|b| *b == b'\n');
+        let line = match line_end {
+            Some(end) => &rest[..end],
+            None => rest,
+        };
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            return rest;
+        }
+        match line_end {
+            Some(end) => rest = &rest[end + 1..],
+            None => return rest,
+        }
+    }
+}
+
+/// Parses `input` as a message when it has real headers (at least one of `From`,
+/// `To`, `Subject`, `Date`, `Content-Type`, `Received`, `Return-Path`,
+/// `Message-ID`); `None` means it is pasted text.
+pub(crate) fn parse_message(input: &[u8]) -> Option<Message<'_>> {
+    let input = skip_blank_lines(input);
+    if !starts_with_header(input) {
+        return None;
+    }
+    let message = MessageParser::default().parse(input)?;
+    let root = message.parts.first()?;
+    root.headers.iter().any(|h| is_message_header(&h.name)).then_some(message)
+}
+
+/// What a bounce message holds, sorted out.
+#[derive(Debug, Default)]
+pub(crate) struct Contents {
+    /// Bodies of `message/delivery-status` parts.
+    pub reports: Vec<String>,
+    /// The human-readable text (text parts of the bounce itself, HTML turned into
+    /// text when there is no plain text), cut before any inline copy of the original.
+    pub human: String,
+    /// Headers of the original message.
+    pub original: OriginalMessage,
+    /// `Date` of the bounce.
+    pub date: Option<String>,
+    /// The `by` host of the bounce's top `Received` header.
+    pub received_by: Option<String>,
+    /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
+    /// content type, `X-Failed-Recipients`, a bounce subject).
+    pub looks_like_bounce: bool,
+}
+
+/// Walks the bounce's own parts (not those of attached messages).
+pub(crate) fn contents(message: &Message<'_>) -> Contents {
+    let mut contents = Contents {
+        date: raw_header(message, &HeaderName::Date),
+        received_by: message.received().and_then(|r| r.by.as_ref()).map(host_text),
+        looks_like_bounce: looks_like_bounce(message),
+        ..Contents::default()
+    };
+    let mut plain: Vec<String> = Vec::new();
+    let mut html: Vec<String> = Vec::new();
+    let mut original: Option<OriginalMessage> = None;
+    for part in &message.parts {
+        let (ctype, subtype) = match part.content_type() {
+            Some(ct) => {
+                (ct.ctype().to_ascii_lowercase(), ct.subtype().map(str::to_ascii_lowercase))
+            }
+            None => ("text".to_string(), Some("plain".to_string())),
+        };
+        let subtype = subtype.as_deref().unwrap_or("");
+        match (ctype.as_str(), subtype) {
+            ("multipart", _) => {}
+            ("message", "delivery-status" | "global-delivery-status") => {
+                contents.reports.push(body_text(&part.body));
+            }
+            ("message", "rfc822" | "global") | ("text", "rfc822-headers" | "rfc822-header")
+                if original.is_none() =>
+            {
+                original = match &part.body {
+                    PartType::Message(inner) => Some(original_message(inner)),
+                    other => original_from_text(&body_text(other)),
+                };
+            }
+            ("message", "rfc822" | "global") | ("text", "rfc822-headers" | "rfc822-header") => {}
+            ("text", "html") => html.push(body_text(&part.body)),
+            ("text", _) => plain.push(body_text(&part.body)),
+            _ => {}
+        }
+    }
+    let mut human = if plain.is_empty() {
+        html.iter().map(|h| html_to_text(h)).collect::<Vec<_>>().join("\n\n")
+    } else {
+        plain.join("\n\n")
+    };
+    // An inline copy of the original message ends the bounce's own text.
+    if let Some((at, headers_from)) = inline_copy(&human) {
+        if original.is_none() {
+            original = original_from_text(&human[headers_from..]);
+        }
+        human.truncate(at);
+    }
+    if let Some(original) = original {
+        contents.original = original;
+    }
+    contents.human = human;
+    contents
+}
+
+/// Whether the headers of the bounce itself say it is a bounce.
+fn looks_like_bounce(message: &Message<'_>) -> bool {
+    let from = raw_header(message, &HeaderName::From).unwrap_or_default();
+    let subject = message.subject().unwrap_or_default();
+    let return_path = raw_header(message, &HeaderName::ReturnPath).unwrap_or_default();
+    let is_report = message.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    let failed_header = message.parts.first().is_some_and(|root| {
+        root.headers.iter().any(|h| h.name.as_str().eq_ignore_ascii_case("X-Failed-Recipients"))
+    });
+    is_report
+        || failed_header
+        || return_path.trim() == "<>"
+        || ["mailer-daemon", "postmaster", "mail delivery"].iter().any(|w| contains_ci(&from, w))
+        || [
+            "undeliver",
+            "returned mail",
+            "delivery status notification",
+            "delivery failure",
+            "failure notice",
+            "delivery failed",
+            "not delivered",
+            "could not be delivered",
+            "mail delivery failed",
+            "delivery has failed",
+            "bounce",
+        ]
+        .iter()
+        .any(|w| contains_ci(subject, w))
+}
+
+/// A part body as text (lossy for bytes that are not UTF-8).
+fn body_text(body: &PartType<'_>) -> String {
+    match body {
+        PartType::Text(text) | PartType::Html(text) => text.to_string(),
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        PartType::Message(message) => String::from_utf8_lossy(message.raw_message()).into_owned(),
+        PartType::Multipart(_) => String::new(),
+    }
+}
+
+fn host_text(host: &Host<'_>) -> String {
+    match host {
+        Host::Name(name) => name.trim_end_matches('.').to_string(),
+        Host::IpAddr(ip) => ip.to_string(),
+    }
+}
+
+/// The raw value of one header of `header`, unfolded (first occurrence).
+fn raw_value(message: &Message<'_>, header: &Header<'_>) -> Option<String> {
+    let bytes =
+        message.raw_message.get(header.offset_start as usize..header.offset_end as usize)?;
+    let value = unfold(&String::from_utf8_lossy(bytes));
+    (!value.is_empty()).then_some(value)
+}
+
+/// The first header called `name`, unfolded, as written.
+fn raw_header(message: &Message<'_>, name: &HeaderName<'_>) -> Option<String> {
+    let root = message.parts.first()?;
+    let header = root.headers.iter().find(|h| &h.name == name)?;
+    raw_value(message, header)
+}
+
+/// An address header as written, with RFC 2047 encoded words decoded.
+fn address_header(message: &Message<'_>, name: &HeaderName<'_>) -> Option<String> {
+    let raw = raw_header(message, name)?;
+    if !raw.contains("=?") {
+        return Some(raw);
+    }
+    let root = message.parts.first()?;
+    let value = root.headers.iter().find(|h| &h.name == name)?.value.as_address();
+    match value {
+        Some(address) => {
+            let shown: Vec<String> = address_list(address);
+            if shown.is_empty() {
+                Some(raw)
+            } else {
+                Some(shown.join(", "))
+            }
+        }
+        None => Some(raw),
+    }
+}
+
+fn address_list(address: &Address<'_>) -> Vec<String> {
+    address
+        .iter()
+        .map(|addr| match (addr.name(), addr.address()) {
+            (Some(name), Some(mail)) => format!("{name} <{mail}>"),
+            (None, Some(mail)) => mail.to_string(),
+            (Some(name), None) => name.to_string(),
+            (None, None) => String::new(),
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The headers of the message that bounced.
+pub(crate) fn original_message(message: &Message<'_>) -> OriginalMessage {
+    let received = message
+        .parts
+        .first()
+        .map(|root| {
+            root.headers
+                .iter()
+                .filter(|h| h.name == HeaderName::Received)
+                .filter_map(|h| raw_value(message, h))
+                .collect()
+        })
+        .unwrap_or_default();
+    OriginalMessage {
+        message_id: message
+            .message_id()
+            .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+            .filter(|id| !id.is_empty()),
+        from: address_header(message, &HeaderName::From),
+        to: address_header(message, &HeaderName::To),
+        subject: message.subject().map(unfold).filter(|s| !s.is_empty()),
+        date: raw_header(message, &HeaderName::Date),
+        received,
+        return_path: return_path(message),
+    }
+}
+
+/// The original message's `Return-Path` address, when it has one.
+fn return_path(message: &Message<'_>) -> Option<String> {
+    raw_header(message, &HeaderName::ReturnPath).and_then(|v| crate::text::clean_address(&v))
+}
+
+/// Original headers given as text (`text/rfc822-headers`, or an inline copy).
+pub(crate) fn original_from_text(text: &str) -> Option<OriginalMessage> {
+    let start = text.trim_start_matches(['\r', '\n']);
+    let message = MessageParser::default().parse_headers(start.as_bytes())?;
+    let root = message.parts.first()?;
+    if !root.headers.iter().any(|h| is_message_header(&h.name)) {
+        return None;
+    }
+    Some(original_message(&message))
+}
+
+/// Separator lines that introduce an inline copy of the original message.
+const COPY_MARKERS: &[&str] = &[
+    "this is a copy of the message",
+    "this is a copy of the headers",
+    "copy of the message's headers",
+    "original message",
+    "unsent message follows",
+    "message header follows",
+    "original message header",
+    "below this line is a copy of the message",
+    "undelivered message",
+    "returned message",
+];
+
+/// Finds a separator line such as `------ This is a copy of the message, including
+/// all the headers. ------` or `----- Original message -----`: returns where the line
+/// starts and where the copied headers start.
+pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if !(trimmed.starts_with("--") || trimmed.starts_with("==")) {
+            continue;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        if COPY_MARKERS.iter().any(|m| lower.contains(m)) {
+            return Some((start, offset));
+        }
+    }
+    None
+}
+
+/// A rough plain-text rendering of HTML: tags removed, block tags turned into line
+/// breaks, the common entities decoded.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = after[..close].trim_start_matches('/').to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        if matches!(name, "br" | "p" | "div" | "tr" | "li" | "table" | "h1" | "h2" | "h3" | "pre") {
+            out.push('\n');
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_messages_from_pasted_text() {
+        assert!(parse_message(b"From: a@b.example\nSubject: x\n\nbody").is_some());
+        assert!(parse_message(b"\n\nSubject: x\n\nbody").is_some());
+        assert!(parse_message(b"<a@b.example>: host x[192.0.2.1] said: 550\n").is_none());
+        assert!(parse_message(b"Final-Recipient: rfc822; a@b.example\nAction: failed\n").is_none());
+        assert!(parse_message(b"550 5.7.1 blocked").is_none());
+        assert!(parse_message(b"").is_none());
+    }
+
+    #[test]
+    fn reads_original_headers() {
+        let raw = "Received: from a.example (a.example [192.0.2.1])\n\tby b.example with ESMTP;\n \
+                   Mon, 3 Mar 2025 10:00:00 +0900\nMessage-ID: <x1@a.example>\n\
+                   From: =?UTF-8?B?5aSq6YOO?= <taro@a.example>\nTo: hanako@b.example\n\
+                   Subject: =?UTF-8?B?44GK6KaL56mN44KC44KK?=\nDate: Mon, 3 Mar 2025 10:00:00 +0900\n\n";
+        let original = original_from_text(raw).unwrap();
+        assert_eq!(original.message_id.as_deref(), Some("x1@a.example"));
+        assert_eq!(original.from.as_deref(), Some("太郎 <taro@a.example>"));
+        assert_eq!(original.to.as_deref(), Some("hanako@b.example"));
+        assert_eq!(original.subject.as_deref(), Some("お見積もり"));
+        assert_eq!(original.date.as_deref(), Some("Mon, 3 Mar 2025 10:00:00 +0900"));
+        assert_eq!(
+            original.received,
+            ["from a.example (a.example [192.0.2.1]) by b.example with ESMTP; Mon, 3 Mar 2025 10:00:00 +0900"]
+        );
+        assert!(original_from_text("no headers here").is_none());
+    }
+
+    #[test]
+    fn finds_inline_copies_and_renders_html() {
+        let text = "intro\n------ This is a copy of the message, including all the headers. ------\nFrom: a\n";
+        let (at, from) = inline_copy(text).unwrap();
+        assert_eq!(&text[..at], "intro\n");
+        assert_eq!(&text[from..], "From: a\n");
+        assert_eq!(inline_copy("-- \nsignature"), None);
+        assert_eq!(html_to_text("<p>550 &lt;a@b&gt;</p>x<br>y<"), "\n550 <a@b>\nx\ny");
+    }
+}

@@ -1,0 +1,384 @@
+//! Every fixture in `tests/fixtures/` parsed and checked field by field, with LF and
+//! with CRLF line endings.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rebound_dsn::{parse, Action, Bounce, Form, ParseError, RecipientReport};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 20);
+    for &b in bytes {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Parses the fixture with LF and with CRLF line endings; both must agree.
+fn parse_both(name: &str) -> Result<Bounce, ParseError> {
+    let lf = fixture(name);
+    assert!(!lf.contains(&b'\r'), "{name} should be stored with LF line endings");
+    let from_lf = parse(&lf);
+    let from_crlf = parse(&crlf(&lf));
+    assert_eq!(from_lf, from_crlf, "{name}: LF and CRLF parse differently");
+    from_lf
+}
+
+fn ip(text: &str) -> Option<IpAddr> {
+    Some(text.parse().unwrap())
+}
+
+/// The fields of one recipient, for one `assert_eq!`.
+#[derive(Debug, PartialEq)]
+struct Expect<'a> {
+    recipient: Option<&'a str>,
+    action: Action,
+    status: Option<&'a str>,
+    reply_code: Option<u16>,
+    diagnostic: Option<&'a str>,
+    remote_mta: Option<&'a str>,
+    remote_ip: Option<IpAddr>,
+    smtp_command: Option<&'a str>,
+}
+
+fn fields(r: &RecipientReport) -> Expect<'_> {
+    Expect {
+        recipient: r.recipient.as_deref(),
+        action: r.action,
+        status: None,
+        reply_code: r.reply_code,
+        diagnostic: r.diagnostic.as_deref(),
+        remote_mta: r.remote_mta.as_deref(),
+        remote_ip: r.remote_ip,
+        smtp_command: r.smtp_command.as_deref(),
+    }
+}
+
+fn check(r: &RecipientReport, want: Expect<'_>) {
+    let status = r.status.map(|s| s.to_string());
+    let got = Expect { status: status.as_deref(), ..fields(r) };
+    assert_eq!(got, want);
+}
+
+const S3150_TEXT: &str = "Unfortunately, messages from [203.0.113.45] weren't sent. Please \
+    contact your Internet service provider since part of their network is on our block list \
+    (S3150). You can also refer your provider to \
+    http://mail.live.com/mail/troubleshooting.aspx#errors.";
+
+#[test]
+fn postfix_dsn_s3150() {
+    let b = parse_both("postfix-dsn-s3150.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("sv12053.xserver.jp"));
+    assert_eq!(b.generator.as_deref(), Some("postfix"));
+    assert_eq!(b.date.as_deref(), Some("Mon, 3 Mar 2025 10:14:58 +0900 (JST)"));
+    assert_eq!(b.sender.as_deref(), Some("taro@example.co.jp"));
+    assert_eq!(b.recipients.len(), 1);
+    let diagnostic = format!(
+        "550 5.7.1 {S3150_TEXT} [TY1PEPF00001A2B.eop-eur04.prod.protection.outlook.com \
+         2025-03-03T01:15:02.571Z 08DD5A1B2C3D4E5F]"
+    );
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("k.suzuki@infoseek.jp"),
+            action: Action::Failed,
+            // The Status field says 5.0.0; the diagnostic's 5.7.1 is more specific.
+            status: Some("5.7.1"),
+            reply_code: Some(550),
+            diagnostic: Some(&diagnostic),
+            remote_mta: Some("infoseek-jp.olc.pamx1.hotmail.com"),
+            remote_ip: ip("198.51.100.7"),
+            smtp_command: Some("MAIL FROM"),
+        },
+    );
+    assert_eq!(b.recipients[0].original_recipient.as_deref(), Some("k.suzuki@infoseek.jp"));
+    assert_eq!(b.recipients[0].last_attempt_date, None);
+    let o = &b.original;
+    assert_eq!(o.message_id.as_deref(), Some("7c1e9a52-3f0b-4d2e-9a61-2b8f0e4d1c77@example.co.jp"));
+    assert_eq!(o.from.as_deref(), Some("山田 太郎 <taro@example.co.jp>"));
+    assert_eq!(o.to.as_deref(), Some("k.suzuki@infoseek.jp"));
+    assert_eq!(o.subject.as_deref(), Some("お見積もりの件"));
+    assert_eq!(o.date.as_deref(), Some("Mon, 3 Mar 2025 10:14:55 +0900"));
+    assert_eq!(o.return_path.as_deref(), Some("taro@example.co.jp"));
+    assert_eq!(
+        o.received,
+        ["from [192.168.1.5] (p1234-ipngn.example-isp.ne.jp [198.51.100.200]) \
+          (Authenticated sender: taro@example.co.jp) by sv12053.xserver.jp (Postfix) with \
+          ESMTPSA id 4Z6QkB6Wq2z1XYZ for <k.suzuki@infoseek.jp>; Mon, 3 Mar 2025 10:14:58 \
+          +0900 (JST)"]
+    );
+}
+
+#[test]
+fn exim_dsn_user_unknown() {
+    let b = parse_both("exim-dsn-userunknown.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("mail.example.org"));
+    assert_eq!(b.generator.as_deref(), Some("exim"));
+    assert_eq!(b.date.as_deref(), Some("Tue, 04 Mar 2025 09:12:41 +0000"));
+    assert_eq!(b.sender.as_deref(), Some("hanako@example.org"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("jiro.tanaka@example.net"),
+            action: Action::Failed,
+            status: Some("5.1.1"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.1.1 <jiro.tanaka@example.net>: Recipient address rejected: User unknown \
+                 in virtual mailbox table",
+            ),
+            remote_mta: Some("mx1.example.net"),
+            remote_ip: ip("192.0.2.25"),
+            smtp_command: Some("RCPT TO"),
+        },
+    );
+    let o = &b.original;
+    assert_eq!(o.message_id.as_deref(), Some("a1b2c3d4-e5f6-4789-8abc-def012345678@example.org"));
+    assert_eq!(o.from.as_deref(), Some("Hanako Sato <hanako@example.org>"));
+    assert_eq!(o.to.as_deref(), Some("Jiro Tanaka <jiro.tanaka@example.net>"));
+    assert_eq!(o.subject.as_deref(), Some("Meeting notes for Friday"));
+    assert_eq!(o.date.as_deref(), Some("Tue, 4 Mar 2025 18:12:38 +0900"));
+    assert_eq!(
+        o.received,
+        ["from [198.51.100.23] (helo=[192.168.0.10]) by mail.example.org with esmtpsa (TLS1.3) \
+          tls TLS_AES_256_GCM_SHA384 (Exim 4.97.1) (envelope-from <hanako@example.org>) id \
+          1tpHxU-00AbCc-1E for jiro.tanaka@example.net; Tue, 04 Mar 2025 09:12:40 +0000"]
+    );
+}
+
+#[test]
+fn sendmail_dsn_two_mailboxes_full() {
+    let b = parse_both("sendmail-dsn-mailboxfull.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("smtp.example.com"));
+    assert_eq!(b.generator.as_deref(), Some("sendmail"));
+    assert_eq!(b.date.as_deref(), Some("Wed, 5 Mar 2025 14:03:20 +0900"));
+    assert_eq!(b.sender.as_deref(), Some("ichiro@example.com"));
+    assert_eq!(b.recipients.len(), 2);
+    for (r, who) in
+        b.recipients.iter().zip(["taro.yamada@example.net", "hanako.yamada@example.net"])
+    {
+        let diagnostic = format!("552 5.2.2 <{who}>... Mailbox full");
+        check(
+            r,
+            Expect {
+                recipient: Some(who),
+                action: Action::Failed,
+                status: Some("5.2.2"),
+                reply_code: Some(552),
+                diagnostic: Some(&diagnostic),
+                remote_mta: Some("mx.example.net"),
+                remote_ip: None,
+                smtp_command: Some("RCPT TO"),
+            },
+        );
+        assert_eq!(r.last_attempt_date.as_deref(), Some("Wed, 5 Mar 2025 14:03:22 +0900"));
+    }
+    let o = &b.original;
+    assert_eq!(o.message_id.as_deref(), Some("5f0c1d2e-8a9b-4c3d-b2e1-0a1b2c3d4e5f@example.com"));
+    assert_eq!(o.from.as_deref(), Some("Ichiro Sato <ichiro@example.com>"));
+    assert_eq!(o.to.as_deref(), Some("taro.yamada@example.net, hanako.yamada@example.net"));
+    assert_eq!(o.subject.as_deref(), Some("週末の予定"));
+    assert_eq!(o.date.as_deref(), Some("Wed, 5 Mar 2025 14:03:18 +0900"));
+    assert_eq!(o.received.len(), 1);
+    assert!(o.received[0].starts_with("from [192.168.10.3] (p5012-ipngn.example-isp.ne.jp"));
+    assert!(o.received[0].ends_with("verify=NO); Wed, 5 Mar 2025 14:03:20 +0900"));
+}
+
+#[test]
+fn postfix_human_readable_only() {
+    let b = parse_both("postfix-human-only-spamhaus.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.reporting_mta.as_deref(), Some("www1234.sakura.ne.jp"));
+    assert_eq!(b.generator.as_deref(), Some("postfix"));
+    assert_eq!(b.date.as_deref(), Some("Thu, 6 Mar 2025 16:40:11 +0900 (JST)"));
+    assert_eq!(b.sender, None);
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("yamamoto@example.com"),
+            action: Action::Failed,
+            status: Some("5.7.1"),
+            reply_code: Some(554),
+            diagnostic: Some(
+                "554 5.7.1 Service unavailable; Client host [203.0.113.45] blocked using \
+                 zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.45",
+            ),
+            remote_mta: Some("mx01.example.com"),
+            remote_ip: ip("192.0.2.44"),
+            smtp_command: Some("RCPT TO"),
+        },
+    );
+    assert_eq!(b.original, Default::default());
+}
+
+#[test]
+fn exim_human_readable_only_with_inline_copy() {
+    let b = parse_both("exim-human-only-dmarc.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    // No Reporting-MTA and no Postfix greeting: the bounce's own top Received header.
+    assert_eq!(b.reporting_mta.as_deref(), Some("mail.example.org"));
+    assert_eq!(b.generator.as_deref(), Some("exim"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("sato@example.com"),
+            action: Action::Failed,
+            status: Some("5.7.26"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550-5.7.26 This mail is unauthenticated, 550-5.7.26 which poses a security \
+                 risk to the sender and has been blocked. 550 5.7.26 Please authenticate your \
+                 domain.",
+            ),
+            remote_mta: Some("mx.example.com"),
+            remote_ip: ip("192.0.2.60"),
+            smtp_command: Some("DATA"),
+        },
+    );
+    let o = &b.original;
+    assert_eq!(o.message_id.as_deref(), Some("20250307020001.GA1234@laptop.example.org"));
+    assert_eq!(o.from.as_deref(), Some("Ken <ken@example.org>"));
+    assert_eq!(o.to.as_deref(), Some("sato@example.com"));
+    assert_eq!(o.subject.as_deref(), Some("Invoice 2025-03"));
+    assert_eq!(o.date.as_deref(), Some("Fri, 7 Mar 2025 11:00:01 +0900"));
+    assert_eq!(o.return_path.as_deref(), Some("ken@example.org"));
+    assert_eq!(b.sender.as_deref(), Some("ken@example.org"));
+    assert_eq!(
+        o.received,
+        ["from [198.51.100.77] (helo=laptop.example.org) by mail.example.org with esmtp (Exim \
+          4.96) (envelope-from <ken@example.org>) id 1tq9Zy-0003Aa-2k for sato@example.com; \
+          Fri, 07 Mar 2025 02:00:02 +0000"]
+    );
+}
+
+#[test]
+fn pasted_s3150() {
+    let b = parse_both("pasted-s3150.txt").unwrap();
+    assert_eq!(b.form, Form::PastedText);
+    assert_eq!(b.reporting_mta, None);
+    assert_eq!(b.generator.as_deref(), Some("postfix"));
+    assert_eq!(b.date, None);
+    assert_eq!(b.recipients.len(), 1);
+    let diagnostic = format!(
+        "550 5.7.1 {S3150_TEXT} [TY1PEPF00001A2B.eop-eur04.prod.protection.outlook.com ...]"
+    );
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("k.suzuki@infoseek.jp"),
+            action: Action::Failed,
+            status: Some("5.7.1"),
+            reply_code: Some(550),
+            diagnostic: Some(&diagnostic),
+            remote_mta: Some("infoseek-jp.olc.pamx1.hotmail.com"),
+            remote_ip: ip("198.51.100.7"),
+            smtp_command: Some("MAIL FROM"),
+        },
+    );
+    assert_eq!(b.original, Default::default());
+}
+
+#[test]
+fn pasted_user_unknown() {
+    let b = parse_both("pasted-userunknown.txt").unwrap();
+    assert_eq!(b.form, Form::PastedText);
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("m.tanaka@example.net"),
+            action: Action::Failed,
+            status: Some("5.1.1"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.1.1 <m.tanaka@example.net>: Recipient address rejected: User unknown in \
+                 virtual mailbox table",
+            ),
+            remote_mta: Some("mx.example.net"),
+            remote_ip: ip("192.0.2.33"),
+            smtp_command: Some("RCPT TO"),
+        },
+    );
+}
+
+#[test]
+fn pasted_bare_spamhaus_line() {
+    let b = parse_both("pasted-spamhaus-line.txt").unwrap();
+    assert_eq!(b.form, Form::PastedText);
+    assert_eq!(b.generator, None);
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: None,
+            action: Action::Failed,
+            status: Some("5.7.1"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.7.1 Service unavailable; Client host [192.0.2.85] blocked using \
+                 zen.spamhaus.org",
+            ),
+            // "Client host [192.0.2.85]" is the sender's side, not a remote MTA.
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
+fn ordinary_mail_is_not_a_bounce() {
+    // The body mentions "Room 550": an ordinary message must not become a bounce.
+    match parse_both("not-a-bounce.eml") {
+        Err(ParseError::NotABounce(why)) => assert!(why.contains("ordinary message"), "{why}"),
+        other => panic!("expected NotABounce, got {other:?}"),
+    }
+}
+
+#[test]
+fn empty_inputs() {
+    for input in [&b""[..], b"   ", b"\r\n\r\n", b"\t\n "] {
+        assert_eq!(parse(input), Err(ParseError::Empty));
+    }
+    assert!(matches!(parse(b"hello there"), Err(ParseError::NotABounce(_))));
+}
+
+#[test]
+fn every_fixture_is_covered() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".eml") || n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "exim-dsn-userunknown.eml",
+            "exim-human-only-dmarc.eml",
+            "not-a-bounce.eml",
+            "pasted-s3150.txt",
+            "pasted-spamhaus-line.txt",
+            "pasted-userunknown.txt",
+            "postfix-dsn-s3150.eml",
+            "postfix-human-only-spamhaus.eml",
+            "sendmail-dsn-mailboxfull.eml",
+        ],
+        "a fixture was added or removed: give it a test here"
+    );
+}
