@@ -47,7 +47,8 @@ fn json_names_the_listing_the_provider_and_the_host() {
     assert_eq!(recipient["remote_mta"], "infoseek-jp.olc.pamx1.hotmail.com");
     assert_eq!(recipient["smtp_command"], "MAIL FROM");
     let diagnostic = recipient["diagnostic"].as_str().unwrap();
-    assert!(diagnostic.starts_with("550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent."));
+    assert!(diagnostic
+        .starts_with("550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent."));
     assert!(diagnostic.contains("on our block list (S3150)"));
     assert!(!diagnostic.contains('\n'));
     assert_eq!(report["reporting_mta"], "sv12053.xserver.jp");
@@ -59,7 +60,10 @@ fn json_names_the_listing_the_provider_and_the_host() {
     assert_eq!(ips[0]["ip"], "203.0.113.45");
     assert_eq!(ips[0]["found_in"], "diagnostic");
     assert!(ips.iter().all(|ip| ip["ip"] != "198.51.100.201"), "{ips:?}");
-    assert!(ips.iter().all(|ip| ip["ip"] != "198.51.100.7"), "the receiver is not a sender: {ips:?}");
+    assert!(
+        ips.iter().all(|ip| ip["ip"] != "198.51.100.7"),
+        "the receiver is not a sender: {ips:?}"
+    );
 
     let zen = listing(&report, "zen.spamhaus.org");
     assert_eq!(zen["subject"], "203.0.113.45");
@@ -133,11 +137,20 @@ fn japanese_text_has_japanese_labels_and_verdict() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     // No English label or verdict sentence leaks into the Japanese output.
-    for english in ["Verdict", "What to do", "Failed recipients", "not listed", "shared hosting", "The sending"] {
+    for english in [
+        "Verdict",
+        "What to do",
+        "Failed recipients",
+        "not listed",
+        "shared hosting",
+        "The sending",
+    ] {
         assert!(!text.contains(english), "English {english:?} in Japanese output:\n{text}");
     }
     // The verdict itself is written in Japanese.
-    let report = rebound(&["diagnose", "--resolver", &addr, "--lang", "ja", "--format", "json", &example()]).json();
+    let report =
+        rebound(&["diagnose", "--resolver", &addr, "--lang", "ja", "--format", "json", &example()])
+            .json();
     let summary = report["verdict"]["summary"].as_str().unwrap();
     assert!(summary.contains("マイクロソフト") || summary.contains("Microsoft"), "{summary}");
     assert!(summary.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{summary}");
@@ -158,5 +171,8 @@ fn no_public_listing_means_microsofts_own_list() {
     assert_eq!(report["verdict"]["cause"], "sending_ip_blocklisted");
     let summary = report["verdict"]["summary"].as_str().unwrap();
     assert!(summary.contains("Microsoft"), "{summary}");
-    assert!(summary.to_lowercase().contains("own"), "must say it is Microsoft's own list: {summary}");
+    assert!(
+        summary.to_lowercase().contains("own"),
+        "must say it is Microsoft's own list: {summary}"
+    );
 }

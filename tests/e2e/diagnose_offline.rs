@@ -10,7 +10,8 @@ use crate::util::{example, rebound};
 fn offline_makes_no_query_and_still_diagnoses() {
     let dns = TestDns::builder().zone("zen.spamhaus.org").start();
     let addr = dns.addr().to_string();
-    let run = rebound(&["diagnose", "--offline", "--resolver", &addr, "--format", "json", &example()]);
+    let run =
+        rebound(&["diagnose", "--offline", "--resolver", &addr, "--format", "json", &example()]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let report = run.json();
     assert_eq!(dns.query_count(), 0, "--offline sent DNS queries");
@@ -28,7 +29,16 @@ fn unreachable_resolver_finishes_within_the_deadline() {
     let port = closed_port();
     let resolver = port.to_string();
     let timeout = Duration::from_secs(2);
-    let run = rebound(&["diagnose", "--resolver", &resolver, "--timeout", "2", "--format", "json", &example()]);
+    let run = rebound(&[
+        "diagnose",
+        "--resolver",
+        &resolver,
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+        &example(),
+    ]);
     // The deadline bounds the DNS phase; allow for process start-up and output.
     assert!(run.elapsed < timeout + Duration::from_millis(1500), "took {:?}", run.elapsed);
     assert_eq!(run.code(), 0, "{}", run.stderr());
@@ -39,8 +49,19 @@ fn unreachable_resolver_finishes_within_the_deadline() {
     let summary = report["verdict"]["summary"].as_str().unwrap();
     assert!(summary.contains("could not be checked"), "{summary}");
 
-    let text = rebound(&["diagnose", "--resolver", &resolver, "--timeout", "2", &example()]).stdout();
+    let text =
+        rebound(&["diagnose", "--resolver", &resolver, "--timeout", "2", &example()]).stdout();
     assert!(text.contains("Blocklists: could not be checked"), "{text}");
-    let ja = rebound(&["diagnose", "--resolver", &resolver, "--timeout", "2", "--lang", "ja", &example()]).stdout();
+    let ja = rebound(&[
+        "diagnose",
+        "--resolver",
+        &resolver,
+        "--timeout",
+        "2",
+        "--lang",
+        "ja",
+        &example(),
+    ])
+    .stdout();
     assert!(ja.contains("ブロックリスト: 確認できませんでした"), "{ja}");
 }

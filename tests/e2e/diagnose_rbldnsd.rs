@@ -29,11 +29,15 @@ fn listing_served_by_rbldnsd() {
 
     let zen = listing(&report, "zen.spamhaus.org");
     assert_eq!(zen["listed"], true, "{zen}");
-    assert_eq!(zen["txt"][0], "Listed in SBL, see https://check.spamhaus.org/query/ip/203.0.113.45");
+    assert_eq!(
+        zen["txt"][0],
+        "Listed in SBL, see https://check.spamhaus.org/query/ip/203.0.113.45"
+    );
     let uce = listing(&report, "dnsbl-1.uceprotect.net");
     assert_eq!(uce["listed"], true, "{uce}");
     assert_eq!(uce["txt"][0], "Net 203.0.113.45 is UCEPROTECT-Level1 listed");
-    for zone in ["bl.spamcop.net", "b.barracudacentral.org", "psbl.surriel.com", "bl.mailspike.net"] {
+    for zone in ["bl.spamcop.net", "b.barracudacentral.org", "psbl.surriel.com", "bl.mailspike.net"]
+    {
         assert_eq!(listing(&report, zone)["listed"], false, "{zone}");
     }
     assert_eq!(report["verdict"]["cause"], "sending_ip_blocklisted");

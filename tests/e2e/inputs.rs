@@ -4,7 +4,9 @@ use crate::util::{fixture, rebound};
 
 #[test]
 fn pasted_text_is_diagnosed() {
-    let report = rebound(&["diagnose", "--offline", "--format", "json", &fixture("pasted-s3150.txt")]).json();
+    let report =
+        rebound(&["diagnose", "--offline", "--format", "json", &fixture("pasted-s3150.txt")])
+            .json();
     assert_eq!(report["form"], "pasted_text");
     let recipient = &report["recipients"][0];
     assert_eq!(recipient["recipient"], "k.suzuki@infoseek.jp");
@@ -37,19 +39,32 @@ fn pasted_text_from_standard_input() {
 
 #[test]
 fn user_unknown_gets_a_recipient_verdict() {
-    let report =
-        rebound(&["diagnose", "--offline", "--format", "json", &fixture("exim-dsn-userunknown.eml")]).json();
+    let report = rebound(&[
+        "diagnose",
+        "--offline",
+        "--format",
+        "json",
+        &fixture("exim-dsn-userunknown.eml"),
+    ])
+    .json();
     assert_eq!(report["recipients"][0]["reason"], "userunknown");
     assert_eq!(report["recipients"][0]["status"], "5.1.1");
     assert_eq!(report["verdict"]["cause"], "recipient_problem");
-    let advice = format!("{} {}", report["verdict"]["summary"], report["verdict"]["actions"]).to_lowercase();
+    let advice =
+        format!("{} {}", report["verdict"]["summary"], report["verdict"]["actions"]).to_lowercase();
     assert!(!advice.contains("blocklist") && !advice.contains("block list"), "{advice}");
 }
 
 #[test]
 fn sendmail_mailbox_full_reports_both_recipients() {
-    let report =
-        rebound(&["diagnose", "--offline", "--format", "json", &fixture("sendmail-dsn-mailboxfull.eml")]).json();
+    let report = rebound(&[
+        "diagnose",
+        "--offline",
+        "--format",
+        "json",
+        &fixture("sendmail-dsn-mailboxfull.eml"),
+    ])
+    .json();
     let recipients = report["recipients"].as_array().unwrap();
     assert_eq!(recipients.len(), 2);
     assert!(recipients.iter().all(|r| r["reason"] == "mailboxfull"), "{recipients:?}");
@@ -58,8 +73,14 @@ fn sendmail_mailbox_full_reports_both_recipients() {
 
 #[test]
 fn postfix_human_readable_only_with_spamhaus() {
-    let report =
-        rebound(&["diagnose", "--offline", "--format", "json", &fixture("postfix-human-only-spamhaus.eml")]).json();
+    let report = rebound(&[
+        "diagnose",
+        "--offline",
+        "--format",
+        "json",
+        &fixture("postfix-human-only-spamhaus.eml"),
+    ])
+    .json();
     assert_eq!(report["form"], "human_readable");
     assert_eq!(report["recipients"][0]["reason"], "blocked");
     assert_eq!(report["recipients"][0]["smtp_command"], "RCPT TO");

@@ -40,8 +40,9 @@ impl Run {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.output.stdout)
-            .unwrap_or_else(|e| panic!("output is not JSON ({e}):\n{}\n{}", self.stdout(), self.stderr()))
+        serde_json::from_slice(&self.output.stdout).unwrap_or_else(|e| {
+            panic!("output is not JSON ({e}):\n{}\n{}", self.stdout(), self.stderr())
+        })
     }
 }
 

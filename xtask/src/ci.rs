@@ -74,7 +74,7 @@ fn tests(tally: &mut Tally) -> anyhow::Result<()> {
     let (mut passed, mut failed) = (0, 0);
     for line in stdout.lines() {
         let Some(rest) = line.trim().strip_prefix("test result: ") else { continue };
-        for part in rest.split(|c| c == ';' || c == '.') {
+        for part in rest.split([';', '.']) {
             let mut words = part.split_whitespace();
             match (words.next().and_then(|n| n.parse::<u64>().ok()), words.next()) {
                 (Some(n), Some("passed")) => passed += n,

@@ -76,7 +76,8 @@ fn parse_resolver(text: &str) -> Result<SocketAddr, String> {
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    let secs: f64 =
+        text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
     if !(secs.is_finite() && secs > 0.0 && secs <= 600.0) {
         return Err(format!("{text:?} is out of range: give more than 0 and at most 600 seconds"));
     }

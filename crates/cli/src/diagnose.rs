@@ -57,7 +57,11 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
 
     let catalog = Catalog::builtin();
     let plans: Vec<_> = bounces.iter().map(|(_, b)| rebound_verdict::plan(b)).collect();
-    let options = DnsOptions { offline: args.offline, resolvers: args.resolvers.clone(), deadline: args.timeout };
+    let options = DnsOptions {
+        offline: args.offline,
+        resolvers: args.resolvers.clone(),
+        deadline: args.timeout,
+    };
     let lookups = lookup::run(&plans, &catalog, &options);
 
     let reports: Vec<report::Report> = bounces

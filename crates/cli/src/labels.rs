@@ -50,7 +50,10 @@ impl Labels {
 
     /// A heading for a verdict cause name.
     pub fn cause(&self, cause: &str) -> &'static str {
-        self.causes.iter().find(|(name, _)| *name == cause).map_or(self.causes[8].1, |(_, text)| text)
+        self.causes
+            .iter()
+            .find(|(name, _)| *name == cause)
+            .map_or(self.causes[8].1, |(_, text)| text)
     }
 
     /// A DSN action (`failed`, `delayed`, ...) in words.
@@ -147,7 +150,10 @@ static JA: Labels = Labels {
     removal: "解除申請",
     causes: [
         ("sending_ip_blocklisted", "送信サーバーの IP アドレスがブロックリストに登録されています"),
-        ("sending_ip_reputation", "送信サーバーの IP アドレスの評価（レピュテーション）が低下しています"),
+        (
+            "sending_ip_reputation",
+            "送信サーバーの IP アドレスの評価（レピュテーション）が低下しています",
+        ),
         ("sending_domain_blocklisted", "送信ドメインがブロックリストに登録されています"),
         ("authentication_failure", "送信ドメイン認証（SPF/DKIM/DMARC）に失敗しました"),
         ("recipient_problem", "宛先のアドレスまたはメールボックスの問題です"),

@@ -89,7 +89,8 @@ async fn lookup_all(
 
     // Phase 1: host names to addresses. They get at most 40% of the budget, so that
     // a slow resolver still leaves time for the blocklists.
-    let mut hosts: Vec<&str> = plans.iter().flat_map(|p| p.hosts.iter().map(|(h, _)| h.as_str())).collect();
+    let mut hosts: Vec<&str> =
+        plans.iter().flat_map(|p| p.hosts.iter().map(|(h, _)| h.as_str())).collect();
     hosts.sort_unstable();
     hosts.dedup();
     let mut resolved: BTreeMap<&str, Result<Vec<IpAddr>, String>> = BTreeMap::new();
@@ -134,7 +135,12 @@ async fn lookup_all(
                     None => {}
                 }
             }
-            Lookups { outcome: LookupOutcome::Checked, sending_ips, unresolved, listings: Vec::new() }
+            Lookups {
+                outcome: LookupOutcome::Checked,
+                sending_ips,
+                unresolved,
+                listings: Vec::new(),
+            }
         })
         .collect();
 
@@ -149,21 +155,20 @@ async fn lookup_all(
     }
     let mut listings = Vec::new();
     if !subjects.is_empty() {
-        let remaining = options.deadline.saturating_sub(started.elapsed()).max(Duration::from_millis(200));
-        let checker = Checker::new(config(remaining), catalog.clone()).map_err(|e| e.to_string())?;
+        let remaining =
+            options.deadline.saturating_sub(started.elapsed()).max(Duration::from_millis(200));
+        let checker =
+            Checker::new(config(remaining), catalog.clone()).map_err(|e| e.to_string())?;
         let zones: Vec<_> = catalog.default_zones().collect();
         listings = checker.check(&subjects, &zones).await;
     }
 
     // Nothing answered at all: say so once, instead of a page of "unknown".
-    let resolution_failed = !resolved.is_empty() && resolved.values().all(|r| r.is_err());
-    let listings_failed = listings.iter().all(|l| l.status == ListingStatus::Unknown);
-    if resolution_failed && listings_failed {
-        let cause = first_error(&resolved, &listings);
-        for lookup in &mut lookups {
-            lookup.outcome = LookupOutcome::Unreachable(cause.clone());
-        }
-    } else if !listings.is_empty() && listings_failed && resolved.is_empty() {
+    let asked = !resolved.is_empty() || !listings.is_empty();
+    let nothing_answered = asked
+        && resolved.values().all(|r| r.is_err())
+        && listings.iter().all(|l| l.status == ListingStatus::Unknown);
+    if nothing_answered {
         let cause = first_error(&resolved, &listings);
         for lookup in &mut lookups {
             lookup.outcome = LookupOutcome::Unreachable(cause.clone());
@@ -180,7 +185,10 @@ async fn lookup_all(
     Ok(lookups)
 }
 
-fn first_error(resolved: &BTreeMap<&str, Result<Vec<IpAddr>, String>>, listings: &[Listing]) -> String {
+fn first_error(
+    resolved: &BTreeMap<&str, Result<Vec<IpAddr>, String>>,
+    listings: &[Listing],
+) -> String {
     resolved
         .values()
         .find_map(|r| r.as_ref().err().cloned())

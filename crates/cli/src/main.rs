@@ -7,8 +7,8 @@ mod args;
 mod diagnose;
 mod labels;
 mod lookup;
-mod report;
 mod render;
+mod report;
 
 use std::io::Write;
 use std::process::ExitCode;

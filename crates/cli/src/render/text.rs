@@ -110,11 +110,9 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
                         text
                     }
                     Some(false) => l.not_listed.to_string(),
-                    None => format!(
-                        "{}: {}",
-                        l.unknown,
-                        listing.error.as_deref().unwrap_or_default()
-                    ),
+                    None => {
+                        format!("{}: {}", l.unknown, listing.error.as_deref().unwrap_or_default())
+                    }
                 };
                 writeln!(out, "  {:<16} {:<24} {state}", listing.subject, listing.list)?;
                 if listing.listed == Some(true) {
