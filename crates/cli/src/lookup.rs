@@ -97,10 +97,16 @@ async fn lookup_all(
     if !hosts.is_empty() {
         let budget = options.deadline.mul_f64(0.4);
         let resolver = Checker::new(config(budget), catalog.clone()).map_err(|e| e.to_string())?;
-        let answers = futures_util::future::join_all(hosts.iter().map(|host| async {
+        let resolver = &resolver;
+        let answers = futures_util::future::join_all(hosts.iter().map(|host| async move {
             match tokio::time::timeout(budget, resolver.resolve_host(host)).await {
                 Ok(Ok(ips)) => Ok(ips),
-                Ok(Err(err)) => Err(err.to_string()),
+                // The host is printed beside the cause; keep only the cause.
+                Ok(Err(err)) => {
+                    let text = err.to_string();
+                    let prefix = format!("cannot resolve {host}: ");
+                    Err(text.strip_prefix(&prefix).map_or(text.clone(), str::to_string))
+                }
                 Err(_) => Err(format!("no answer within {:.1} s", budget.as_secs_f64())),
             }
         }))
@@ -190,8 +196,8 @@ fn first_error(
     listings: &[Listing],
 ) -> String {
     resolved
-        .values()
-        .find_map(|r| r.as_ref().err().cloned())
+        .iter()
+        .find_map(|(host, r)| r.as_ref().err().map(|cause| format!("{host}: {cause}")))
         .or_else(|| listings.iter().find_map(|l| l.error.clone()))
         .unwrap_or_else(|| "DNS did not answer".to_string())
 }

@@ -85,7 +85,7 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
         writeln!(out, "  {:<16} {source}", ip.ip)?;
     }
     for host in &report.lookup.unresolved_hosts {
-        writeln!(out, "  {}: {}", l.unresolved, host.error)?;
+        writeln!(out, "  {} ({}: {})", host.host, l.unresolved, host.error)?;
     }
 
     writeln!(out)?;
