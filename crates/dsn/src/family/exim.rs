@@ -16,7 +16,7 @@
 //! `host NAME [IP]: 550 ...` on the next line). Every recipient block is an address
 //! indented by at most three spaces, followed by lines indented deeper.
 
-use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
+use super::{is_delay_warning, push_block, Scan, Text, TextRecord};
 use crate::text::{clean_address, unfold};
 use crate::Action;
 
@@ -49,14 +49,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let mut current: Option<(usize, String, String)> = None;
     let finish = |current: &mut Option<(usize, String, String)>, records: &mut Vec<TextRecord>| {
         if let Some((_, recipient, description)) = current.take() {
-            if records.len() < MAX_RECORDS {
-                records.push(TextRecord {
-                    recipient: Some(recipient),
-                    description: unfold(&description),
-                    action: delayed.then_some(Action::Delayed),
-                    ..TextRecord::default()
-                });
-            }
+            push_block(records, recipient, &description, delayed);
         }
     };
     for line in start.lines() {

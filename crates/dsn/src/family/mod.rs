@@ -15,7 +15,9 @@ mod generic;
 mod postfix;
 mod sendmail;
 
-use crate::text::{diagnostic_from_description, find_codes, find_command, find_remote_host};
+use crate::text::{
+    diagnostic_from_description, find_codes, find_command, find_remote_host, unfold,
+};
 use crate::{Action, RecipientReport};
 
 /// The text a family looks at, with a lower-case copy for case-insensitive matching.
@@ -77,6 +79,24 @@ impl TextRecord {
             smtp_command: command.map(str::to_string),
             ..RecipientReport::default()
         }
+    }
+}
+
+/// Closes one recipient block a family has read: the description is unfolded, and
+/// at most [`MAX_RECORDS`] records are kept.
+pub(crate) fn push_block(
+    records: &mut Vec<TextRecord>,
+    recipient: String,
+    description: &str,
+    delayed: bool,
+) {
+    if records.len() < MAX_RECORDS {
+        records.push(TextRecord {
+            recipient: Some(recipient),
+            description: unfold(description),
+            action: delayed.then_some(Action::Delayed),
+            ..TextRecord::default()
+        });
     }
 }
 

@@ -12,9 +12,8 @@
 //! `<address> (expanded from <alias>):`) and continues on the following lines up to a
 //! blank line or the next block.
 
-use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
-use crate::text::{clean_address, tail, unfold};
-use crate::Action;
+use super::{is_delay_warning, push_block, Scan, Text, TextRecord};
+use crate::text::{clean_address, tail};
 
 const GREETING: &str = "this is the mail system at host ";
 
@@ -26,14 +25,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let mut current: Option<(String, String)> = None;
     let finish = |current: &mut Option<(String, String)>, records: &mut Vec<TextRecord>| {
         if let Some((recipient, description)) = current.take() {
-            if records.len() < MAX_RECORDS {
-                records.push(TextRecord {
-                    recipient: Some(recipient),
-                    description: unfold(&description),
-                    action: delayed.then_some(Action::Delayed),
-                    ..TextRecord::default()
-                });
-            }
+            push_block(records, recipient, &description, delayed);
         }
     };
     for line in text.raw.lines() {
@@ -93,6 +85,7 @@ fn block_start(line: &str) -> Option<(String, &str)> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::Action;
 
     #[test]
     fn reads_blocks() {
