@@ -129,9 +129,9 @@ fn japanese_text_has_japanese_labels_and_verdict() {
         "配送できなかった宛先:",
         "送信元 IP アドレス",
         "ブロックリスト:",
-        "登録あり 127.0.0.2",
+        "登録あり 127.0.0.2: SBL: 迷惑メールの直接の送信元",
         "登録なし",
-        "ホスティング: Xserver (共用サーバー)",
+        "ホスティング: エックスサーバー (共用サーバー)",
         "check.spamhaus.org",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");

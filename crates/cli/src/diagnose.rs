@@ -69,7 +69,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         .zip(&lookups)
         .map(|((name, bounce), found)| {
             let evidence: Vec<_> =
-                found.listings.iter().map(|l| report::evidence(l, &catalog)).collect();
+                found.listings.iter().map(|l| report::evidence(l, &catalog, lang)).collect();
             let verdict = rebound_verdict::decide(bounce, &evidence, &found.outcome, lang);
             report::build(name, bounce, found, &verdict, &catalog, lang)
         })

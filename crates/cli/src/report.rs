@@ -100,6 +100,8 @@ pub struct VerdictOut {
 #[derive(Debug, Serialize)]
 pub struct HostingOut {
     pub name: Option<String>,
+    /// The name in the `--lang` language (e.g. エックスサーバー).
+    pub display_name: Option<String>,
     pub shared: Option<bool>,
 }
 
@@ -111,15 +113,34 @@ fn listed(status: ListingStatus) -> Option<bool> {
     }
 }
 
+/// The meanings of a listing's codes in the user's language, falling back to English
+/// where the catalog has no translation.
+fn meanings(listing: &Listing, catalog: &Catalog, lang: Lang) -> Vec<String> {
+    let zone = catalog.get(&listing.zone);
+    match (lang, zone) {
+        (Lang::Ja, Some(zone)) if listing.meanings.len() == listing.codes.len() => listing
+            .codes
+            .iter()
+            .zip(&listing.meanings)
+            .map(|(code, english)| {
+                zone.code(*code)
+                    .and_then(|c| c.meaning_ja.clone())
+                    .unwrap_or_else(|| english.clone())
+            })
+            .collect(),
+        _ => listing.meanings.clone(),
+    }
+}
+
 /// The verdict crate's view of one blocklist answer.
-pub fn evidence(listing: &Listing, catalog: &Catalog) -> Evidence {
+pub fn evidence(listing: &Listing, catalog: &Catalog, lang: Lang) -> Evidence {
     let zone = catalog.get(&listing.zone);
     let mut evidence = Evidence::default();
     evidence.subject = listing.subject.clone();
     evidence.zone = listing.zone.clone();
     evidence.list_name = zone.map_or_else(|| listing.zone.clone(), |z| z.display_name.clone());
     evidence.listed = listed(listing.status);
-    evidence.meanings = listing.meanings.clone();
+    evidence.meanings = meanings(listing, catalog, lang);
     evidence.removal_url = zone.and_then(|z| z.removal_url.clone());
     evidence.expiry = zone.and_then(|z| z.expiry.clone());
     evidence
@@ -209,7 +230,7 @@ pub fn build(
                     list: zone.map_or_else(|| l.zone.clone(), |z| z.display_name.clone()),
                     listed: listed(l.status),
                     codes: l.codes.iter().map(|c| c.to_string()).collect(),
-                    meanings: l.meanings.clone(),
+                    meanings: meanings(l, catalog, lang),
                     txt: l.txt.clone(),
                     error: l.error.clone(),
                     removal_url: zone.and_then(|z| z.removal_url.clone()),
@@ -222,6 +243,7 @@ pub fn build(
             actions: verdict.actions.clone(),
             hosting: HostingOut {
                 name: verdict.hosting.as_ref().map(|h| h.name.clone()),
+                display_name: verdict.hosting.as_ref().map(|h| h.display_name(lang)),
                 shared: verdict.hosting.as_ref().map(|h| h.shared),
             },
         },

@@ -196,6 +196,8 @@ pub struct ReturnCode {
     pub value: Ipv4Addr,
     /// What it means, e.g. "XBL: exploited host (botnet, proxy)".
     pub meaning: String,
+    /// The same in Japanese, when the catalog has it.
+    pub meaning_ja: Option<String>,
     /// Whether this code is a listing or an error from the list about the query.
     pub kind: CodeKind,
 }
@@ -258,6 +260,8 @@ struct RawCode {
     value: Ipv4Addr,
     kind: RawCodeKind,
     meaning: String,
+    #[serde(default)]
+    meaning_ja: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -301,6 +305,7 @@ impl RawZone {
             codes.push(ReturnCode {
                 value: code.value,
                 meaning: code.meaning,
+                meaning_ja: code.meaning_ja.filter(|m| !m.trim().is_empty()),
                 kind: match code.kind {
                     RawCodeKind::Listed => CodeKind::Listed,
                     RawCodeKind::Refused => CodeKind::Refused,

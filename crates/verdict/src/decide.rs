@@ -432,19 +432,41 @@ pub fn decide(
     }
 }
 
-/// Meanings in parentheses. Japanese keeps only the code before a colon
-/// (`SBL: ...` becomes `SBL`), since the meanings come in English.
+/// Meanings in parentheses, without a generic "listed:" lead-in. A Japanese
+/// verdict given English meanings (a list the catalog has no translation for) keeps
+/// only the code before a colon (`SBL: ...` becomes `SBL`), so no English sentence
+/// leaks into it.
 fn meanings_text(meanings: &[String], lang: Lang) -> String {
-    if meanings.is_empty() {
+    const GENERIC: &[&str] = &["listed:", "登録あり:"];
+    let specific = |m: &String| {
+        let m = m.trim();
+        GENERIC.iter().find_map(|g| m.strip_prefix(g)).unwrap_or(m).trim().to_string()
+    };
+    let shown: Vec<String> = match lang {
+        Lang::Ja => meanings
+            .iter()
+            .map(|m| {
+                if m.is_ascii() {
+                    let code = m.split(':').next().unwrap_or(m).trim();
+                    if code.eq_ignore_ascii_case("listed") {
+                        String::new()
+                    } else {
+                        code.to_string()
+                    }
+                } else {
+                    specific(m)
+                }
+            })
+            .filter(|m| !m.is_empty())
+            .collect(),
+        _ => meanings.iter().map(specific).filter(|m| !m.is_empty()).collect(),
+    };
+    if shown.is_empty() {
         return String::new();
     }
     match lang {
-        Lang::Ja => {
-            let codes: Vec<&str> =
-                meanings.iter().map(|m| m.split(':').next().unwrap_or(m).trim()).collect();
-            format!("（{}）", codes.join("、"))
-        }
-        _ => format!(" ({})", meanings.join("; ")),
+        Lang::Ja => format!("（{}）", shown.join("、")),
+        _ => format!(" ({})", shown.join("; ")),
     }
 }
 

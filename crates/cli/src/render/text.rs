@@ -151,7 +151,7 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
     if let Some(mta) = &report.reporting_mta {
         writeln!(out, "{}: {mta}", l.reported_by)?;
     }
-    if let Some(name) = &verdict.hosting.name {
+    if let Some(name) = verdict.hosting.display_name.as_ref().or(verdict.hosting.name.as_ref()) {
         let kind = if verdict.hosting.shared == Some(true) {
             l.shared_hosting
         } else {
