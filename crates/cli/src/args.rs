@@ -54,6 +54,8 @@ pub enum Format {
     Text,
     /// One JSON object per input (an array when there are several inputs).
     Json,
+    /// Sisimai's JSON dump format: one array of records, one per recipient.
+    Sisimai,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

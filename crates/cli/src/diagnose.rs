@@ -78,6 +78,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => render::json::write(&mut out, &reports)?,
+        Format::Sisimai => render::sisimai::write(&mut out, &reports)?,
         Format::Text => render::text::write(&mut out, &reports, lang)?,
     }
     out.flush()?;

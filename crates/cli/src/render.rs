@@ -1,4 +1,5 @@
-//! Output renderers: readable text and JSON.
+//! Output renderers: readable text, JSON, and Sisimai's JSON dump format.
 
 pub mod json;
+pub mod sisimai;
 pub mod text;

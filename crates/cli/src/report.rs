@@ -18,6 +18,8 @@ pub struct Report {
     pub form: &'static str,
     pub reporting_mta: Option<String>,
     pub generator: Option<String>,
+    /// The envelope sender of the bounced message, when the bounce gives it.
+    pub sender: Option<String>,
     pub recipients: Vec<RecipientOut>,
     pub original_message: OriginalOut,
     pub sending_ips: Vec<SendingIpOut>,
@@ -34,6 +36,8 @@ pub struct RecipientOut {
     pub reply_code: Option<u16>,
     pub reason: &'static str,
     pub reason_text: String,
+    /// Sisimai's hard bounce: retrying will not help because the address is wrong.
+    pub hard_bounce: bool,
     pub diagnostic: Option<String>,
     pub remote_mta: Option<String>,
     pub remote_ip: Option<String>,
@@ -168,6 +172,7 @@ pub fn build(
                 reply_code: r.reply_code,
                 reason: reason.as_str(),
                 reason_text: reason.describe(lang).to_string(),
+                hard_bounce: rebound_verdict::hard_bounce(reason, r.status, r.reply_code),
                 diagnostic: r.diagnostic.clone(),
                 remote_mta: r.remote_mta.clone(),
                 remote_ip: r.remote_ip.map(|ip| ip.to_string()),
@@ -193,6 +198,7 @@ pub fn build(
         },
         reporting_mta: bounce.reporting_mta.clone(),
         generator: bounce.generator.clone(),
+        sender: bounce.sender.clone(),
         recipients,
         original_message: OriginalOut {
             message_id: original.message_id.clone(),

@@ -519,6 +519,30 @@ pub fn classify(report: &RecipientReport) -> Reason {
     Reason::Undefined
 }
 
+/// Whether a failure is a hard bounce as Sisimai defines it: retrying will not help
+/// because the address itself is wrong (`userunknown`, `hostunknown`, `hasmoved`), or
+/// the destination accepts no mail at all and said so permanently (`notaccept` with a
+/// 5xx code). Everything else, blocks and full mailboxes included, is soft: it can
+/// clear up without changing the address.
+///
+/// ```
+/// use rebound_verdict::{hard_bounce, Reason};
+/// let permanent = "5.1.1".parse().ok();
+/// assert!(hard_bounce(Reason::UserUnknown, permanent, Some(550)));
+/// assert!(!hard_bounce(Reason::Blocked, "5.7.1".parse().ok(), Some(550)));
+/// assert!(!hard_bounce(Reason::NotAccept, "4.3.2".parse().ok(), Some(421)));
+/// ```
+pub fn hard_bounce(reason: Reason, status: Option<StatusCode>, reply_code: Option<u16>) -> bool {
+    match reason {
+        Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved => true,
+        Reason::NotAccept => {
+            let transient = status.map(|s| s.class == 4).or(reply_code.map(|c| c / 100 == 4));
+            transient != Some(true)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,115 @@
+//! Sisimai's JSON dump format (`sisimai dump`), so that Sisimai users can switch
+//! without changing their code: one flat array of records, one per recipient, with
+//! Sisimai's keys.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::report::Report;
+
+/// One record with Sisimai's keys, in its order.
+#[derive(Debug, Serialize)]
+struct Record<'a> {
+    action: &'a str,
+    addresser: String,
+    alias: &'a str,
+    catch: Option<()>,
+    deliverystatus: &'a str,
+    destination: &'a str,
+    diagnosticcode: &'a str,
+    diagnostictype: &'a str,
+    feedbacktype: &'a str,
+    hardbounce: u8,
+    lhost: &'a str,
+    listid: &'a str,
+    messageid: &'a str,
+    origin: &'a str,
+    reason: &'a str,
+    recipient: &'a str,
+    replycode: String,
+    rhost: &'a str,
+    senderdomain: String,
+    smtpagent: &'a str,
+    smtpcommand: &'a str,
+    subject: &'a str,
+    timestamp: Option<i64>,
+    timezoneoffset: &'a str,
+    token: &'a str,
+}
+
+pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
+    let mut records = Vec::new();
+    for report in reports {
+        let addresser = report
+            .sender
+            .clone()
+            .or_else(|| {
+                report.original_message.from.as_deref().and_then(address_in).map(str::to_string)
+            })
+            .unwrap_or_default();
+        for r in &report.recipients {
+            let recipient = r.recipient.as_deref().unwrap_or_default();
+            records.push(Record {
+                action: r.action,
+                senderdomain: domain_of(&addresser).to_string(),
+                addresser: addresser.clone(),
+                alias: "",
+                catch: None,
+                deliverystatus: r.status.as_deref().unwrap_or_default(),
+                destination: domain_of(recipient),
+                diagnosticcode: r.diagnostic.as_deref().unwrap_or_default(),
+                diagnostictype: if r.diagnostic.is_some() { "SMTP" } else { "" },
+                feedbacktype: "",
+                hardbounce: u8::from(r.hard_bounce),
+                lhost: report.reporting_mta.as_deref().unwrap_or_default(),
+                listid: "",
+                messageid: report.original_message.message_id.as_deref().unwrap_or_default(),
+                origin: &report.input,
+                reason: r.reason,
+                recipient,
+                replycode: r.reply_code.map(|c| c.to_string()).unwrap_or_default(),
+                rhost: r.remote_mta.as_deref().unwrap_or_default(),
+                smtpagent: report.generator.as_deref().unwrap_or_default(),
+                smtpcommand: r.smtp_command.as_deref().unwrap_or_default(),
+                subject: report.original_message.subject.as_deref().unwrap_or_default(),
+                // Not yet computed: Sisimai's timestamp and token need the bounce date
+                // as a number and a SHA-1 of sender, recipient and time.
+                timestamp: None,
+                timezoneoffset: "",
+                token: "",
+            });
+        }
+    }
+    serde_json::to_writer(&mut *out, &records)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The part of an address after the last `@`, or "".
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or("", |(_, domain)| domain)
+}
+
+/// The address in a `From` value: inside angle brackets, else the whole value when
+/// it looks like an address.
+fn address_in(from: &str) -> Option<&str> {
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(open), Some(close)) if open < close => from.get(open + 1..close),
+        _ => from.contains('@').then_some(from.trim()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_parts() {
+        assert_eq!(domain_of("a@b.example"), "b.example");
+        assert_eq!(domain_of("nobody"), "");
+        assert_eq!(address_in("山田 <info@shop.example>"), Some("info@shop.example"));
+        assert_eq!(address_in("info@shop.example"), Some("info@shop.example"));
+        assert_eq!(address_in("Mail Delivery System"), None);
+    }
+}
