@@ -35,6 +35,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]),
     )?;
     tests(&mut tally)?;
+    corpus(&mut tally);
 
     eprintln!("xtask ci: finished in {:.0} s", started.elapsed().as_secs_f64());
     for failure in &tally.failures {
@@ -42,6 +43,38 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// The corpus score, when the corpus is next to the checkout: one check that fails
+/// on any error or below the accuracy floors.
+fn corpus(tally: &mut Tally) {
+    if crate::corpus::default_dir().is_none() {
+        eprintln!("xtask ci: ../shared/corpus/sisimai is not there; corpus score skipped");
+        return;
+    }
+    eprintln!("xtask ci: cargo xtask corpus");
+    let name = format!(
+        "corpus score (floors: reason {}, status {})",
+        crate::corpus::FLOOR_REASON,
+        crate::corpus::FLOOR_STATUS
+    );
+    match crate::corpus::run(None) {
+        Ok(score)
+            if score.errors == 0
+                && score.reason >= crate::corpus::FLOOR_REASON
+                && score.status >= crate::corpus::FLOOR_STATUS =>
+        {
+            tally.passed += 1;
+        }
+        Ok(_) => {
+            tally.failed += 1;
+            tally.failures.push(name);
+        }
+        Err(err) => {
+            tally.failed += 1;
+            tally.failures.push(format!("{name}: {err:#}"));
+        }
+    }
 }
 
 fn cargo(args: &[&str]) -> Command {

@@ -5,6 +5,7 @@
 //! clippy and every test, and ends with one line `N passed, N failed`.
 
 mod ci;
+mod corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,13 @@ fn main() -> ExitCode {
     let task = args.next();
     let result = match task.as_deref() {
         Some("ci") => ci::run(),
+        Some("corpus") => corpus::run(args.next().map(PathBuf::from)).map(|score| {
+            if score.errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(ExitCode::SUCCESS)
@@ -38,7 +46,10 @@ fn print_help() {
         "Usage: cargo xtask <TASK>
 
 Tasks:
-  ci    install test prerequisites, then fmt check, clippy -D warnings, all tests"
+  ci             install test prerequisites, then fmt check, clippy -D warnings, all
+                 tests, and the corpus score against its floor when the corpus is there
+  corpus [DIR]   score rebound against a bounce corpus (emails/ + expected.tsv);
+                 DIR defaults to ../shared/corpus/sisimai"
     );
 }
 
