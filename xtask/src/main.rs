@@ -4,6 +4,7 @@
 //! contributors to run: it installs what the tests need, then runs the format check,
 //! clippy and every test, and ends with one line `N passed, N failed`.
 
+mod bench;
 mod ci;
 mod corpus;
 
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let task = args.next();
     let result = match task.as_deref() {
+        Some("bench") => bench::run(args.next().map(PathBuf::from)).map(|()| ExitCode::SUCCESS),
         Some("ci") => ci::run(),
         Some("corpus") => corpus::run(args.next().map(PathBuf::from)).map(|score| {
             if score.errors == 0 {
@@ -46,6 +48,8 @@ fn print_help() {
         "Usage: cargo xtask <TASK>
 
 Tasks:
+  bench [DIR]    parse+classify throughput and peak RSS over a corpus, beside
+                 Sisimai's on the same files, with the ratio
   ci             install test prerequisites, then fmt check, clippy -D warnings, all
                  tests, and the corpus score against its floor when the corpus is there
   corpus [DIR]   score rebound against a bounce corpus (emails/ + expected.tsv);

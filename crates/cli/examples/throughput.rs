@@ -1,0 +1,86 @@
+//! Parse-and-classify throughput over directories of bounce files, in one process.
+//!
+//! `cargo xtask bench` runs this beside Sisimai on the same corpus. Each pass reads
+//! every file, parses it, classifies every recipient and plans its lookups, then
+//! drops it, so memory stays flat however large the corpus is (streaming). The
+//! median pass is reported, with the process's peak RSS.
+//!
+//! Usage: `throughput [--passes N] DIR...`
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let mut passes = 5usize;
+    let mut dirs = Vec::new();
+    while let Some(arg) = args.next() {
+        if arg == "--passes" {
+            passes = args.next().and_then(|n| n.parse().ok()).ok_or("--passes needs a number")?;
+        } else {
+            dirs.push(PathBuf::from(arg));
+        }
+    }
+    if dirs.is_empty() {
+        return Err("usage: throughput [--passes N] DIR...".into());
+    }
+    let mut files = Vec::new();
+    for dir in &dirs {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if path.is_file() && !hidden {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+
+    let mut times = Vec::with_capacity(passes);
+    let (mut bytes, mut records, mut bounces) = (0u64, 0u64, 0u64);
+    for _ in 0..passes.max(1) {
+        (bytes, records, bounces) = (0, 0, 0);
+        let started = Instant::now();
+        for path in &files {
+            let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            bytes += raw.len() as u64;
+            let Ok(bounce) = rebound_dsn::parse(&raw) else { continue };
+            bounces += 1;
+            for recipient in &bounce.recipients {
+                let reason = rebound_verdict::classify(recipient);
+                let hard =
+                    rebound_verdict::hard_bounce(reason, recipient.status, recipient.reply_code);
+                std::hint::black_box((reason, hard));
+                records += 1;
+            }
+            std::hint::black_box(rebound_verdict::plan(&bounce));
+        }
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2].max(Duration::from_nanos(1)).as_secs_f64();
+    let emails = files.len() as f64;
+    println!(
+        "rebound: {} files, {bytes} bytes, {bounces} bounces, {records} records; median of {} passes {:.4}s",
+        files.len(),
+        times.len(),
+        median
+    );
+    println!(
+        "summary emails={} bytes={bytes} records={records} wall_s={median:.6} emails_per_s={:.1} mb_per_s={:.3} peak_rss_mib={:.1}",
+        files.len(),
+        emails / median,
+        bytes as f64 / 1e6 / median,
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    Ok(())
+}
+
+/// The process's peak resident set size (`VmHWM`), from /proc on Linux.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
