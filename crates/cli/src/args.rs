@@ -18,6 +18,13 @@ pub struct Cli {
 pub enum Command {
     /// Explain a bounce: why it failed, whether the sending IP is on blocklists, what to do.
     Diagnose(DiagnoseArgs),
+    /// Check IP addresses, ranges or domains against the DNS blocklists.
+    ///
+    /// Exit status: 0 nothing is listed, 1 something is listed, 2 usage error,
+    /// 3 no list could be checked at all.
+    Check(CheckArgs),
+    /// Print the blocklist catalog, defunct lists included.
+    Lists(ListsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +42,13 @@ pub struct DiagnoseArgs {
     #[arg(long, value_enum, default_value_t = Language::En)]
     pub lang: Language,
 
+    #[command(flatten)]
+    pub dns: DnsArgs,
+}
+
+/// How to reach DNS and which lists to use; shared by `diagnose` and `check`.
+#[derive(Debug, Args)]
+pub struct DnsArgs {
     /// Use this DNS server instead of the system's (IP or IP:PORT, repeatable).
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
     pub resolvers: Vec<SocketAddr>,
@@ -46,6 +60,59 @@ pub struct DiagnoseArgs {
     /// Upper bound, in seconds, for the whole DNS lookup phase.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout)]
     pub timeout: Duration,
+
+    /// Use this blocklist catalog (JSON, the format of crates/rbl/catalog.json)
+    /// instead of the built-in one.
+    #[arg(long = "lists", value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// IP addresses, CIDR ranges (at most 4096 addresses each) or domain names;
+    /// `-` reads them from standard input, separated by white space.
+    #[arg(value_name = "SUBJECT", required = true)]
+    pub subjects: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// Check only these zones of the catalog (comma-separated).
+    #[arg(long, value_name = "Z1,Z2,...", value_delimiter = ',')]
+    pub zones: Vec<String>,
+
+    #[command(flatten)]
+    pub dns: DnsArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Readable text.
+    Text,
+    /// One JSON object with every listing.
+    Json,
+    /// One JSON object per subject, one per line.
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct ListsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListsFormat::Text)]
+    pub format: ListsFormat,
+
+    /// Print this catalog (JSON) instead of the built-in one.
+    #[arg(long = "lists", value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListsFormat {
+    /// Readable text.
+    Text,
+    /// A JSON array of zones.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

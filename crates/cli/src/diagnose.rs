@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use rebound_dsn::Bounce;
-use rebound_rbl::Catalog;
 use rebound_verdict::Lang;
 
 use crate::args::{DiagnoseArgs, Format, Language};
@@ -55,13 +54,9 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let catalog = Catalog::builtin();
+    let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
     let plans: Vec<_> = bounces.iter().map(|(_, b)| rebound_verdict::plan(b)).collect();
-    let options = DnsOptions {
-        offline: args.offline,
-        resolvers: args.resolvers.clone(),
-        deadline: args.timeout,
-    };
+    let options = DnsOptions::from(&args.dns);
     let lookups = lookup::run(&plans, &catalog, &options);
 
     let reports: Vec<report::Report> = bounces

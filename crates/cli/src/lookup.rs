@@ -35,6 +35,28 @@ pub struct SendingIp {
     pub host: Option<String>,
 }
 
+impl From<&crate::args::DnsArgs> for DnsOptions {
+    fn from(args: &crate::args::DnsArgs) -> Self {
+        DnsOptions {
+            offline: args.offline,
+            resolvers: args.resolvers.clone(),
+            deadline: args.timeout,
+        }
+    }
+}
+
+impl DnsOptions {
+    /// A checker configuration for a phase with this much time.
+    pub fn checker_config(&self, deadline: Duration) -> CheckerConfig {
+        let mut config = CheckerConfig::default();
+        config.nameservers = self.resolvers.clone();
+        config.deadline = deadline;
+        // Leave room for one retry inside the deadline.
+        config.query_timeout = (deadline / 2).min(Duration::from_millis(1500));
+        config
+    }
+}
+
 /// Runs the DNS phase for the plans of all inputs.
 pub fn run(plans: &[LookupPlan], catalog: &Catalog, options: &DnsOptions) -> Vec<Lookups> {
     let from_text = |plan: &LookupPlan| -> Vec<SendingIp> {
@@ -78,14 +100,7 @@ async fn lookup_all(
     options: &DnsOptions,
 ) -> Result<Vec<Lookups>, String> {
     let started = Instant::now();
-    let config = |deadline: Duration| {
-        let mut config = CheckerConfig::default();
-        config.nameservers = options.resolvers.clone();
-        config.deadline = deadline;
-        // Leave room for one retry inside the deadline.
-        config.query_timeout = (deadline / 2).min(Duration::from_millis(1500));
-        config
-    };
+    let config = |deadline: Duration| options.checker_config(deadline);
 
     // Phase 1: host names to addresses. They get at most 40% of the budget, so that
     // a slow resolver still leaves time for the blocklists.

@@ -1,11 +1,16 @@
 //! The `rebound` binary: parses flags, calls the library crates, renders.
 //!
-//! Exit codes (documented in the README): 0 every input was diagnosed, 1 at least one
-//! input held no bounce, 2 a usage error or an unreadable input.
+//! Exit codes are documented in the README: for `diagnose`, 0 every input was
+//! diagnosed, 1 at least one input held no bounce, 2 a usage error or an unreadable
+//! input; for `check`, 0 nothing listed, 1 something listed, 2 usage, 3 nothing could
+//! be checked.
 
 mod args;
+mod check;
+mod date;
 mod diagnose;
 mod labels;
+mod lists;
 mod lookup;
 mod render;
 mod report;
@@ -37,5 +42,7 @@ fn main() -> ExitCode {
 fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         args::Command::Diagnose(options) => diagnose::run(options),
+        args::Command::Check(options) => check::run(options),
+        args::Command::Lists(options) => lists::run(options),
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use rebound_dsn::{Bounce, Form};
-use rebound_rbl::{Catalog, Listing, ListingStatus};
+use rebound_rbl::{Catalog, Listing, ListingStatus, ZoneKind};
 use rebound_verdict::{Evidence, Lang, Verdict};
 
 use crate::lookup::Lookups;
@@ -20,6 +20,8 @@ pub struct Report {
     pub generator: Option<String>,
     /// The envelope sender of the bounced message, when the bounce gives it.
     pub sender: Option<String>,
+    /// When the bounce was written (`Arrival-Date`, else the bounce's `Date`), as given.
+    pub date: Option<String>,
     pub recipients: Vec<RecipientOut>,
     pub original_message: OriginalOut,
     pub sending_ips: Vec<SendingIpOut>,
@@ -86,6 +88,8 @@ pub struct ListingOut {
     pub list: String,
     /// true listed, false not listed, null unknown.
     pub listed: Option<bool>,
+    /// An allowlist: being listed is good news.
+    pub allowlist: bool,
     pub codes: Vec<String>,
     pub meanings: Vec<String>,
     pub txt: Vec<String>,
@@ -133,6 +137,23 @@ fn meanings(listing: &Listing, catalog: &Catalog, lang: Lang) -> Vec<String> {
             })
             .collect(),
         _ => listing.meanings.clone(),
+    }
+}
+
+/// One blocklist answer as the JSON interface shows it (`diagnose` and `check`).
+pub fn listing_out(l: &Listing, catalog: &Catalog, lang: Lang) -> ListingOut {
+    let zone = catalog.get(&l.zone);
+    ListingOut {
+        subject: l.subject.clone(),
+        zone: l.zone.clone(),
+        list: zone.map_or_else(|| l.zone.clone(), |z| z.display_name.clone()),
+        listed: listed(l.status),
+        allowlist: zone.is_some_and(|z| z.kind == ZoneKind::Allowlist),
+        codes: l.codes.iter().map(|c| c.to_string()).collect(),
+        meanings: meanings(l, catalog, lang),
+        txt: l.txt.clone(),
+        error: l.error.clone(),
+        removal_url: zone.and_then(|z| z.removal_url.clone()),
     }
 }
 
@@ -199,6 +220,7 @@ pub fn build(
         reporting_mta: bounce.reporting_mta.clone(),
         generator: bounce.generator.clone(),
         sender: bounce.sender.clone(),
+        date: bounce.date.clone(),
         recipients,
         original_message: OriginalOut {
             message_id: original.message_id.clone(),
@@ -225,24 +247,7 @@ pub fn build(
                 .map(|(host, error)| UnresolvedOut { host: host.clone(), error: error.clone() })
                 .collect(),
         },
-        listings: lookups
-            .listings
-            .iter()
-            .map(|l| {
-                let zone = catalog.get(&l.zone);
-                ListingOut {
-                    subject: l.subject.clone(),
-                    zone: l.zone.clone(),
-                    list: zone.map_or_else(|| l.zone.clone(), |z| z.display_name.clone()),
-                    listed: listed(l.status),
-                    codes: l.codes.iter().map(|c| c.to_string()).collect(),
-                    meanings: meanings(l, catalog, lang),
-                    txt: l.txt.clone(),
-                    error: l.error.clone(),
-                    removal_url: zone.and_then(|z| z.removal_url.clone()),
-                }
-            })
-            .collect(),
+        listings: lookups.listings.iter().map(|l| listing_out(l, catalog, lang)).collect(),
         verdict: VerdictOut {
             cause: verdict.cause.as_str(),
             summary: verdict.summary.clone(),

@@ -26,11 +26,13 @@ mod catalog;
 mod checker;
 mod error;
 mod query;
+mod subject;
 
 pub use catalog::{Catalog, CodeKind, ReturnCode, Zone, ZoneKind};
 pub use checker::Checker;
 pub use error::{CatalogError, RblError};
 pub use query::{interpret, query_name, Interpretation};
+pub use subject::{parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
 
 /// Something to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

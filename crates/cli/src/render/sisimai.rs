@@ -34,8 +34,8 @@ struct Record<'a> {
     smtpcommand: &'a str,
     subject: &'a str,
     timestamp: Option<i64>,
-    timezoneoffset: &'a str,
-    token: &'a str,
+    timezoneoffset: String,
+    token: String,
 }
 
 pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
@@ -48,8 +48,11 @@ pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
                 report.original_message.from.as_deref().and_then(address_in).map(str::to_string)
             })
             .unwrap_or_default();
+        let date = report.date.as_deref().and_then(crate::date::parse);
         for r in &report.recipients {
             let recipient = r.recipient.as_deref().unwrap_or_default();
+            let token =
+                date.as_ref().map_or_else(String::new, |d| token(&addresser, recipient, d.unix));
             records.push(Record {
                 action: r.action,
                 senderdomain: domain_of(&addresser).to_string(),
@@ -73,17 +76,26 @@ pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
                 smtpagent: report.generator.as_deref().unwrap_or_default(),
                 smtpcommand: r.smtp_command.as_deref().unwrap_or_default(),
                 subject: report.original_message.subject.as_deref().unwrap_or_default(),
-                // Not yet computed: Sisimai's timestamp and token need the bounce date
-                // as a number and a SHA-1 of sender, recipient and time.
-                timestamp: None,
-                timezoneoffset: "",
-                token: "",
+                timestamp: date.as_ref().map(|d| d.unix),
+                timezoneoffset: date.as_ref().map(|d| d.offset.clone()).unwrap_or_default(),
+                token,
             });
         }
     }
     serde_json::to_writer(&mut *out, &records)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Sisimai's record identifier: the SHA-1 of sender, recipient and time, framed
+/// with STX, RS and ETX as Sisimai frames them, so tokens agree between the two.
+fn token(addresser: &str, recipient: &str, unix: i64) -> String {
+    let text = format!(
+        "\u{2}{}\u{1e}{}\u{1e}{unix}\u{3}",
+        addresser.to_lowercase(),
+        recipient.to_lowercase()
+    );
+    sha1_smol::Sha1::from(text.as_bytes()).digest().to_string()
 }
 
 /// The part of an address after the last `@`, or "".
@@ -111,5 +123,13 @@ mod tests {
         assert_eq!(address_in("山田 <info@shop.example>"), Some("info@shop.example"));
         assert_eq!(address_in("info@shop.example"), Some("info@shop.example"));
         assert_eq!(address_in("Mail Delivery System"), None);
+    }
+
+    #[test]
+    fn token_is_sha1_of_framed_fields() {
+        // Python: hashlib.sha1(b"\x02a@b.example\x1ec@d.example\x1e0\x03").hexdigest()
+        let expected = "42157c5a06da854bb3e984e832fddcc01c385960";
+        assert_eq!(token("A@b.example", "c@d.example", 0), expected);
+        assert_eq!(token("a@b.example", "C@D.example", 0), expected);
     }
 }
