@@ -61,6 +61,11 @@ pub struct DnsArgs {
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout)]
     pub timeout: Duration,
 
+    /// Self-test every list (RFC 5782 test entries) before trusting its answers; lists
+    /// that answer "listed" are always self-tested.
+    #[arg(long)]
+    pub verify_lists: bool,
+
     /// Use this blocklist catalog (JSON, the format of crates/rbl/catalog.json)
     /// instead of the built-in one.
     #[arg(long = "lists", value_name = "FILE")]

@@ -12,6 +12,7 @@ use rebound_verdict::{FoundIn, LookupOutcome, LookupPlan};
 #[derive(Debug, Clone)]
 pub struct DnsOptions {
     pub offline: bool,
+    pub verify_lists: bool,
     pub resolvers: Vec<SocketAddr>,
     pub deadline: Duration,
 }
@@ -39,6 +40,7 @@ impl From<&crate::args::DnsArgs> for DnsOptions {
     fn from(args: &crate::args::DnsArgs) -> Self {
         DnsOptions {
             offline: args.offline,
+            verify_lists: args.verify_lists,
             resolvers: args.resolvers.clone(),
             deadline: args.timeout,
         }
@@ -51,6 +53,7 @@ impl DnsOptions {
         let mut config = CheckerConfig::default();
         config.nameservers = self.resolvers.clone();
         config.deadline = deadline;
+        config.verify_lists = self.verify_lists;
         // Leave room for one retry inside the deadline.
         config.query_timeout = (deadline / 2).min(Duration::from_millis(1500));
         config

@@ -1,6 +1,8 @@
 //! The I/O part: asking DNS, within a deadline.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -13,7 +15,7 @@ use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::TokioResolver;
 use tokio::sync::Semaphore;
 
-use crate::catalog::{Catalog, Zone};
+use crate::catalog::{Catalog, Zone, ZoneKind};
 use crate::error::RblError;
 use crate::query::{interpret, query_name};
 use crate::{CheckerConfig, Listing, ListingStatus, Subject};
@@ -43,6 +45,17 @@ pub struct Checker {
     resolver: TokioResolver,
     config: CheckerConfig,
     catalog: Catalog,
+    /// RFC 5782 self-test results, by zone name: each zone is tested once per checker.
+    health: Mutex<HashMap<String, ZoneHealth>>,
+}
+
+/// What a zone answered for its RFC 5782 test points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ZoneHealth {
+    /// The "must be listed" test entry (127.0.0.2, `TEST`): `None` when unknown.
+    lists_positive: Option<bool>,
+    /// The "must not be listed" test entry (127.0.0.1, `INVALID`).
+    lists_negative: Option<bool>,
 }
 
 impl std::fmt::Debug for Checker {
@@ -106,7 +119,7 @@ impl Checker {
                 .with_options(opts)
                 .build()
                 .map_err(|e| RblError::Resolver(e.to_string()))?;
-        Ok(Checker { resolver, config, catalog })
+        Ok(Checker { resolver, config, catalog, health: Mutex::new(HashMap::new()) })
     }
 
     /// The configuration this checker was built with.
@@ -175,6 +188,28 @@ impl Checker {
                     }
                 } else if let Ok(lookup) = result {
                     listing.txt = txt_strings(&lookup);
+                }
+            }
+            // Trust, but verify: a zone that says "listed" (or every zone, when asked)
+            // must pass its RFC 5782 self-test before its answers count.
+            let suspects: Vec<&Zone> = unique_zones
+                .iter()
+                .copied()
+                .filter(|zone| {
+                    self.config.verify_lists
+                        || listings.iter().any(|l| {
+                            l.status == ListingStatus::Listed
+                                && l.zone.eq_ignore_ascii_case(&zone.name)
+                        })
+                })
+                .collect();
+            let healths =
+                futures_util::future::join_all(suspects.iter().map(|zone| self.health(zone))).await;
+            for (zone, health) in suspects.iter().zip(healths) {
+                for listing in
+                    listings.iter_mut().filter(|l| l.zone.eq_ignore_ascii_case(&zone.name))
+                {
+                    apply_health(listing, zone, health, self.config.verify_lists);
                 }
             }
         };
@@ -247,6 +282,43 @@ impl Checker {
         }
     }
 
+    /// The zone's RFC 5782 self-test, asked once per checker.
+    async fn health(&self, zone: &Zone) -> ZoneHealth {
+        let key = zone.name.to_ascii_lowercase();
+        if let Some(known) = self.health.lock().ok().and_then(|h| h.get(&key).copied()) {
+            return known;
+        }
+        let (positive, negative) = test_points(zone);
+        let ask = |subject: Subject| async move {
+            let fqdn = format!("{}.", query_name(&subject, &zone.name));
+            match self.resolver.lookup(fqdn.as_str(), RecordType::A).await {
+                Ok(lookup) => {
+                    let values: Vec<Ipv4Addr> = lookup
+                        .answers()
+                        .iter()
+                        .filter_map(|r| match &r.data {
+                            RData::A(a) => Some(a.0),
+                            _ => None,
+                        })
+                        .collect();
+                    match interpret(zone, &values).status {
+                        ListingStatus::Listed => Some(true),
+                        ListingStatus::NotListed => Some(false),
+                        ListingStatus::Unknown => None,
+                    }
+                }
+                Err(e) => describe_failure(&e).is_none().then_some(false),
+            }
+        };
+        let (lists_positive, lists_negative) =
+            futures_util::future::join(ask(positive), ask(negative)).await;
+        let health = ZoneHealth { lists_positive, lists_negative };
+        if let Ok(mut known) = self.health.lock() {
+            known.insert(key, health);
+        }
+        health
+    }
+
     /// One query, waiting for a slot among [`MAX_IN_FLIGHT`].
     async fn limited_lookup(
         &self,
@@ -258,6 +330,45 @@ impl Checker {
         let _permit = limit.acquire().await;
         let fqdn = format!("{name}.");
         (index, record_type, self.resolver.lookup(fqdn.as_str(), record_type).await)
+    }
+}
+
+/// The RFC 5782 §5 test points of a zone: one that must be listed, one that must not.
+fn test_points(zone: &Zone) -> (Subject, Subject) {
+    match zone.kind {
+        ZoneKind::Domain => {
+            (Subject::Domain("test".to_string()), Subject::Domain("invalid".to_string()))
+        }
+        _ => (
+            Subject::Ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2))),
+            Subject::Ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1))),
+        ),
+    }
+}
+
+/// Discounts a zone's answer when its self-test shows it cannot be trusted: a zone
+/// that lists its must-not-be-listed entry lists everything (dead or wildcarded); a
+/// zone that does not list its must-be-listed entry is refusing this resolver
+/// silently, so "not listed" from it means nothing (judged only with
+/// `verify_lists`: some live lists skip the positive entry, and a zone that lists
+/// something is evidently answering).
+fn apply_health(listing: &mut Listing, zone: &Zone, health: ZoneHealth, verify_lists: bool) {
+    let (positive, negative) = test_points(zone);
+    if health.lists_negative == Some(true) && listing.status != ListingStatus::Unknown {
+        listing.status = ListingStatus::Unknown;
+        listing.error = Some(format!(
+            "{} is broken: it also lists its RFC 5782 test entry {negative}, which no working list does, so it answers \"listed\" for everything (a dead or wildcarded list); its answer is ignored",
+            zone.name
+        ));
+    } else if verify_lists
+        && health.lists_positive == Some(false)
+        && listing.status == ListingStatus::NotListed
+    {
+        listing.status = ListingStatus::Unknown;
+        listing.error = Some(format!(
+            "{} does not list its RFC 5782 test entry {positive}: it is probably refusing your resolver without saying so, so its \"not listed\" cannot be trusted; use your own recursive resolver",
+            zone.name
+        ));
     }
 }
 

@@ -93,6 +93,10 @@ pub struct CheckerConfig {
     pub deadline: Duration,
     /// How long to wait for one answer before retrying.
     pub query_timeout: Duration,
+    /// Query every zone's RFC 5782 test points, not only those of zones that answer
+    /// "listed": a zone that does not list its 127.0.0.2 test entry is silently
+    /// refusing this resolver, so its "not listed" answers become unknown.
+    pub verify_lists: bool,
 }
 
 impl Default for CheckerConfig {
@@ -101,6 +105,7 @@ impl Default for CheckerConfig {
             nameservers: Vec::new(),
             deadline: Duration::from_secs(5),
             query_timeout: Duration::from_millis(1500),
+            verify_lists: false,
         }
     }
 }

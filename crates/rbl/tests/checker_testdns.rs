@@ -57,9 +57,18 @@ async fn listed_with_txt() {
         vec!["Listed in SBL, see https://check.spamhaus.org/sbl/query/SBL1".to_string()]
     );
     assert_eq!(l.error, None);
+    // The A query, the TXT for the listing, then the zone's RFC 5782 self-test
+    // (127.0.0.2 and 127.0.0.1) because it answered "listed".
+    let mut queries = dns.queries();
+    queries[2..].sort();
     assert_eq!(
-        dns.queries(),
-        vec!["45.113.0.203.zen.spamhaus.org A", "45.113.0.203.zen.spamhaus.org TXT"]
+        queries,
+        vec![
+            "45.113.0.203.zen.spamhaus.org A",
+            "45.113.0.203.zen.spamhaus.org TXT",
+            "1.0.0.127.zen.spamhaus.org A",
+            "2.0.0.127.zen.spamhaus.org A",
+        ]
     );
 }
 
@@ -287,8 +296,11 @@ async fn order_dedup_and_kind_mismatch() {
             ("192.0.2.1", ZEN, ListingStatus::NotListed),
         ]
     );
-    // 5 A queries + 2 TXT queries for the listed ones, each asked once.
-    assert_eq!(dns.query_count(), 7, "{:?}", dns.queries());
+    // 5 A queries + 2 TXT queries for the listed ones, each asked once, + the
+    // self-test of the two zones that answered "listed": SpamCop's 127.0.0.1 (its
+    // 127.0.0.2 is the subject already asked, answered from the resolver's cache)
+    // and the DBL's TEST and INVALID.
+    assert_eq!(dns.query_count(), 10, "{:?}", dns.queries());
 }
 
 #[tokio::test]
@@ -368,7 +380,8 @@ fn works_from_a_sync_test_with_its_own_runtime() {
     let listings =
         runtime.block_on(quick(dns.addr()).check(&[ip("127.0.0.2")], &zones(&catalog, &[SPAMCOP])));
     assert_eq!(listings[0].status, ListingStatus::Listed);
-    assert_eq!(dns.query_count(), 2);
+    // A, TXT, and the self-test's 127.0.0.1 (127.0.0.2 comes from the cache).
+    assert_eq!(dns.query_count(), 3);
 }
 
 #[test]
@@ -381,4 +394,55 @@ fn system_config_is_used_or_reported() {
         }
         Err(other) => panic!("unexpected error: {other}"),
     }
+}
+
+#[tokio::test]
+async fn a_zone_that_lists_everything_is_broken_and_ignored() {
+    // A dead list that wildcards the world: every name answers 127.0.0.2, the
+    // must-not-be-listed 127.0.0.1 included.
+    let dns = TestDns::builder()
+        .zone(SPAMCOP)
+        .zone(ZEN)
+        .a("*.bl.spamcop.net", "127.0.0.2")
+        .a("45.113.0.203.zen.spamhaus.org", "127.0.0.2")
+        .a("2.0.0.127.zen.spamhaus.org", "127.0.0.2")
+        .start();
+    let catalog = Catalog::builtin();
+    let listings =
+        quick(dns.addr()).check(&[ip("203.0.113.45")], &zones(&catalog, &[SPAMCOP, ZEN])).await;
+    let spamcop = &listings[0];
+    assert_eq!(spamcop.zone, SPAMCOP);
+    assert_eq!(spamcop.status, ListingStatus::Unknown, "{spamcop:?}");
+    let error = spamcop.error.as_deref().unwrap_or_default();
+    assert!(error.contains("broken") && error.contains("127.0.0.1"), "{error}");
+    // A healthy zone's listing stands.
+    assert_eq!(listings[1].status, ListingStatus::Listed, "{:?}", listings[1]);
+    assert_eq!(listings[1].error, None);
+}
+
+#[tokio::test]
+async fn verify_lists_distrusts_a_zone_without_its_test_entry() {
+    // ZEN answers NXDOMAIN for everything, its 127.0.0.2 test entry included: the
+    // resolver is being refused silently. SpamCop passes its self-test.
+    let dns = TestDns::builder()
+        .zone(ZEN)
+        .zone(SPAMCOP)
+        .a("2.0.0.127.bl.spamcop.net", "127.0.0.2")
+        .start();
+    let catalog = Catalog::builtin();
+    let mut config = CheckerConfig::default();
+    config.nameservers = vec![dns.addr()];
+    config.deadline = Duration::from_secs(3);
+    config.query_timeout = Duration::from_millis(500);
+    config.verify_lists = true;
+    let checker = Checker::new(config, catalog.clone()).unwrap();
+    let listings = checker.check(&[ip("192.0.2.1")], &zones(&catalog, &[ZEN, SPAMCOP])).await;
+    assert_eq!(listings[0].status, ListingStatus::Unknown, "{:?}", listings[0]);
+    assert!(listings[0].error.as_deref().unwrap_or_default().contains("127.0.0.2"));
+    assert_eq!(listings[1].status, ListingStatus::NotListed, "{:?}", listings[1]);
+    // Each zone is self-tested once per checker, however often it is asked.
+    let before = dns.query_count();
+    let again = checker.check(&[ip("192.0.2.1")], &zones(&catalog, &[ZEN, SPAMCOP])).await;
+    assert_eq!(again, listings);
+    assert!(dns.query_count() - before <= 2, "{:?}", dns.queries());
 }
