@@ -3,6 +3,7 @@
 //! JSON and as English and Japanese text. No test touches the internet.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod check;
 mod diagnose_dns;
 mod diagnose_offline;
 mod diagnose_rbldnsd;
