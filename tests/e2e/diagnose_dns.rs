@@ -176,3 +176,34 @@ fn no_public_listing_means_microsofts_own_list() {
         "must say it is Microsoft's own list: {summary}"
     );
 }
+
+#[test]
+fn sender_domain_is_checked_against_domain_lists() {
+    let mut builder = TestDns::builder();
+    for zone in ZONES {
+        builder = builder.zone(zone);
+    }
+    let dns = builder
+        .zone("dbl.spamhaus.org")
+        .a("yamada-shoten.example.dbl.spamhaus.org", "127.0.1.2")
+        .zone("xserver.jp")
+        .a("sv12053.xserver.jp", "203.0.113.45")
+        .start();
+    let addr = dns.addr().to_string();
+    let report = rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]).json();
+    assert_eq!(report["sending_domains"][0]["domain"], "yamada-shoten.example");
+    assert_eq!(report["sending_domains"][0]["found_in"], "sender_address");
+    let dbl = listing(&report, "dbl.spamhaus.org");
+    assert_eq!(dbl["subject"], "yamada-shoten.example");
+    assert_eq!(dbl["listed"], true);
+    assert!(dbl["meanings"][0].as_str().unwrap().contains("DBL"), "{dbl}");
+    // Domain lists are asked about domains only, never about the IP.
+    let asked: Vec<&str> = report["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["zone"] == "dbl.spamhaus.org")
+        .map(|l| l["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(asked, ["yamada-shoten.example"]);
+}

@@ -24,6 +24,8 @@ pub struct Lookups {
     /// Every sending IP, with where it was found; IPs from a resolved host name carry
     /// that name.
     pub sending_ips: Vec<SendingIp>,
+    /// Sending domains, checked against the domain lists.
+    pub sending_domains: Vec<(String, FoundIn)>,
     /// Host names that could not be resolved, with the cause.
     pub unresolved: Vec<(String, String)>,
     pub listings: Vec<Listing>,
@@ -62,6 +64,14 @@ impl DnsOptions {
 
 /// Runs the DNS phase for the plans of all inputs.
 pub fn run(plans: &[LookupPlan], catalog: &Catalog, options: &DnsOptions) -> Vec<Lookups> {
+    let mut lookups = run_phases(plans, catalog, options);
+    for (lookup, plan) in lookups.iter_mut().zip(plans) {
+        lookup.sending_domains = plan.domains.clone();
+    }
+    lookups
+}
+
+fn run_phases(plans: &[LookupPlan], catalog: &Catalog, options: &DnsOptions) -> Vec<Lookups> {
     let from_text = |plan: &LookupPlan| -> Vec<SendingIp> {
         plan.ips.iter().map(|&(ip, found_in)| SendingIp { ip, found_in, host: None }).collect()
     };
@@ -71,6 +81,7 @@ pub fn run(plans: &[LookupPlan], catalog: &Catalog, options: &DnsOptions) -> Vec
             .map(|plan| Lookups {
                 outcome: LookupOutcome::Offline,
                 sending_ips: from_text(plan),
+                sending_domains: Vec::new(),
                 unresolved: Vec::new(),
                 listings: Vec::new(),
             })
@@ -82,6 +93,7 @@ pub fn run(plans: &[LookupPlan], catalog: &Catalog, options: &DnsOptions) -> Vec
             .map(|plan| Lookups {
                 outcome: LookupOutcome::Unreachable(cause.clone()),
                 sending_ips: from_text(plan),
+                sending_domains: Vec::new(),
                 unresolved: Vec::new(),
                 listings: Vec::new(),
             })
@@ -162,6 +174,7 @@ async fn lookup_all(
             Lookups {
                 outcome: LookupOutcome::Checked,
                 sending_ips,
+                sending_domains: Vec::new(),
                 unresolved,
                 listings: Vec::new(),
             }
@@ -169,9 +182,10 @@ async fn lookup_all(
         .collect();
 
     let mut subjects: Vec<Subject> = Vec::new();
-    for lookup in &lookups {
-        for sending in &lookup.sending_ips {
-            let subject = Subject::Ip(sending.ip);
+    for (lookup, plan) in lookups.iter().zip(plans) {
+        let ips = lookup.sending_ips.iter().map(|s| Subject::Ip(s.ip));
+        let domains = plan.domains.iter().map(|(d, _)| Subject::Domain(d.clone()));
+        for subject in ips.chain(domains) {
             if !subjects.contains(&subject) {
                 subjects.push(subject);
             }
@@ -199,10 +213,13 @@ async fn lookup_all(
         }
     }
 
-    for lookup in &mut lookups {
+    for (lookup, plan) in lookups.iter_mut().zip(plans) {
         lookup.listings = listings
             .iter()
-            .filter(|l| lookup.sending_ips.iter().any(|s| s.ip.to_string() == l.subject))
+            .filter(|l| {
+                lookup.sending_ips.iter().any(|s| s.ip.to_string() == l.subject)
+                    || plan.domains.iter().any(|(d, _)| *d == l.subject)
+            })
             .cloned()
             .collect();
     }

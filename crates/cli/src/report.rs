@@ -25,6 +25,8 @@ pub struct Report {
     pub recipients: Vec<RecipientOut>,
     pub original_message: OriginalOut,
     pub sending_ips: Vec<SendingIpOut>,
+    /// Sending domains checked against domain blocklists.
+    pub sending_domains: Vec<SendingDomainOut>,
     pub lookup: LookupOut,
     pub listings: Vec<ListingOut>,
     pub verdict: VerdictOut,
@@ -64,6 +66,13 @@ pub struct SendingIpOut {
     pub found_in: &'static str,
     /// The host name the IP was resolved from, for `reporting_mta`.
     pub host: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SendingDomainOut {
+    pub domain: String,
+    /// `sender_address`: the domain of the envelope sender or the `From` address.
+    pub found_in: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -236,6 +245,14 @@ pub fn build(
                 ip: s.ip.to_string(),
                 found_in: s.found_in.as_str(),
                 host: s.host.clone(),
+            })
+            .collect(),
+        sending_domains: lookups
+            .sending_domains
+            .iter()
+            .map(|(domain, found_in)| SendingDomainOut {
+                domain: domain.clone(),
+                found_in: found_in.as_str(),
             })
             .collect(),
         lookup: LookupOut {

@@ -18,6 +18,9 @@ pub enum FoundIn {
     Diagnostic,
     /// The reporting MTA's host name, resolved through DNS.
     ReportingMta,
+    /// The domain of the sender's address (envelope sender, else `From`): checked
+    /// against domain blocklists.
+    SenderAddress,
 }
 
 impl FoundIn {
@@ -30,6 +33,7 @@ impl FoundIn {
         match self {
             FoundIn::Diagnostic => "diagnostic",
             FoundIn::ReportingMta => "reporting_mta",
+            FoundIn::SenderAddress => "sender_address",
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct LookupPlan {
     pub hosts: Vec<(String, FoundIn)>,
     /// Blocklists named in the diagnostics, each once, in order of first mention.
     pub mentioned_lists: Vec<MentionedList>,
+    /// Sending domains to check against domain blocklists (the sender's domain).
+    pub domains: Vec<(String, FoundIn)>,
 }
 
 /// Phrases after which an IP address names the sender (`messages from [IP]`).
@@ -395,7 +401,31 @@ pub fn plan(bounce: &Bounce) -> LookupPlan {
             out.hosts.push((mta.to_ascii_lowercase(), FoundIn::ReportingMta));
         }
     }
+    if let Some(domain) = sender_domain(bounce) {
+        out.domains.push((domain, FoundIn::SenderAddress));
+    }
     out
+}
+
+/// The domain of the envelope sender, else of the original `From` or `Return-Path`.
+/// A bounce's own null sender and MAILER-DAEMON addresses are not the sender.
+fn sender_domain(bounce: &Bounce) -> Option<String> {
+    let original = &bounce.original;
+    [bounce.sender.as_deref(), original.from.as_deref(), original.return_path.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|value| {
+            let address = match (value.rfind('<'), value.rfind('>')) {
+                (Some(open), Some(close)) if open < close => value.get(open + 1..close)?,
+                _ => value.trim(),
+            };
+            let (local, domain) = address.rsplit_once('@')?;
+            let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+            let daemon = local.eq_ignore_ascii_case("mailer-daemon") || local.is_empty();
+            let plausible = domain.contains('.')
+                && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            (!daemon && plausible).then_some(domain)
+        })
 }
 
 #[cfg(test)]
@@ -405,6 +435,22 @@ mod tests {
 
     fn ips(text: &str) -> Vec<String> {
         sending_ips(text, None).iter().map(|ip| ip.to_string()).collect()
+    }
+
+    #[test]
+    fn sender_domain_comes_from_the_sender_not_the_daemon() {
+        let mut bounce = Bounce::default();
+        bounce.original.from = Some("山田 <Info@Yamada-Shoten.example>".into());
+        assert_eq!(
+            plan(&bounce).domains,
+            vec![("yamada-shoten.example".to_string(), FoundIn::SenderAddress)]
+        );
+        bounce.sender = Some("MAILER-DAEMON@sv1.example.jp".into());
+        assert_eq!(plan(&bounce).domains[0].0, "yamada-shoten.example");
+        bounce.sender = Some("bounces+123@mail.shop.example".into());
+        assert_eq!(plan(&bounce).domains[0].0, "mail.shop.example");
+        let empty = Bounce::default();
+        assert!(plan(&empty).domains.is_empty());
     }
 
     #[test]

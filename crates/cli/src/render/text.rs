@@ -84,6 +84,9 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
         };
         writeln!(out, "  {:<16} {source}", ip.ip)?;
     }
+    for domain in &report.sending_domains {
+        writeln!(out, "  {}: {}", l.sending_domain, domain.domain)?;
+    }
     for host in &report.lookup.unresolved_hosts {
         writeln!(out, "  {} ({}: {})", host.host, l.unresolved, host.error)?;
     }
@@ -100,6 +103,7 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
         )?,
         _ => {
             writeln!(out)?;
+            let width = report.listings.iter().map(|l| l.subject.len()).max().unwrap_or(0).max(16);
             for listing in &report.listings {
                 let state = match listing.listed {
                     Some(true) => {
@@ -114,13 +118,13 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
                         format!("{}: {}", l.unknown, listing.error.as_deref().unwrap_or_default())
                     }
                 };
-                writeln!(out, "  {:<16} {:<24} {state}", listing.subject, listing.list)?;
+                writeln!(out, "  {:<width$} {:<24} {state}", listing.subject, listing.list)?;
                 if listing.listed == Some(true) {
                     for txt in &listing.txt {
-                        writeln!(out, "  {:<16} {:<24} \"{txt}\"", "", "")?;
+                        writeln!(out, "  {:<width$} {:<24} \"{txt}\"", "", "")?;
                     }
                     if let Some(url) = &listing.removal_url {
-                        writeln!(out, "  {:<16} {:<24} {}: {url}", "", "", l.removal)?;
+                        writeln!(out, "  {:<width$} {:<24} {}: {url}", "", "", l.removal)?;
                     }
                 }
             }
