@@ -5,6 +5,7 @@
 //! clippy and every test, and ends with one line `N passed, N failed`.
 
 mod bench;
+mod bench_rbl;
 mod ci;
 mod corpus;
 
@@ -15,7 +16,11 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let task = args.next();
     let result = match task.as_deref() {
-        Some("bench") => bench::run(args.next().map(PathBuf::from)).map(|()| ExitCode::SUCCESS),
+        Some("bench") => match args.next().as_deref() {
+            Some("rbl") => bench_rbl::run(),
+            other => bench::run(other.map(PathBuf::from)),
+        }
+        .map(|()| ExitCode::SUCCESS),
         Some("ci") => ci::run(),
         Some("corpus") => corpus::run(args.next().map(PathBuf::from)).map(|score| {
             if score.errors == 0 {
@@ -50,6 +55,8 @@ fn print_help() {
 Tasks:
   bench [DIR]    parse+classify throughput and peak RSS over a corpus, beside
                  Sisimai's on the same files, with the ratio
+  bench rbl      bulk blocklist lookups against a loopback rbldnsd, beside dnsperf's
+                 ceiling and pydnsbl on the same server
   ci             install test prerequisites, then fmt check, clippy -D warnings, all
                  tests, and the corpus score against its floor when the corpus is there
   corpus [DIR]   score rebound against a bounce corpus (emails/ + expected.tsv);
