@@ -49,14 +49,17 @@ pub fn run(dir: Option<PathBuf>) -> anyhow::Result<()> {
     };
 
     let get = |s: &BTreeMap<String, f64>, key: &str| s.get(key).copied().unwrap_or(f64::NAN);
-    println!(
-        "rebound  {:>10.1} emails/s  {:>8.3} MB/s  peak RSS {:>5.1} MiB  ({} emails, {} records)",
-        get(&ours, "emails_per_s"),
-        get(&ours, "mb_per_s"),
-        get(&ours, "peak_rss_mib"),
-        get(&ours, "emails"),
-        get(&ours, "records")
-    );
+    for run in [&single, &ours] {
+        println!(
+            "rebound  {:>10.1} emails/s  {:>8.3} MB/s  peak RSS {:>5.1} MiB  ({} emails, {} records, {} thread(s))",
+            get(run, "emails_per_s"),
+            get(run, "mb_per_s"),
+            get(run, "peak_rss_mib"),
+            get(run, "emails"),
+            get(run, "records"),
+            get(run, "threads")
+        );
+    }
     if let Some(theirs) = theirs {
         println!(
             "sisimai  {:>10.1} emails/s  {:>8.3} MB/s  peak RSS {:>5.1} MiB  ({} emails, {} records)",
@@ -67,8 +70,9 @@ pub fn run(dir: Option<PathBuf>) -> anyhow::Result<()> {
             get(&theirs, "records")
         );
         println!(
-            "ratio rebound/sisimai: {:.1}x emails/s, {:.1}x MB/s",
+            "ratio rebound/sisimai: {:.1}x emails/s ({:.1}x on one thread), {:.1}x MB/s",
             get(&ours, "emails_per_s") / get(&theirs, "emails_per_s"),
+            get(&single, "emails_per_s") / get(&theirs, "emails_per_s"),
             get(&ours, "mb_per_s") / get(&theirs, "mb_per_s")
         );
     }

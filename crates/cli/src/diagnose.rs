@@ -2,8 +2,9 @@
 //! render.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 
@@ -34,20 +35,14 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let mut unreadable = false;
     let mut not_bounces = false;
     let mut bounces: Vec<(String, Bounce)> = Vec::new();
-    let mut stdin_used = false;
-    for path in &inputs {
-        let name = path.display().to_string();
-        let bytes = match read_input(path, &mut stdin_used) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                eprintln!("rebound: {name}: {err:#}");
+    for (name, parsed) in parse_all(&inputs) {
+        match parsed {
+            Parsed::Bounce(bounce) => bounces.push((name, *bounce)),
+            Parsed::Unreadable(err) => {
+                eprintln!("rebound: {name}: {err}");
                 unreadable = true;
-                continue;
             }
-        };
-        match rebound_dsn::parse(&bytes) {
-            Ok(bounce) => bounces.push((name, bounce)),
-            Err(err) => {
+            Parsed::NotABounce(err) => {
                 eprintln!("rebound: {name}: {err}");
                 not_bounces = true;
             }
@@ -85,6 +80,58 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What became of one input.
+enum Parsed {
+    Bounce(Box<Bounce>),
+    Unreadable(String),
+    NotABounce(String),
+}
+
+/// Reads and parses every input, on all cores when there are several, keeping the
+/// input order. Standard input is read once, by this thread.
+fn parse_all(inputs: &[PathBuf]) -> Vec<(String, Parsed)> {
+    let parse_one = |path: &PathBuf, stdin_used: &mut bool| {
+        let name = path.display().to_string();
+        let parsed = match read_input(path, stdin_used) {
+            Err(err) => Parsed::Unreadable(format!("{err:#}")),
+            Ok(bytes) => match rebound_dsn::parse(&bytes) {
+                Ok(bounce) => Parsed::Bounce(Box::new(bounce)),
+                Err(err) => Parsed::NotABounce(err.to_string()),
+            },
+        };
+        (name, parsed)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len());
+    if threads <= 1 || inputs.iter().any(|p| p.as_os_str() == "-") {
+        let mut stdin_used = false;
+        return inputs.iter().map(|path| parse_one(path, &mut stdin_used)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, (String, Parsed))> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    let mut no_stdin = true;
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = inputs.get(index) else { break };
+                        mine.push((index, parse_one(path, &mut no_stdin)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // A panic in a worker is a bug: let it surface rather than drop its inputs.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, parsed)| parsed).collect()
 }
 
 fn read_input(path: &Path, stdin_used: &mut bool) -> anyhow::Result<Vec<u8>> {
