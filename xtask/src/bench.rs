@@ -28,12 +28,12 @@ pub fn run(dir: Option<PathBuf>) -> anyhow::Result<()> {
         .context("cannot run cargo build")?;
     anyhow::ensure!(status.success(), "building the throughput example failed");
 
-    let ours = summary(
-        Command::new(root.join("target/release/examples/throughput"))
-            .args(["--passes", "7"])
-            .arg(&dir),
-        "rebound",
+    let example = root.join("target/release/examples/throughput");
+    let single = summary(
+        Command::new(&example).args(["--passes", "7", "--threads", "1"]).arg(&dir),
+        "rebound (1 thread)",
     )?;
+    let ours = summary(Command::new(&example).args(["--passes", "7"]).arg(&dir), "rebound")?;
 
     let tool = root.join("../shared/tools/sisimai-throughput");
     let theirs = if !tool.is_file() {
