@@ -2,17 +2,32 @@
 //! backbone, and what the human-readable text says about the same recipient fills
 //! its gaps (remote IP, SMTP command, a diagnostic the report lacks).
 
+use crate::arf;
 use crate::family::{self, Generic};
 use crate::message::{self, inline_copy};
 use crate::rfc3464::{self, clean_host, RecipientFields, Report};
-use crate::text::{contains_ci, find_codes, find_command, find_remote_host};
-use crate::{Action, Bounce, Form, ParseError, RecipientReport, StatusCode};
+use crate::text::{
+    clean_address, contains_ci, find_address, find_codes, find_command, find_remote_host,
+};
+use crate::{Action, Bounce, Form, Kind, OriginalMessage, ParseError, RecipientReport, StatusCode};
 use mail_parser::Message;
 use std::net::IpAddr;
 
 /// A bounce that came as a message.
 pub(crate) fn from_message(message: &Message<'_>) -> Result<Bounce, ParseError> {
+    from_message_nested(message, 0)
+}
+
+/// How deep attached reports are followed.
+const MAX_NESTING: u8 = 2;
+
+fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, ParseError> {
     let contents = message::contents(message);
+    if !contents.feedback.is_empty()
+        || (contents.jmrp_recipient.is_some() && contents.reports.is_empty())
+    {
+        return Ok(from_feedback(contents));
+    }
     let mut report =
         merge_reports(contents.reports.iter().filter_map(|r| rfc3464::parse_report(r)));
     // Some MTAs put the report fields into a text part.
@@ -20,15 +35,44 @@ pub(crate) fn from_message(message: &Message<'_>) -> Result<Bounce, ParseError> 
         report = rfc3464::parse_report(&contents.human).filter(|r| !r.recipients.is_empty());
     }
     let has_report = report.as_ref().is_some_and(|r| !r.recipients.is_empty());
+    // Many bounces say `Auto-Submitted: auto-replied` too: a report, a header naming
+    // failed recipients, or a MAILER-DAEMON sender or bounce subject is no auto-reply.
+    let auto_reply_only = contents.auto_replied
+        && !contents.is_report
+        && contents.failed_recipients.is_empty()
+        && !contents.signed_as_bounce;
+    // An automatic reply's text may hold anything: only a recognised bounce counts.
     let generic = if has_report {
         Generic::Never
-    } else if contents.looks_like_bounce {
+    } else if contents.looks_like_bounce && !auto_reply_only {
         Generic::Always
     } else {
         Generic::IfRecognised
     };
-    let scan = family::scan(&contents.human, generic);
-    let recipients = combine(report.as_ref(), scan.records);
+    let scan = family::scan(&contents.human, &contents.failed_recipients, generic);
+    let mut recipients = combine(report.as_ref(), scan.records);
+    name_recipients(&mut recipients, &contents.original);
+    if recipients.is_empty() && auto_reply_only {
+        return Ok(auto_reply(contents));
+    }
+    // Nothing here, but the attached message is itself a report: read that one.
+    if recipients.is_empty() && depth < MAX_NESTING {
+        if let Some(inner) = contents.attached_report.as_deref().and_then(message::parse_message) {
+            if let Ok(bounce) = from_message_nested(&inner, depth + 1) {
+                return Ok(bounce);
+            }
+        }
+    }
+    // A delivery-status part without any recipient group ("Delivery report
+    // unavailable") still reports a failure: of the original message's recipient.
+    if recipients.is_empty() && !contents.reports.is_empty() {
+        let text = family::summary(&contents.human);
+        recipients.push(RecipientReport {
+            recipient: contents.original.to.as_deref().and_then(find_address),
+            diagnostic: (!text.is_empty()).then_some(text),
+            ..RecipientReport::default()
+        });
+    }
     if recipients.is_empty() {
         let why = if contents.looks_like_bounce {
             "the headers look like a bounce, but no delivery-status part, no recipient \
@@ -40,8 +84,15 @@ pub(crate) fn from_message(message: &Message<'_>) -> Result<Bounce, ParseError> 
         return Err(ParseError::NotABounce(why.to_string()));
     }
     let report = report.unwrap_or_default();
+    let form = if has_report {
+        Form::DeliveryStatusReport
+    } else if recipients.iter().all(|r| r.kind == Kind::Feedback) {
+        Form::FeedbackReport
+    } else {
+        Form::HumanReadable
+    };
     Ok(Bounce {
-        form: if has_report { Form::DeliveryStatusReport } else { Form::HumanReadable },
+        form,
         reporting_mta: report.reporting_mta.or(scan.reporting_mta).or(contents.received_by),
         generator: report.generator.or(scan.generator).map(str::to_string),
         date: report.arrival_date.or(contents.date),
@@ -49,6 +100,47 @@ pub(crate) fn from_message(message: &Message<'_>) -> Result<Bounce, ParseError> 
         sender: report.sender.or_else(|| contents.original.return_path.clone()),
         original: contents.original,
     })
+}
+
+/// An ARF feedback report (or a Hotmail JMRP complaint, which names the recipient in
+/// the attached message's `X-HmXmrOriginalRecipient`).
+fn from_feedback(contents: message::Contents) -> Bounce {
+    let mut feedback = arf::parse_feedback(contents.feedback.iter().map(String::as_str));
+    if contents.feedback.is_empty() {
+        feedback.feedback_type = Some("abuse".to_string());
+    }
+    if feedback.recipients.is_empty() {
+        feedback.recipients.extend(contents.jmrp_recipient.clone());
+    }
+    let fallback = contents.original.to.as_deref().and_then(find_address);
+    Bounce {
+        form: Form::FeedbackReport,
+        reporting_mta: feedback.reporting_mta.clone().or(contents.received_by),
+        generator: None,
+        date: feedback.arrival_date.clone().or(contents.date),
+        recipients: arf::records(&feedback, fallback),
+        sender: feedback.sender.or_else(|| contents.original.return_path.clone()),
+        original: contents.original,
+    }
+}
+
+/// An automatic reply: one record for the address that replied, with its text.
+fn auto_reply(contents: message::Contents) -> Bounce {
+    let text = family::summary(&contents.human);
+    Bounce {
+        form: Form::AutoReply,
+        reporting_mta: contents.received_by,
+        generator: None,
+        date: contents.date,
+        recipients: vec![RecipientReport {
+            recipient: contents.from,
+            kind: Kind::AutoReply,
+            diagnostic: (!text.is_empty()).then_some(text),
+            ..RecipientReport::default()
+        }],
+        sender: contents.original.return_path.clone(),
+        original: contents.original,
+    }
 }
 
 /// Bounce text without headers.
@@ -65,8 +157,9 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
         None
     };
     let generic = if report.is_some() { Generic::Never } else { Generic::Always };
-    let scan = family::scan(human, generic);
-    let recipients = combine(report.as_ref(), scan.records);
+    let scan = family::scan(human, &[], generic);
+    let mut recipients = combine(report.as_ref(), scan.records);
+    name_recipients(&mut recipients, &original);
     if recipients.is_empty() {
         return Err(ParseError::NotABounce(
             "text without headers, and without any recipient block, SMTP reply code or \
@@ -84,6 +177,47 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
         sender: report.sender.or_else(|| original.return_path.clone()),
         original,
     })
+}
+
+/// Records that name no recipient take the one their diagnostic names in angle
+/// brackets (`550 5.1.1 <taro@example.jp>... User unknown`) unless it is the sender;
+/// a lone such record of a bounce whose original went to one address takes that one.
+fn name_recipients(recipients: &mut [RecipientReport], original: &OriginalMessage) {
+    let senders: Vec<String> = [original.from.as_deref(), original.return_path.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(find_address)
+        .collect();
+    let is_sender = |a: &str| senders.iter().any(|s| s.eq_ignore_ascii_case(a));
+    for r in recipients.iter_mut().filter(|r| r.recipient.is_none()) {
+        r.recipient = r.diagnostic.as_deref().and_then(|d| bracketed(d, &is_sender));
+    }
+    if let [only] = recipients {
+        if only.recipient.is_none() {
+            let to = original.to.as_deref().unwrap_or("");
+            let addresses: Vec<&str> = to.split(',').filter(|a| a.contains('@')).collect();
+            if let [one] = addresses.as_slice() {
+                only.recipient = find_address(one).filter(|a| !is_sender(a));
+            }
+        }
+    }
+}
+
+/// The first `<address>` in `text` that `skip` does not reject.
+fn bracketed(text: &str, skip: &dyn Fn(&str) -> bool) -> Option<String> {
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>')?;
+        let inner = &after[..close];
+        if inner.contains('@') && !inner.contains(char::is_whitespace) {
+            if let Some(address) = clean_address(inner).filter(|a| !skip(a)) {
+                return Some(address);
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    None
 }
 
 fn mentions_fields(text: &str) -> bool {
@@ -131,14 +265,16 @@ fn same_recipient(fields: &RecipientFields, text: &RecipientReport) -> bool {
         .any(|r| r.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(named)))
 }
 
-/// The status rule: a specific code from the text wins over a generic `X.0.0` field,
-/// and the text's code stands in for a missing field.
+/// The status rule: a specific code from the diagnostic (what the remote server
+/// said) wins over the `Status` field when both have the same class, and over a
+/// generic `X.0.0` field in any case; the text's code stands in for a missing field.
 pub(crate) fn choose_status(
     field: Option<StatusCode>,
     text: Option<StatusCode>,
 ) -> Option<StatusCode> {
     match (field, text) {
         (Some(f), Some(t)) if f.is_generic() && !t.is_generic() => Some(t),
+        (Some(f), Some(t)) if f.class == t.class && !t.is_generic() => Some(t),
         (Some(f), _) => Some(f),
         (None, t) => t,
     }
@@ -166,7 +302,17 @@ fn split_remote(value: &str) -> (Option<String>, Option<IpAddr>) {
 
 /// One report group, completed from the text record about the same recipient.
 fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> RecipientReport {
-    let diagnostic = fields.diagnostic.clone().or_else(|| text.and_then(|t| t.diagnostic.clone()));
+    // The field's diagnostic, unless it holds no code while the text's does (Sendmail's
+    // `Diagnostic-Code: X-Unix; 255` against "554 5.3.0 unknown mailer error 255").
+    let text_diagnostic = text.and_then(|t| t.diagnostic.clone());
+    let has_codes = |d: &str| {
+        let codes = find_codes(d);
+        codes.reply.is_some() || codes.status.is_some()
+    };
+    let diagnostic = match (fields.diagnostic.clone(), text_diagnostic) {
+        (Some(field), Some(text)) if !has_codes(&field) && has_codes(&text) => Some(text),
+        (field, text) => field.or(text),
+    };
     let codes = diagnostic.as_deref().map(find_codes).unwrap_or_default();
     let text_status = codes.status.or_else(|| text.and_then(|t| t.status));
     let (mut remote_mta, mut remote_ip) =
@@ -214,6 +360,7 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
         smtp_command: command,
         original_recipient: fields.original_recipient.clone(),
         last_attempt_date: fields.last_attempt_date.clone(),
+        ..RecipientReport::default()
     }
 }
 
@@ -228,11 +375,58 @@ mod tests {
     #[test]
     fn status_rule() {
         assert_eq!(choose_status(code("5.0.0"), code("5.7.1")), code("5.7.1"));
-        assert_eq!(choose_status(code("5.1.1"), code("5.7.1")), code("5.1.1"));
+        assert_eq!(choose_status(code("5.1.1"), code("5.7.1")), code("5.7.1"));
+        assert_eq!(choose_status(code("5.4.7"), code("4.4.2")), code("5.4.7"));
+        assert_eq!(choose_status(code("5.1.1"), code("5.0.0")), code("5.1.1"));
         assert_eq!(choose_status(code("5.0.0"), code("5.0.0")), code("5.0.0"));
         assert_eq!(choose_status(code("5.0.0"), None), code("5.0.0"));
         assert_eq!(choose_status(None, code("4.2.2")), code("4.2.2"));
         assert_eq!(choose_status(None, None), None);
+    }
+
+    #[test]
+    fn a_text_diagnostic_with_codes_beats_a_field_without() {
+        let report = rfc3464::parse_report(
+            "Final-Recipient: rfc822; x@example.com\nAction: failed\nStatus: 5.0.0\n\
+             Diagnostic-Code: X-Unix; 255\n",
+        );
+        let text = RecipientReport {
+            recipient: Some("x@example.com".into()),
+            diagnostic: Some("554 5.3.0 unknown mailer error 255".into()),
+            ..RecipientReport::default()
+        };
+        let fields = &report.as_ref().unwrap().recipients[0];
+        let got = from_fields(fields, Some(&text));
+        assert_eq!(got.diagnostic.as_deref(), Some("554 5.3.0 unknown mailer error 255"));
+        assert_eq!(got.status, code("5.3.0"));
+        assert_eq!(got.reply_code, Some(554));
+    }
+
+    #[test]
+    fn names_recipients_from_diagnostics_and_the_original() {
+        let original = OriginalMessage {
+            from: Some("Taro <taro@example.jp>".into()),
+            to: Some("Hanako <hanako@example.net>".into()),
+            ..OriginalMessage::default()
+        };
+        let record = |d: &str| RecipientReport {
+            diagnostic: Some(d.to_string()),
+            ..RecipientReport::default()
+        };
+        let mut two = vec![
+            record("553 5.1.8 <taro@example.jp>... Domain of sender address does not exist"),
+            record("550 5.1.1 <jiro@example.net>... User unknown"),
+        ];
+        name_recipients(&mut two, &original);
+        assert_eq!(two[0].recipient, None);
+        assert_eq!(two[1].recipient.as_deref(), Some("jiro@example.net"));
+        let mut one = vec![record("550 No such user here")];
+        name_recipients(&mut one, &original);
+        assert_eq!(one[0].recipient.as_deref(), Some("hanako@example.net"));
+        let many = OriginalMessage { to: Some("a@example.net, b@example.net".into()), ..original };
+        let mut one = vec![record("550 No such user here")];
+        name_recipients(&mut one, &many);
+        assert_eq!(one[0].recipient, None);
     }
 
     #[test]
@@ -256,6 +450,7 @@ mod tests {
         let text = family::scan(
             "<x@example.com>: host mx.example.com[192.0.2.5] said: 550 5.7.1 go away (in\n    \
              reply to MAIL FROM command)\n",
+            &[],
             Generic::Never,
         );
         let got = combine(report.as_ref(), text.records);

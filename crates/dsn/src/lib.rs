@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod arf;
 mod assemble;
 mod family;
 mod message;
@@ -36,6 +37,11 @@ use std::net::IpAddr;
 /// and `mail-parser` finds at least one of `From`, `To`, `Subject`, `Date`,
 /// `Content-Type`, `Received`, `Return-Path` or `Message-ID`; otherwise it is pasted
 /// text ([`Form::PastedText`]).
+///
+/// Besides bounces, two kinds of automatic mail that arrive at bounce addresses are
+/// recognised: ARF feedback reports ([`Form::FeedbackReport`]) and automatic replies
+/// such as vacation messages ([`Form::AutoReply`]); their recipients say so in
+/// [`RecipientReport::kind`].
 ///
 /// Never panics and runs in time roughly linear in the input, whatever the bytes.
 ///
@@ -109,8 +115,11 @@ pub struct Bounce {
     /// "This is the mail system at host ...", or the `Received` header the bounce
     /// itself arrived with. A host name, without the `dns;` type prefix.
     pub reporting_mta: Option<String>,
-    /// Which MTA software or service generated the bounce when recognisable
-    /// (`"postfix"`, `"exim"`, `"sendmail"`), for information only.
+    /// Which MTA software or service generated the bounce when recognisable, for
+    /// information only: `"postfix"`, `"exim"`, `"sendmail"`, `"gmail"`,
+    /// `"googlegroups"`, `"exchange2003"`, `"exchange2007"`, `"opensmtpd"`,
+    /// `"notes"`, `"domino"`, `"kddi"`, `"ezweb"`, `"biglobe"`, `"x1"`,
+    /// `"dragonfly"`, `"interscan"`, `"apachejames"`, `"imail"`, `"amazonses"`.
     pub generator: Option<String>,
     /// `Arrival-Date` of the DSN or the `Date` of the bounce message.
     pub date: Option<String>,
@@ -136,6 +145,32 @@ pub enum Form {
     HumanReadable,
     /// Bounce text without any message headers, as pasted by a user.
     PastedText,
+    /// Not a bounce: an ARF feedback report (RFC 5965, `multipart/report;
+    /// report-type=feedback-report`, or a Hotmail/Outlook.com JMRP complaint). Every
+    /// recipient has [`Kind::Feedback`].
+    FeedbackReport,
+    /// Not a bounce: an automatic reply such as a vacation message (RFC 3834
+    /// `Auto-Submitted: auto-replied` and similar headers, with no bounce in it). Its
+    /// one recipient is the address that replied, with [`Kind::AutoReply`].
+    AutoReply,
+}
+
+/// What a [`RecipientReport`] is about: a delivery report (the usual case), or one of
+/// the non-bounces that arrive at bounce addresses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A delivery status (failed, delayed, delivered, ...) as [`RecipientReport::action`]
+    /// says.
+    #[default]
+    Delivery,
+    /// A complaint or other feedback report about a message sent to this recipient
+    /// ([`Form::FeedbackReport`]); [`RecipientReport::feedback_type`] says which kind.
+    /// There are no status or reply codes.
+    Feedback,
+    /// An automatic reply (out of office, vacation, "this mailbox is no longer read")
+    /// from this recipient ([`Form::AutoReply`]); the diagnostic is the reply's text.
+    AutoReply,
 }
 
 /// What a report says about one recipient.
@@ -148,8 +183,9 @@ pub struct RecipientReport {
     /// The DSN `Action`. Human-readable and pasted bounces are `Failed` unless their
     /// text says the delivery was only delayed.
     pub action: Action,
-    /// The enhanced status code. A specific code found in the diagnostic text wins
-    /// over a generic `X.0.0` in the `Status` field.
+    /// The enhanced status code. A specific code found in the diagnostic text (what
+    /// the remote server said) wins over the `Status` field of the same class, and
+    /// over a generic `X.0.0` one of any class.
     pub status: Option<StatusCode>,
     /// The SMTP reply code from the diagnostic (`550`).
     pub reply_code: Option<u16>,
@@ -169,6 +205,12 @@ pub struct RecipientReport {
     pub original_recipient: Option<String>,
     /// The `Last-Attempt-Date` field, as written.
     pub last_attempt_date: Option<String>,
+    /// Whether this is a delivery report (the default), a feedback report or an
+    /// automatic reply.
+    pub kind: Kind,
+    /// For [`Kind::Feedback`]: the ARF `Feedback-Type`, lower-case (`abuse`,
+    /// `auth-failure`, `fraud`, `not-spam`, `virus`, `other`, ...), when given.
+    pub feedback_type: Option<String>,
 }
 
 /// The DSN `Action` field (RFC 3464 §2.3.3).
@@ -196,13 +238,14 @@ impl Action {
     /// assert_eq!(Action::from_field("Failed"), Action::Failed);
     /// assert_eq!(Action::from_field("delayed (will retry)"), Action::Delayed);
     /// assert_eq!(Action::from_field("failure"), Action::Failed);
+    /// assert_eq!(Action::from_field("deliverable"), Action::Delivered);
     /// ```
     pub fn from_field(value: &str) -> Action {
         let word = value.trim().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
         match word.to_ascii_lowercase().as_str() {
             "failed" => Action::Failed,
             "delayed" => Action::Delayed,
-            "delivered" => Action::Delivered,
+            "delivered" | "deliverable" => Action::Delivered,
             "relayed" => Action::Relayed,
             "expanded" => Action::Expanded,
             _ if value.to_ascii_lowercase().contains("delay") => Action::Delayed,

@@ -87,6 +87,25 @@ pub(crate) struct Contents {
     /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
     /// content type, `X-Failed-Recipients`, a bounce subject).
     pub looks_like_bounce: bool,
+    /// The addresses of the bounce's `X-Failed-Recipients` headers, in order.
+    pub failed_recipients: Vec<String>,
+    /// Bodies of `message/feedback-report` parts (ARF).
+    pub feedback: Vec<String>,
+    /// The headers say the message is an automatic reply (`Auto-Submitted:
+    /// auto-replied`, `X-Autoreply`, an out-of-office subject, ...).
+    pub auto_replied: bool,
+    /// The message is a `multipart/report` (of any report type).
+    pub is_report: bool,
+    /// The `From` (MAILER-DAEMON, postmaster) or the subject says it is a bounce.
+    pub signed_as_bounce: bool,
+    /// The attached message, when it is itself a `multipart/report` (a bounce that
+    /// was forwarded, or returned inside another bounce).
+    pub attached_report: Option<Vec<u8>>,
+    /// The address in the message's own `From` header.
+    pub from: Option<String>,
+    /// The `X-HmXmrOriginalRecipient` header of the attached message: Hotmail's JMRP
+    /// complaint names the complaining recipient there.
+    pub jmrp_recipient: Option<String>,
 }
 
 /// Walks the bounce's own parts (not those of attached messages).
@@ -95,6 +114,11 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
         date: raw_header(message, &HeaderName::Date),
         received_by: message.received().and_then(|r| r.by.as_ref()).map(host_text),
         looks_like_bounce: looks_like_bounce(message),
+        failed_recipients: failed_recipients(message),
+        auto_replied: auto_replied(message),
+        is_report: is_report(message),
+        signed_as_bounce: signed_as_bounce(message),
+        from: raw_header(message, &HeaderName::From).as_deref().and_then(crate::text::find_address),
         ..Contents::default()
     };
     let mut plain: Vec<String> = Vec::new();
@@ -113,11 +137,20 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
             ("message", "delivery-status" | "global-delivery-status") => {
                 contents.reports.push(body_text(&part.body));
             }
+            ("message", "feedback-report") => contents.feedback.push(body_text(&part.body)),
             ("message", "rfc822" | "global") | ("text", "rfc822-headers" | "rfc822-header")
                 if original.is_none() =>
             {
                 original = match &part.body {
-                    PartType::Message(inner) => Some(original_message(inner)),
+                    PartType::Message(inner) => {
+                        contents.jmrp_recipient = header_named(inner, "X-HmXmrOriginalRecipient")
+                            .as_deref()
+                            .and_then(crate::text::find_address);
+                        if is_report(inner) {
+                            contents.attached_report = Some(inner.raw_message().to_vec());
+                        }
+                        Some(original_message(inner))
+                    }
                     other => original_from_text(&body_text(other)),
                 };
             }
@@ -125,6 +158,17 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
             ("text", "html") => html.push(body_text(&part.body)),
             ("text", _) => plain.push(body_text(&part.body)),
             _ => {}
+        }
+    }
+    // A multipart message whose boundary never appears has no parts: its body is
+    // all there is.
+    if plain.is_empty() && html.is_empty() && contents.reports.is_empty() {
+        if let Some(root) = message.parts.first() {
+            let body = message
+                .raw_message
+                .get(root.offset_body as usize..root.offset_end as usize)
+                .unwrap_or_default();
+            plain.push(String::from_utf8_lossy(body).into_owned());
         }
     }
     let mut human = if plain.is_empty() {
@@ -146,22 +190,30 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
     contents
 }
 
-/// Whether the headers of the bounce itself say it is a bounce.
-fn looks_like_bounce(message: &Message<'_>) -> bool {
-    let from = raw_header(message, &HeaderName::From).unwrap_or_default();
-    let subject = message.subject().unwrap_or_default();
-    let return_path = raw_header(message, &HeaderName::ReturnPath).unwrap_or_default();
-    let is_report = message.content_type().is_some_and(|ct| {
+/// Whether the message is a `multipart/report`.
+fn is_report(message: &Message<'_>) -> bool {
+    message.content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
             && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
-    });
+    })
+}
+
+/// Whether the headers of the bounce itself say it is a bounce.
+fn looks_like_bounce(message: &Message<'_>) -> bool {
+    let return_path = raw_header(message, &HeaderName::ReturnPath).unwrap_or_default();
+    let is_report = is_report(message);
     let failed_header = message.parts.first().is_some_and(|root| {
         root.headers.iter().any(|h| h.name.as_str().eq_ignore_ascii_case("X-Failed-Recipients"))
     });
-    is_report
-        || failed_header
-        || return_path.trim() == "<>"
-        || ["mailer-daemon", "postmaster", "mail delivery"].iter().any(|w| contains_ci(&from, w))
+    is_report || failed_header || return_path.trim() == "<>" || signed_as_bounce(message)
+}
+
+/// Whether the bounce's `From` (MAILER-DAEMON, postmaster, "Mail Delivery ...") or its
+/// subject says it is a bounce.
+fn signed_as_bounce(message: &Message<'_>) -> bool {
+    let from = raw_header(message, &HeaderName::From).unwrap_or_default();
+    let subject = message.subject().unwrap_or_default();
+    ["mailer-daemon", "postmaster", "mail delivery"].iter().any(|w| contains_ci(&from, w))
         || [
             "undeliver",
             "returned mail",
@@ -177,6 +229,53 @@ fn looks_like_bounce(message: &Message<'_>) -> bool {
         ]
         .iter()
         .any(|w| contains_ci(subject, w))
+}
+
+/// The addresses of every `X-Failed-Recipients` header (comma-separated lists).
+fn failed_recipients(message: &Message<'_>) -> Vec<String> {
+    let Some(root) = message.parts.first() else { return Vec::new() };
+    root.headers
+        .iter()
+        .filter(|h| h.name.as_str().eq_ignore_ascii_case("X-Failed-Recipients"))
+        .filter_map(|h| raw_value(message, h))
+        .flat_map(|value| {
+            value.split(',').filter_map(crate::text::find_address).collect::<Vec<_>>()
+        })
+        .take(crate::family::MAX_RECORDS)
+        .collect()
+}
+
+/// Whether the headers say the message is an automatic reply (RFC 3834 and the
+/// older conventions vacation programs use).
+fn auto_replied(message: &Message<'_>) -> bool {
+    let header = |name: &str| header_named(message, name).map(|v| v.to_ascii_lowercase());
+    let subject = message.subject().unwrap_or_default().to_ascii_lowercase();
+    header("Auto-Submitted").is_some_and(|v| v.starts_with("auto-replied"))
+        || header("X-Autoreply").is_some()
+        || header("X-Autorespond").is_some()
+        || header("X-Apple-Action").is_some_and(|v| v.contains("vacation"))
+        || header("Precedence").is_some_and(|v| v.contains("auto_reply"))
+        || [
+            "auto:",
+            "auto reply",
+            "auto-reply",
+            "autoreply",
+            "auto response",
+            "auto-respons",
+            "autorespons",
+            "automatic reply",
+            "out of office",
+            "out of the office",
+        ]
+        .iter()
+        .any(|w| subject.trim_start().starts_with(w))
+}
+
+/// The first header called `name` (any case), unfolded, as written.
+fn header_named(message: &Message<'_>, name: &str) -> Option<String> {
+    let root = message.parts.first()?;
+    let header = root.headers.iter().find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+    raw_value(message, header)
 }
 
 /// A part body as text (lossy for bytes that are not UTF-8).
@@ -304,15 +403,24 @@ const COPY_MARKERS: &[&str] = &[
     "returned message",
 ];
 
+/// Whole lines (without separator dashes) that introduce an inline copy. They stay
+/// part of the bounce's text, since they are how their family is recognised.
+const PLAIN_COPY_MARKERS: &[&str] =
+    &["original message follows.", "message headers follow.", "original message follows:"];
+
 /// Finds a separator line such as `------ This is a copy of the message, including
-/// all the headers. ------` or `----- Original message -----`: returns where the line
-/// starts and where the copied headers start.
+/// all the headers. ------` or `----- Original message -----`: returns where the
+/// bounce's own text ends (where the line starts, or after an undecorated line such as
+/// `Original message follows.`) and where the copied headers start.
 pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim();
+        if PLAIN_COPY_MARKERS.iter().any(|m| trimmed.eq_ignore_ascii_case(m)) {
+            return Some((offset, offset));
+        }
         if !(trimmed.starts_with("--") || trimmed.starts_with("==")) {
             continue;
         }
@@ -387,12 +495,47 @@ mod tests {
     }
 
     #[test]
+    fn a_multipart_without_parts_is_read_whole() {
+        let raw = b"From: MAILER-DAEMON@example.net\nSubject: Delivery Notification\n\
+Content-Type: multipart/report; boundary=\"never-used\"; report-type=delivery-status\n\n\
+Final-recipient: rfc822;a@example.jp\nAction: failed\nStatus: 5.1.1\n";
+        let message = parse_message(raw).unwrap();
+        let contents = contents(&message);
+        assert!(contents.human.contains("Final-recipient: rfc822;a@example.jp"));
+    }
+
+    #[test]
+    fn reads_headers_of_auto_replies_and_failed_recipients() {
+        let raw = b"From: Taro <taro@example.jp>\nSubject: Out of Office: hello\n\
+X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
+        let message = parse_message(raw).unwrap();
+        let contents = contents(&message);
+        assert!(contents.auto_replied);
+        assert_eq!(contents.from.as_deref(), Some("taro@example.jp"));
+        assert_eq!(contents.failed_recipients, ["a@example.jp", "b@example.jp"]);
+        let raw = b"From: Taro <taro@example.jp>\nSubject: Re: vacation plans\n\nSee you.\n";
+        assert!(!contents_of(raw).auto_replied);
+        let raw = b"From: a@example.jp\nAuto-Submitted: auto-replied (vacation)\n\nAway.\n";
+        assert!(contents_of(raw).auto_replied);
+        let raw = b"From: a@example.jp\nAuto-Submitted: auto-generated\n\nReport.\n";
+        assert!(!contents_of(raw).auto_replied);
+    }
+
+    fn contents_of(raw: &[u8]) -> Contents {
+        contents(&parse_message(raw).unwrap())
+    }
+
+    #[test]
     fn finds_inline_copies_and_renders_html() {
         let text = "intro\n------ This is a copy of the message, including all the headers. ------\nFrom: a\n";
         let (at, from) = inline_copy(text).unwrap();
         assert_eq!(&text[..at], "intro\n");
         assert_eq!(&text[from..], "From: a\n");
         assert_eq!(inline_copy("-- \nsignature"), None);
+        let text = "Unknown user: a@example.jp\n\nOriginal message follows.\n\nFrom: b\n";
+        let (at, from) = inline_copy(text).unwrap();
+        assert!(text[..at].ends_with("Original message follows.\n"));
+        assert_eq!(&text[from..], "\nFrom: b\n");
         assert_eq!(html_to_text("<p>550 &lt;a@b&gt;</p>x<br>y<"), "\n550 <a@b>\nx\ny");
     }
 }

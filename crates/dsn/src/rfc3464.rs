@@ -38,16 +38,18 @@ pub(crate) struct Report {
 const MAX_RECIPIENTS: usize = 10_000;
 
 /// One `Name: value` field, unfolded.
-struct Field {
-    name: String,
-    value: String,
+pub(crate) struct Field {
+    /// The field name, lower-case.
+    pub name: String,
+    /// The value, unfolded.
+    pub value: String,
     /// A blank line came before this field.
     after_blank: bool,
 }
 
 /// Splits `text` into fields. Lines that start with whitespace continue the previous
 /// field; lines without a colon that do not continue anything are ignored.
-fn fields(text: &str) -> Vec<Field> {
+pub(crate) fn fields(text: &str) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
     let mut raw_value = String::new();
     let mut blank_before = false;

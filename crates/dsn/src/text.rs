@@ -138,12 +138,13 @@ fn status_at(b: &[u8], i: usize) -> Option<(StatusCode, usize)> {
     (code.subject <= 7).then_some((code, j))
 }
 
-/// Reads an SMTP reply code (three digits, first 4 or 5) at byte `i`; returns it and
-/// the end position. It must stand alone: not glued to letters, digits or dots before,
-/// and followed by a space, `-`, end of text or a closing punctuation mark.
+/// Reads an SMTP reply code (three digits, first 2, 4 or 5) at byte `i`; returns it
+/// and the end position. It must stand alone: not glued to letters, digits or dots
+/// before, and followed by a space, `-`, end of text or a closing punctuation mark.
+/// [`find_codes`] takes a success code (2xx) only when a status code follows it.
 fn reply_at(b: &[u8], i: usize) -> Option<(u16, usize)> {
     let (d0, d1, d2) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
-    if !matches!(d0, b'4' | b'5') || !(b'0'..=b'5').contains(&d1) || !d2.is_ascii_digit() {
+    if !matches!(d0, b'2' | b'4' | b'5') || !(b'0'..=b'5').contains(&d1) || !d2.is_ascii_digit() {
         return None;
     }
     if i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'.' | b'-' | b'/' | b'['))
@@ -176,7 +177,30 @@ pub(crate) struct Codes {
 /// A reply code directly followed by a status code (`550 5.7.1`, `550-5.7.1`,
 /// `421-4.7.0`, `550 #5.1.1`) is preferred; otherwise the first stand-alone reply code
 /// and the first stand-alone status code are taken independently.
+///
+/// "Message expired" (`X.4.7`) only says that retrying ran out; when the text goes on
+/// with the error that kept the message from going out (`554 4.4.7 Message expired
+/// <421 4.4.2 Connection timed out>`), that error's codes are taken.
 pub(crate) fn find_codes(text: &str) -> Codes {
+    let first = first_codes(text);
+    let (Some(status), Some(pos)) = (first.status, first.reply_pos) else { return first };
+    if status.subject != 4 || status.detail != 7 {
+        return first;
+    }
+    let from = pos + 3;
+    let later = first_codes(tail(text, from));
+    match later.status {
+        Some(cause) if !cause.is_generic() && cause != status => Codes {
+            reply: later.reply.or(first.reply),
+            reply_pos: later.reply_pos.map(|p| p + from).or(first.reply_pos),
+            status: Some(cause),
+        },
+        _ => first,
+    }
+}
+
+/// [`find_codes`] without the look past an expiry.
+fn first_codes(text: &str) -> Codes {
     let b = text.as_bytes();
     let mut first_reply: Option<(u16, usize)> = None;
     let mut first_status: Option<StatusCode> = None;
@@ -191,16 +215,18 @@ pub(crate) fn find_codes(text: &str) -> Codes {
             if matches!(b.get(j), Some(b' ' | b'-')) {
                 j += 1;
             }
-            if b.get(j) == Some(&b'#') {
+            if matches!(b.get(j), Some(b'#' | b'\'' | b'"')) {
                 j += 1;
             }
             if let Some((status, _)) = status_at(b, j) {
                 return Codes { reply: Some(reply), reply_pos: Some(i), status: Some(status) };
             }
-            if first_reply.is_none() {
+            if first_reply.is_none() && reply >= 400 {
                 first_reply = Some((reply, i));
             }
-            continue;
+            if reply >= 400 {
+                continue;
+            }
         }
         if first_status.is_none() {
             if let Some((status, _)) = status_at(b, i) {
@@ -449,6 +475,8 @@ mod tests {
         assert_eq!((c.reply, c.status), (Some(421), status("4.7.0")));
         let c = find_codes("Mailbox full 5.2.2 then 552 later");
         assert_eq!((c.reply, c.status), (Some(552), status("5.2.2")));
+        let c = find_codes("550-'5.7.1 <a@b.example>... Access denied'");
+        assert_eq!((c.reply, c.status), (Some(550), status("5.7.1")));
         let c = find_codes("553 #5.1.1 no such user");
         assert_eq!((c.reply, c.status), (Some(553), status("5.1.1")));
         // IP addresses, versions and other numbers are not codes.
@@ -457,7 +485,15 @@ mod tests {
         let c = find_codes("");
         assert_eq!(c, Codes::default());
         assert_eq!(find_codes("Error: 554").reply, Some(554));
+        let c = find_codes("250 2.6.0 Message received");
+        assert_eq!((c.reply, c.status), (Some(250), status("2.6.0")));
+        let c = find_codes("queued as 250 messages, 2.1.5 ok");
+        assert_eq!((c.reply, c.status), (None, status("2.1.5")));
         assert_eq!(find_codes("a5.1.1 550x").status, None);
+        let c = find_codes("554 4.4.7 Message expired: <421 4.4.2 Connection timed out>");
+        assert_eq!((c.reply, c.status), (Some(421), status("4.4.2")));
+        let c = find_codes("550 4.4.7 QUEUE.Expired; message expired");
+        assert_eq!((c.reply, c.status), (Some(550), status("4.4.7")));
     }
 
     #[test]

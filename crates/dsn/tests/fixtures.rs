@@ -2,7 +2,7 @@
 //! with CRLF line endings.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rebound_dsn::{parse, Action, Bounce, Form, ParseError, RecipientReport};
+use rebound_dsn::{parse, Action, Bounce, Form, Kind, ParseError, RecipientReport};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -341,6 +341,402 @@ fn pasted_bare_spamhaus_line() {
 }
 
 #[test]
+fn gmail_legacy_two_recipients() {
+    let b = parse_both("gmail-legacy-userunknown.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("gmail"));
+    assert_eq!(b.recipients.len(), 2);
+    let diagnostic = "550 5.1.1 <yamada@example.jp>... User unknown";
+    for (r, who) in b.recipients.iter().zip(["yamada@example.jp", "suzuki@example.jp"]) {
+        check(
+            r,
+            Expect {
+                recipient: Some(who),
+                action: Action::Failed,
+                status: Some("5.1.1"),
+                reply_code: Some(550),
+                diagnostic: Some(diagnostic),
+                remote_mta: Some("mx.example.jp"),
+                remote_ip: ip("192.0.2.71"),
+                smtp_command: None,
+            },
+        );
+        assert_eq!(r.kind, Kind::Delivery);
+    }
+    assert_eq!(b.original.subject.as_deref(), Some("Spring conference"));
+}
+
+#[test]
+fn googlegroups_recipient_from_header() {
+    let b = parse_both("googlegroups-no-permission.eml").unwrap();
+    // `Auto-Submitted: auto-replied`, yet a bounce: X-Failed-Recipients names the group.
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("googlegroups"));
+    assert_eq!(b.recipients.len(), 1);
+    let r = &b.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("board@googlegroups.com"));
+    assert_eq!(r.kind, Kind::Delivery);
+    assert_eq!((r.status, r.reply_code), (None, None));
+    let diagnostic = r.diagnostic.as_deref().unwrap();
+    assert!(diagnostic.starts_with("Hello hanako@example.org, We're writing"), "{diagnostic}");
+    assert!(diagnostic.contains("you may not have permission to post messages"));
+    assert!(diagnostic.ends_with("Thanks, Google Groups"), "{diagnostic}");
+    assert_eq!(b.original.subject.as_deref(), Some("Agenda for Monday"));
+}
+
+#[test]
+fn exchange2003_recipient_not_recognized() {
+    let b = parse_both("exchange2003-recipient-unknown.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("exchange2003"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("nakamura@example.co.jp"),
+            action: Action::Failed,
+            status: None,
+            reply_code: None,
+            diagnostic: Some(
+                "The recipient name is not recognized The MTS-ID of the original message is: \
+                 c=jp;a= ;p=example;l=MAIL0250310 0200ABCDEF MSEXCH:IMS:Example:Tokyo:MAIL 0 \
+                 (000C05A6) Unknown Recipient",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    assert_eq!(b.original.message_id.as_deref(), Some("20250310105958.1234@example.org"));
+}
+
+#[test]
+fn exchange2007_text_fills_the_report() {
+    let b = parse_both("exchange2007-recipient-not-found.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("MX2.example.net"));
+    assert_eq!(b.generator.as_deref(), Some("exchange2007"));
+    assert_eq!(b.recipients.len(), 1);
+    // The report has `Status: 5.0.0` and no Diagnostic-Code: the administrators' part
+    // of the text gives both.
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("tanaka@example.net"),
+            action: Action::Failed,
+            status: Some("5.1.10"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP \
+                 address lookup'",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
+fn opensmtpd_two_recipients() {
+    let b = parse_both("opensmtpd-domain-not-found.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("opensmtpd"));
+    assert_eq!(b.recipients.len(), 2);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("kimura@example.net"),
+            action: Action::Failed,
+            status: Some("5.1.2"),
+            reply_code: Some(550),
+            diagnostic: Some("550 5.1.2 Domain not found"),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    check(
+        &b.recipients[1],
+        Expect {
+            recipient: Some("ono@example.com"),
+            action: Action::Failed,
+            status: Some("5.7.26"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.7.26 <ono@example.com>: Recipient address rejected: DMARC policy \
+                 violation",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Photos"));
+}
+
+/// The families whose bounces carry no codes: one recipient and its reason.
+fn reason_only(name: &str, generator: &str, recipient: &str, diagnostic: &str) -> Bounce {
+    let b = parse_both(name).unwrap();
+    assert_eq!(b.form, Form::HumanReadable, "{name}");
+    assert_eq!(b.generator.as_deref(), Some(generator), "{name}");
+    assert_eq!(b.recipients.len(), 1, "{name}");
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some(recipient),
+            action: Action::Failed,
+            status: None,
+            reply_code: None,
+            diagnostic: Some(diagnostic),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    b
+}
+
+#[test]
+fn notes_user_not_listed() {
+    let b = reason_only(
+        "notes-user-not-listed.eml",
+        "notes",
+        "ogawa@notes.example.co.jp",
+        "User not listed in public Name & Address Book",
+    );
+    // The copy after "------- Returned Message --------" gives the original headers.
+    assert_eq!(b.original.subject.as_deref(), Some("Shipping schedule"));
+}
+
+#[test]
+fn domino_not_listed() {
+    reason_only(
+        "domino-not-listed.eml",
+        "domino",
+        "fujii@example.com",
+        "User Shun Fujii (fujii@example.com) not listed in Domino Directory",
+    );
+}
+
+#[test]
+fn kddi_mailbox_full() {
+    let b = reason_only(
+        "kddi-mailbox-full.eml",
+        "kddi",
+        "miki@example.dion.ne.jp",
+        "As their mailbox is full.",
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Dinner"));
+}
+
+#[test]
+fn x1_user_unknown() {
+    reason_only("x1-user-unknown.eml", "x1", "hirano@example.co.jp", "User unknown");
+}
+
+#[test]
+fn biglobe_mailbox_full() {
+    reason_only(
+        "biglobe-mailbox-full.eml",
+        "biglobe",
+        "sakamoto@example.biglobe.ne.jp",
+        "The number of messages in recipient's mailbox exceeded the local limit.",
+    );
+}
+
+#[test]
+fn ezweb_account_disabled() {
+    reason_only(
+        "ezweb-account-disabled.eml",
+        "ezweb",
+        "daisuke-0318@ezweb.ne.jp",
+        "The user(s) account is disabled.",
+    );
+}
+
+#[test]
+fn imail_unknown_user() {
+    let b = reason_only(
+        "imail-unknown-user.eml",
+        "imail",
+        "mendez@example.net",
+        "Unknown user: mendez@example.net",
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Quarterly numbers"));
+}
+
+#[test]
+fn arf_feedback_report() {
+    let b = parse_both("arf-abuse-report.eml").unwrap();
+    assert_eq!(b.form, Form::FeedbackReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("fbl.example.net"));
+    assert_eq!(b.date.as_deref(), Some("Thu, 20 Mar 2025 05:10:02 +0000"));
+    assert_eq!(b.sender.as_deref(), Some("news@example.org"));
+    let got: Vec<_> = b.recipients.iter().map(|r| r.recipient.as_deref()).collect();
+    assert_eq!(got, [Some("member1@example.net"), Some("member2@example.net")]);
+    for r in &b.recipients {
+        assert_eq!(r.kind, Kind::Feedback);
+        assert_eq!(r.feedback_type.as_deref(), Some("abuse"));
+        assert_eq!((r.status, r.reply_code, r.diagnostic.as_deref()), (None, None, None));
+    }
+    assert_eq!(b.original.message_id.as_deref(), Some("weekly-20250320@example.org"));
+}
+
+#[test]
+fn auto_reply_vacation() {
+    let b = parse_both("autoreply-vacation.eml").unwrap();
+    assert_eq!(b.form, Form::AutoReply);
+    assert_eq!(b.recipients.len(), 1);
+    let r = &b.recipients[0];
+    assert_eq!(r.kind, Kind::AutoReply);
+    assert_eq!(r.recipient.as_deref(), Some("keiko.abe@example.net"));
+    assert_eq!((r.status, r.reply_code), (None, None));
+    assert_eq!(
+        r.diagnostic.as_deref(),
+        Some(
+            "I am out of the office until March 31 with limited access to email. For urgent \
+             matters please contact desk@example.net. Keiko Abe"
+        )
+    );
+}
+
+#[test]
+fn dragonfly_dmarc_rejected() {
+    let b = parse_both("dragonfly-dmarc-rejected.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("dragonfly"));
+    assert_eq!(b.reporting_mta.as_deref(), Some("mail.example.org"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("yuki@example.net"),
+            action: Action::Failed,
+            status: Some("5.7.26"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550-5.7.26 Unauthenticated email from example.org is not accepted due to \
+                 550-5.7.26 the domain's DMARC policy. 550 5.7.26 Please contact the \
+                 administrator of example.org.",
+            ),
+            remote_mta: Some("mx1.example.net"),
+            remote_ip: ip("192.0.2.45"),
+            smtp_command: Some("DATA"),
+        },
+    );
+    // The headers after "Message headers follow." are the original's.
+    assert_eq!(b.original.subject.as_deref(), Some("Hanami"));
+}
+
+#[test]
+fn interscan_transcript() {
+    let b = parse_both("interscan-user-unknown.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("interscan"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("morita@example.co.jp"),
+            action: Action::Failed,
+            status: Some("5.1.1"),
+            reply_code: Some(550),
+            diagnostic: Some("550 5.1.1 <morita@example.co.jp>... User unknown"),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: Some("RCPT TO"),
+        },
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Contract draft"));
+}
+
+#[test]
+fn forwarded_report_is_read() {
+    // A user forwarded the bounce as an attachment: the attached report is read.
+    let b = parse_both("forwarded-postfix-dsn.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("mail.example.com"));
+    assert_eq!(b.generator.as_deref(), Some("postfix"));
+    assert_eq!(b.sender.as_deref(), Some("sachiko@example.com"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("watanabe@example.net"),
+            action: Action::Failed,
+            status: Some("5.1.1"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.1.1 <watanabe@example.net>: Recipient address rejected: User unknown \
+                 in local recipient table",
+            ),
+            remote_mta: Some("mx.example.net"),
+            remote_ip: ip("192.0.2.17"),
+            smtp_command: Some("RCPT TO"),
+        },
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Order confirmation"));
+}
+
+#[test]
+fn amazonses_json_bounce() {
+    let b = parse_both("amazonses-bounce-notification.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("amazonses"));
+    assert_eq!(b.recipients.len(), 2);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("noriko@example.net"),
+            action: Action::Failed,
+            status: Some("5.1.1"),
+            reply_code: Some(550),
+            diagnostic: Some(
+                "550 5.1.1 <noriko@example.net>: Recipient address rejected: User unknown",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    check(
+        &b.recipients[1],
+        Expect {
+            recipient: Some("tadashi@example.com"),
+            action: Action::Failed,
+            status: Some("5.2.2"),
+            reply_code: Some(552),
+            diagnostic: Some("552 5.2.2 Mailbox full"),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
+fn apachejames_no_such_user() {
+    let b = parse_both("apachejames-no-such-user.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("apachejames"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("sugiyama@example.net"),
+            action: Action::Failed,
+            status: None,
+            reply_code: Some(550),
+            diagnostic: Some("550 - Requested action not taken: no such user here"),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
 fn ordinary_mail_is_not_a_bounce() {
     // The body mentions "Room 550": an ordinary message must not become a bounce.
     match parse_both("not-a-bounce.eml") {
@@ -369,15 +765,34 @@ fn every_fixture_is_covered() {
     assert_eq!(
         names,
         [
+            "amazonses-bounce-notification.eml",
+            "apachejames-no-such-user.eml",
+            "arf-abuse-report.eml",
+            "autoreply-vacation.eml",
+            "biglobe-mailbox-full.eml",
+            "domino-not-listed.eml",
+            "dragonfly-dmarc-rejected.eml",
+            "exchange2003-recipient-unknown.eml",
+            "exchange2007-recipient-not-found.eml",
             "exim-dsn-userunknown.eml",
             "exim-human-only-dmarc.eml",
+            "ezweb-account-disabled.eml",
+            "forwarded-postfix-dsn.eml",
+            "gmail-legacy-userunknown.eml",
+            "googlegroups-no-permission.eml",
+            "imail-unknown-user.eml",
+            "interscan-user-unknown.eml",
+            "kddi-mailbox-full.eml",
             "not-a-bounce.eml",
+            "notes-user-not-listed.eml",
+            "opensmtpd-domain-not-found.eml",
             "pasted-s3150.txt",
             "pasted-spamhaus-line.txt",
             "pasted-userunknown.txt",
             "postfix-dsn-s3150.eml",
             "postfix-human-only-spamhaus.eml",
             "sendmail-dsn-mailboxfull.eml",
+            "x1-user-unknown.eml",
         ],
         "a fixture was added or removed: give it a test here"
     );

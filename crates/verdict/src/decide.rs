@@ -1031,7 +1031,7 @@ mod tests {
             ("5.7.26", "550-5.7.26 Unauthenticated email from example.jp is not accepted due to domain's DMARC policy. - gsmtp", Cause::AuthenticationFailure, "SPF record"),
             ("5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering", Cause::ContentRejected, "judged the message itself to be spam"),
             ("4.7.0", "452 4.7.0 Too many connections from your host, try again later", Cause::RateLimited, "limiting how fast"),
-            ("4.4.1", "Connection timed out", Cause::TemporaryFailure, "temporary problem"),
+            ("4.4.1", "connect to mx.example.org[192.0.2.1]:25: No route to host", Cause::TemporaryFailure, "temporary problem"),
             ("5.4.7", "Delivery time expired", Cause::TemporaryFailure, "gave up delivering"),
             ("5.3.4", "552 5.3.4 Error: message file too big", Cause::ContentRejected, "Make the attachments smaller"),
             ("5.7.1", "550 5.7.1 Service unavailable; Client host [203.0.113.45] blocked using dbl.spamhaus.org; domain is listed", Cause::SendingDomainBlocklisted, "check.spamhaus.org"),

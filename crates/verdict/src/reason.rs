@@ -1,16 +1,23 @@
 //! Bounce reasons (Sisimai's names) and the rules that classify a recipient report.
 //!
-//! Classification is data: [`PHRASE_RULES`] are tried in order against the lower-cased
-//! diagnostic text, then [`STATUS_RULES`] against the enhanced status code, then
-//! [`REPLY_RULES`] against the SMTP reply code. The first rule that matches wins, so
-//! the specific rules come before the general ones. A later issue raises this to
-//! Sisimai parity by adding rows, not code.
+//! Classification is data. A feedback report or an automatic reply is named by its
+//! kind ([`AUTOREPLY_RULES`] tell a mailbox that is gone from an owner who is away).
+//! For a bounce, a receiving provider's own codes ([`RHOST_RULES`]) are tried first;
+//! then [`PHRASE_RULES`] in order against the lower-cased diagnostic text, then
+//! [`STATUS_RULES`] against the enhanced status code, then [`REPLY_RULES`] against
+//! the SMTP reply code. The first rule that matches wins, so the specific rules come
+//! before the general ones: a specific phrase beats the status code, and the status
+//! code beats the reply code. Last, [`CONTEXT_RULES`] adjust the result for the
+//! circumstances: the SMTP command it answered (`User unknown` after `DATA` is a
+//! filter, after `MAIL FROM` the sender's address), the status code's subject and the
+//! DSN action. Raising accuracy means adding rows, not code.
 
 use std::fmt;
 use std::str::FromStr;
 
-use rebound_dsn::{Action, RecipientReport, StatusCode};
+use rebound_dsn::{Action, Kind, RecipientReport, StatusCode};
 
+use crate::provider::domain_matches;
 use crate::Lang;
 
 /// Why a recipient failed, named as Sisimai names its reasons.
@@ -313,9 +320,29 @@ const fn all(
     PhraseRule { reason, all, any }
 }
 
-/// Diagnostic phrases, tried in order; the first match wins.
+/// Diagnostic phrases, tried in order; the first match wins. Each group is worded the
+/// way MTAs and providers word that reason in general; groups that must beat a
+/// broader group (a URL block list before the IP block lists, the sender's address
+/// before the recipient's) come first.
 #[rustfmt::skip]
 pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
+    // A local delivery program (procmail, maildrop, a pipe) failed, whatever it says.
+    any(Reason::MailerError, &[
+        "mailer error", "procmail:", "bin/procmail", "bin/maildrop", "command died with status",
+        "command failed:", "command output:", "pipe to |", "x-unix;", "exit status",
+    ]),
+    // The sending service itself did not try: the address is on its suppression list.
+    any(Reason::Suppressed, &[
+        "suppression list", "has suppressed sending", "address is suppressed",
+        "on the account-level suppression", "recipient is suppressed",
+    ]),
+    // Phrases that name a block list but are about something else.
+    any(Reason::HostUnknown, &["the account or domain may not exist"]),
+    any(Reason::SpamDetected, &["blacklisted url", "blacklisted link", "uribl", "surbl"]),
+    any(Reason::NotCompliantRfc, &[
+        "not rfc 5322 compliant", "not rfc5322 compliant", "rfcmessagenoncompliant",
+        "multiple addresses in from:", "addresses in from: header", "not compliant with rfc",
+    ]),
     // The sending IP or host is on a block list (public or the receiver's own).
     any(Reason::Blocked, &[
         "block list", "blocklist", "blocked using", "blacklisted", "black list", "blacklist",
@@ -323,8 +350,19 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "rejected due to listing in", "found on one or more rbl", "listed by spamhaus",
         "in spamhaus's list", "spamhaus xbl", "spamhaus sbl", "ip address is block",
         "dnsbl-lookup.cgi", "csi.cloudmark.com", "barracuda reputation", "sender ip banned",
+        "spamhaus.org/query", "aup#cdrbl", "esmtp not accepting connections",
+        "refused to talk to me", "please use the smtp server of your isp",
+        "not currently accepting mail from your ip", "you are not allowed to connect",
+        "too many spams from your ip", "your ip address is listed", "sender ip address rejected",
     ]),
     all(Reason::Blocked, &["listed"], &["rbl", "spamhaus", "spamcop", "uceprotect"]),
+    // No or a wrong PTR record, before the generic "client host rejected" below.
+    any(Reason::RequirePtr, &[
+        "ptr record", "reverse dns", "no rdns", "rdns", "reverse lookup", "no ptr",
+        "reverse hostname", "ip name lookup failed", "cannot find your hostname",
+        "unresolvable relay host name", "forward dns entry does not point",
+        "unverifyable sending ip", "unverifiable sending ip", "mismatches client ip",
+    ]),
     all(Reason::Blocked, &["client host"], &["blocked", "rejected", "refused"]),
     // The receiver's own rating of the sending IP.
     any(Reason::BadReputation, &[
@@ -332,41 +370,110 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "due to ip reputation", "ip reputation", "reputation of the sending", "(nowl)",
         "poor reputation sender",
     ]),
+    // The receiver will not relay for the sender.
+    any(Reason::NoRelaying, &[
+        "relay access denied", "relaying denied", "relay denied", "not permitted to relay",
+        "relay not permitted", "unable to relay", "not configured to relay", "no relaying",
+        "insecure mail relay", "relaying mail to", "email address is not verified",
+        "not in my list of allowed rcpthosts", "isn't in my list of allowed rcpthosts",
+    ]),
+    // An unambiguous spam verdict, before the authentication advice that may follow it.
+    any(Reason::SpamDetected, &[
+        "due to spam", "as spam", "spam classification", "spam detected", "detected spam",
+        "spam message rejected", "spam content",
+    ]),
+    // The sender's authentication and DNS.
+    any(Reason::AuthFailure, &[
+        "spf", "dkim", "dmarc", "sender policy framework", "unauthenticated",
+        "authenticate with", "required authentication level", "authentication checks",
+        "does not have authentication information",
+    ]),
+    any(Reason::SecurityError, &[
+        "smtp authentication", "authentication required", "authentication is required",
+        "authentication failure", "authentication credentials invalid", "must be authenticated",
+        "authentication turned on",
+    ]),
+    // The envelope sender was refused: before the recipient rules, which share words.
+    any(Reason::Rejected, &[
+        "sender address rejected", "sender rejected", "domain of sender address",
+        "unroutable sender", "unrouteable sender", "sender verify failed",
+        "sender domain must exist", "invalid sender", "sender is not allowed",
+        "purported responsible address", "from: domain is invalid", "envelope sender",
+        "sender address is invalid", "sender domain is invalid", "'send mail as'",
+        "sender verification failed", "sender denied", "sender not permitted",
+        "bad sender address",
+    ]),
+    // The destination says it takes no mail at all (a null MX, RFC 7505), before the
+    // DNS trouble that reports it.
+    any(Reason::NotAccept, &[
+        "null mx", "doesn't receive email", "does not receive email", "does not accept mail",
+        "accepts no mail", "couldn't find a mail exchanger", "no smtp service",
+        "not accepting network messages",
+    ]),
+    // Temporary DNS and routing trouble, before the host rules that share words.
+    any(Reason::NetworkError, &[
+        "dns error", "host not found, try again", "name server reply", "dns query failed",
+        "too many hops", "hop count exceeded", "mail loop", "routing loop", "forwarding loop",
+        "message looping", "dns records for the destination", "connection refused",
+    ]),
     // The recipient side.
     any(Reason::HostUnknown, &[
         "domain does not exist", "host not found", "host or domain name not found",
         "name service error", "domain not found", "no mx record", "unrouteable mail domain",
-        "domain name not found",
+        "domain name not found", "bad destination system address", "unrouteable address",
+        "unroutable address", "host unknown", "unknown host", "illegal host/domain name",
+        "name or service not known", "domain must exist", "no such domain",
+        "domain is not reachable", "unknown domain",
     ]),
+    // The recipient's own filter: worded like "user unknown" but without an address.
+    any(Reason::Filtered, &[
+        "recipient preferences", "user refuses to receive", "recipient refuses",
+        "refuses to accept your mail", "user reject", "is not accepting any mail",
+        "only accepting mail from specific", "this account is protected by",
+        "resolver.rst.notauthorized", "due to extended inactivity", " : user unknown",
+        ": : user unknown",
+    ]),
+    any(Reason::UserUnknown, &["recipient address rejected: access denied"]),
     all(Reason::UserUnknown, &["recipient address rejected"],
         &["unknown", "not found", "does not exist", "invalid", "no such", "undeliverable"]),
     any(Reason::UserUnknown, &[
         "user unknown", "unknown user", "no such user", "does not exist", "no such mailbox",
         "unknown recipient", "recipient unknown", "recipient not found", "user not found",
         "invalid recipient", "mailbox not found", "not a valid mailbox", "no mailbox here",
-        "mailbox does not exist", "nosuchuser", "address unknown", "unrouteable address",
+        "mailbox does not exist", "nosuchuser", "address unknown",
         "no such recipient", "doesn't have a", "user doesn't exist", "unknown or illegal alias",
+        "address wasn't found", "address wasn’t found", "recipientnotfound",
+        "not listed in domino directory", "not listed in public name & address book",
+        "invalid final delivery userid",
+        "invalid mailbox", "mailbox unavailable", "no such account", "user not exist",
+        "address does not exist", "not our customer", "no such local user",
+        "unknown local part", "is not a valid user", "not a known user", "user is unknown",
+        "recipient is not valid", "bad recipient address",
     ]),
     any(Reason::MailboxFull, &[
         "mailbox full", "mailbox is full", "over quota", "quota exceeded", "exceeded storage",
-        "overquota", "quota", "too much mail data", "mailbox exceeded", "insufficient storage",
-        "exceeded the local limit", "full mailbox",
+        "overquota", "disk quota", "mailbox quota", "quota full", "too much mail data",
+        "mailbox exceeded", "insufficient storage", "exceeded the local limit", "full mailbox",
+        "mailfolder is full", "out of storage space", "mailbox size limit", "exceeded quota",
+        "exceeds quota", "over its quota", "storage limit", "account is full",
+        "not enough storage", "exhausted allowed storage", "mailbox has exceeded",
+        "does not have enough space",
     ]),
     any(Reason::Suspend, &[
         "account disabled", "account is disabled", "mailbox is disabled", "disableduser",
-        "account has been disabled", "suspended", "inactive email address", "account inactive",
+        "account has been disabled", "inactive email address", "account inactive",
+        "mailbox disabled", "has been disabled", "user or domain is disabled",
+        "has been suspended", "account is suspended", "mailbox is suspended", "user is suspended",
+        "account suspended", "mailbox suspended", "currently suspended",
+        "user suspended", "mailbox is frozen", "account is locked", "account has been locked",
+        "temporary locked", "temporarily locked", "account is blocked", "temporarily inactive",
+        "no longer accepts mail", "account is inactive", "mailbox is inactive",
+        "recipient suspended", "account has been deactivated",
     ]),
     any(Reason::HasMoved, &["has moved", "no longer on server", "user not local"]),
-    // The sender's authentication and DNS.
-    any(Reason::AuthFailure, &[
-        "spf", "dkim", "dmarc", "sender policy framework", "unauthenticated",
-        "authenticate with", "required authentication level", "authentication checks",
+    any(Reason::FailedStartTls, &[
+        "starttls", "tls is required", "must issue a starttls", "does not support tls",
     ]),
-    any(Reason::RequirePtr, &[
-        "ptr record", "reverse dns", "no rdns", "rdns", "reverse lookup", "no ptr",
-        "reverse hostname",
-    ]),
-    any(Reason::FailedStartTls, &["starttls", "tls is required", "must issue a starttls"]),
     // The message itself.
     any(Reason::VirusDetected, &["virus", "malware", "infected"]),
     any(Reason::SpamDetected, &[
@@ -376,31 +483,56 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
     any(Reason::EmailTooLarge, &[
         "message too large", "message size exceeds", "too big", "size limit",
         "message is too large", "exceeds the maximum size", "message length exceeds",
+        "line limit exceeded", "message file too big",
+        "exceeds the size limit", "message larger than", "mail size limit",
+    ]),
+    // A system fault that the sending MTA kept meeting until it gave up.
+    any(Reason::SystemError, &["unable to contact ldap server", "ldap lookup failed"]),
+    // Giving up after a long time in the queue (stated outright).
+    any(Reason::Expired, &[
+        "retry timeout exceeded", "delivery time expired", "message expired",
+        "could not be delivered within", "too long in queue", "retry time not reached",
+        "queue too long", "failing for a long time", "delivery expired", "envelope expired",
+        "not reachable within the allowed queue period", "could not be delivered for",
     ]),
     // Rates and limits.
     any(Reason::RateLimited, &[
         "rate limit", "rate-limit", "ratelimit", "too many", "too fast", "too quickly",
-        "temporarily deferred", "unexpected volume", "excessive volume", "try again later",
-        "unusual rate", "exceeded permitted limits",
+        "temporarily deferred", "unexpected volume", "excessive volume",
+        "unusual rate", "exceeded permitted limits", "receiving mail at a rate",
+        "frequency limited", "sending rate", "throttl", "sending limit", "rate exceeded",
     ]),
     // Giving up and other transient trouble.
     any(Reason::Expired, &[
-        "retry timeout exceeded", "delivery time expired", "message expired",
-        "could not be delivered within", "too long in queue", "retry time not reached",
-        "gave up", "giving up",
+        "gave up", "giving up", "timed out", "connect time out", "server did not respond",
+        "did not accept our requests to connect",
     ]),
     any(Reason::NetworkError, &[
-        "connection timed out", "connection refused", "network is unreachable",
-        "no route to host", "mail loop", "routing loop", "too many hops", "lost connection",
+        "network is unreachable", "no route to host", "lost connection",
+        "host is unreachable", "could not connect and send",
     ]),
-    any(Reason::SystemFull, &["disk full", "out of disk", "insufficient system storage"]),
-    any(Reason::NoRelaying, &["relay access denied", "relaying denied", "not permitted to relay",
-        "relay not permitted", "unable to relay"]),
-    any(Reason::NotAccept, &["does not accept mail", "null mx", "accepts no mail"]),
-    any(Reason::PolicyViolation, &["local policy", "policy reasons", "delivery not authorized",
-        "policy violation"]),
-    any(Reason::Rejected, &["sender address rejected", "sender rejected",
-        "domain of sender address"]),
+    any(Reason::SystemFull, &[
+        "disk full", "out of disk", "insufficient system storage", "insufficient disk space",
+        "mail system full", "not enough disk space",
+    ]),
+    any(Reason::SystemError, &[
+        "internal system error", "system error", "internal error", "internal server error",
+        "transaction failed", "service currently unavailable", "upstream error",
+        "local error in processing", "temporary local problem", "configuration error",
+        "config error", "queue file write error", "interrupted system call",
+    ]),
+    any(Reason::PolicyViolation, &[
+        "local policy", "policy reasons", "delivery not authorized", "policy violation",
+        "denied by policy", "header error", "protocol violation", "content presents a potential",
+        "organization policy", "members-only list", "closed mailing list", "illegal attachment",
+        "mass mailer",
+    ]),
+    any(Reason::SyntaxError, &[
+        "syntax error", "bad sequence of commands", "improper sequence of commands",
+        "command unrecognized", "unrecognized command",
+    ]),
+    // A bare "address rejected" names the recipient's address.
+    any(Reason::UserUnknown, &["address rejected"]),
 ];
 
 /// A status-code rule: `class` (`None` = 4 or 5), the subject, and an inclusive range
@@ -411,20 +543,39 @@ pub(crate) struct StatusRule {
     pub(crate) subject: u16,
     pub(crate) details: (u16, u16),
     pub(crate) needs_any: &'static [&'static str],
+    /// When not empty, the SMTP command the failure answered must start with one of
+    /// these (`MAIL` matches `MAIL FROM`).
+    pub(crate) commands: &'static [&'static str],
     pub(crate) reason: Reason,
 }
 
 impl StatusRule {
-    fn matches(&self, status: StatusCode, text: &str) -> bool {
+    fn matches(&self, status: StatusCode, text: &str, command: &str) -> bool {
         self.class.is_none_or(|class| class == status.class)
             && self.subject == status.subject
             && (self.details.0..=self.details.1).contains(&status.detail)
             && (self.needs_any.is_empty() || self.needs_any.iter().any(|p| text.contains(p)))
+            && command_matches(self.commands, command)
     }
 }
 
+/// True when `commands` is empty or `command` starts with one of them.
+fn command_matches(commands: &[&str], command: &str) -> bool {
+    commands.is_empty() || commands.iter().any(|c| command.starts_with(c))
+}
+
+/// A status rule matching nothing yet, for `..ST` in the table.
+const ST: StatusRule = StatusRule {
+    class: None,
+    subject: 0,
+    details: (0, 0),
+    needs_any: &[],
+    commands: &[],
+    reason: Reason::Undefined,
+};
+
 const fn st(class: Option<u8>, subject: u16, detail: u16, reason: Reason) -> StatusRule {
-    StatusRule { class, subject, details: (detail, detail), needs_any: &[], reason }
+    StatusRule { class, subject, details: (detail, detail), needs_any: &[], commands: &[], reason }
 }
 
 const BLOCK_WORDS: &[&str] = &["block", "black", "banned", "denied", "listed", "refused"];
@@ -438,7 +589,7 @@ pub(crate) const STATUS_RULES: &[StatusRule] = &[
     st(None, 1, 6, Reason::HasMoved),
     st(None, 1, 7, Reason::Rejected),
     st(None, 1, 8, Reason::Rejected),
-    st(None, 1, 10, Reason::UserUnknown),
+    st(None, 1, 10, Reason::NotAccept),
     st(None, 2, 1, Reason::Suspend),
     st(None, 2, 2, Reason::MailboxFull),
     st(None, 2, 3, Reason::EmailTooLarge),
@@ -446,42 +597,185 @@ pub(crate) const STATUS_RULES: &[StatusRule] = &[
     st(None, 3, 2, Reason::NotAccept),
     st(None, 3, 4, Reason::EmailTooLarge),
     st(None, 3, 5, Reason::SystemError),
+    st(Some(4), 4, 1, Reason::Expired),
     st(None, 4, 1, Reason::NetworkError),
     st(None, 4, 2, Reason::NetworkError),
     st(None, 4, 3, Reason::SystemError),
     st(None, 4, 4, Reason::HostUnknown),
+    st(None, 4, 5, Reason::SystemFull),
     st(None, 4, 6, Reason::NetworkError),
     st(None, 4, 7, Reason::Expired),
     st(None, 5, 2, Reason::SyntaxError),
     st(None, 5, 4, Reason::SyntaxError),
-    StatusRule { class: None, subject: 6, details: (0, 999), needs_any: &[], reason: Reason::ContentError },
-    StatusRule { class: None, subject: 7, details: (1, 1), needs_any: BLOCK_WORDS, reason: Reason::Blocked },
+    StatusRule { subject: 6, details: (0, 999), reason: Reason::ContentError, ..ST },
+    // X.7.1 in answer to MAIL FROM refuses the sender, not the sending host.
+    StatusRule { subject: 7, details: (1, 1), commands: &["MAIL"], reason: Reason::Rejected, ..ST },
+    StatusRule { subject: 7, details: (1, 1), needs_any: BLOCK_WORDS, reason: Reason::Blocked, ..ST },
     st(None, 7, 1, Reason::PolicyViolation),
     st(None, 7, 11, Reason::FailedStartTls),
     st(None, 7, 23, Reason::AuthFailure),
     st(None, 7, 25, Reason::RequirePtr),
     st(None, 7, 26, Reason::AuthFailure),
-    st(None, 7, 27, Reason::AuthFailure),
+    st(None, 7, 27, Reason::NotAccept),
     st(Some(4), 7, 28, Reason::RateLimited),
     st(Some(5), 7, 28, Reason::BadReputation),
     st(None, 7, 509, Reason::AuthFailure),
     st(None, 7, 511, Reason::Blocked),
     st(None, 7, 515, Reason::AuthFailure),
-    StatusRule { class: Some(5), subject: 7, details: (606, 649), needs_any: &[], reason: Reason::Blocked },
-    StatusRule { class: Some(4), subject: 7, details: (500, 699), needs_any: &[], reason: Reason::RateLimited },
+    StatusRule { class: Some(5), subject: 7, details: (606, 649), reason: Reason::Blocked, ..ST },
+    StatusRule { class: Some(4), subject: 7, details: (500, 699), reason: Reason::RateLimited, ..ST },
     st(None, 7, 708, Reason::BadReputation),
     st(None, 7, 7, Reason::SecurityError),
     st(None, 7, 0, Reason::SecurityError),
+    // Any other security or policy status.
+    StatusRule { subject: 7, details: (0, 999), reason: Reason::SecurityError, ..ST },
 ];
 
 /// SMTP reply codes, used only when neither phrases nor the status code decide.
 pub(crate) const REPLY_RULES: &[(u16, Reason)] =
     &[(551, Reason::HasMoved), (552, Reason::MailboxFull), (553, Reason::Rejected)];
 
+/// A receiving provider's own wording, recognised by the remote MTA's host name (a
+/// domain suffix), by a token of the provider's in the diagnostic, or by the
+/// recipient's domain for a provider that writes its own notices (no SMTP codes).
+pub(crate) struct RhostRules {
+    pub(crate) hosts: &'static [&'static str],
+    pub(crate) texts: &'static [&'static str],
+    /// Recipient domain suffixes; they recognise only a notice, a report with neither
+    /// a status nor a reply code.
+    pub(crate) notice_recipients: &'static [&'static str],
+    pub(crate) rules: &'static [PhraseRule],
+}
+
+impl RhostRules {
+    /// `notice_domain` is the recipient's domain when the report is a notice (no
+    /// status, no reply code), else empty.
+    fn recognises(&self, host: &str, text: &str, notice_domain: &str) -> bool {
+        self.hosts.iter().any(|s| domain_matches(host, s))
+            || self.texts.iter().any(|t| text.contains(t))
+            || self.notice_recipients.iter().any(|s| domain_matches(notice_domain, s))
+    }
+}
+
+/// Provider rules, tried before [`PHRASE_RULES`]: a provider's own error codes say
+/// more than the generic words around them.
+#[rustfmt::skip]
+pub(crate) const RHOST_RULES: &[RhostRules] = &[
+    // Orange, Wanadoo and La Poste end a refusal with a code such as `OFR_506` or
+    // `LPN006_107`; its last three digits say why.
+    RhostRules { hosts: &["orange.fr", "wanadoo.fr", "laposte.net"],
+        texts: &["ofr_", "ofr0", "lpn0"], notice_recipients: &[],
+        rules: &[
+            any(Reason::Blocked, &["_102"]),
+            any(Reason::RequirePtr, &["_107"]),
+            any(Reason::UserUnknown, &["_416"]),
+            any(Reason::Suspend, &["_426"]),
+            any(Reason::SystemError, &["_505"]),
+            any(Reason::SpamDetected, &["_506"]),
+            any(Reason::PolicyViolation, &["_630"]),
+        ] },
+    // Mimecast refuses networks its customer's policy does not allow.
+    RhostRules { hosts: &["mimecast.com"], texts: &["community.mimecast.com"],
+        notice_recipients: &[],
+        rules: &[any(Reason::PolicyViolation, &["host network not allowed"])] },
+    // Google Groups' own notice, in the sender's language: the group does not exist
+    // or the sender may not post to it. Either way the sender is refused.
+    RhostRules { hosts: &[], texts: &[], notice_recipients: &["googlegroups.com"],
+        rules: &[any(Reason::Rejected, &[])] },
+];
+
+/// A rule about the circumstances of a failure: when the reason found so far is
+/// `found` and the circumstances match, the reason `becomes` another.
+pub(crate) struct ContextRule {
+    pub(crate) found: Reason,
+    /// The SMTP command must start with one of these (empty: any command, or none).
+    pub(crate) commands: &'static [&'static str],
+    /// Does not apply when the SMTP command starts with one of these.
+    pub(crate) unless_commands: &'static [&'static str],
+    /// The enhanced status code must have this subject.
+    pub(crate) subject: Option<u16>,
+    /// Does not apply when the enhanced status code has this subject.
+    pub(crate) unless_subject: Option<u16>,
+    /// The DSN action must be this one.
+    pub(crate) action: Option<Action>,
+    /// The diagnostic must say something.
+    pub(crate) needs_text: bool,
+    /// Does not apply when the diagnostic contains one of these.
+    pub(crate) unless_any: &'static [&'static str],
+    pub(crate) becomes: Reason,
+}
+
+impl ContextRule {
+    fn applies(&self, found: Reason, report: &RecipientReport, command: &str, text: &str) -> bool {
+        let subject = report.status.map(|status| status.subject);
+        self.found == found
+            && command_matches(self.commands, command)
+            && !self.unless_commands.iter().any(|c| command.starts_with(c))
+            && self.subject.is_none_or(|s| subject == Some(s))
+            && self.unless_subject.is_none_or(|s| subject != Some(s))
+            && self.action.is_none_or(|a| a == report.action)
+            && (!self.needs_text || !text.trim().is_empty())
+            && !self.unless_any.iter().any(|p| text.contains(p))
+    }
+}
+
+/// A context rule with no conditions beyond `found`, for `..CTX` in the table.
+const CTX: ContextRule = ContextRule {
+    found: Reason::Undefined,
+    commands: &[],
+    unless_commands: &[],
+    subject: None,
+    unless_subject: None,
+    action: None,
+    needs_text: false,
+    unless_any: &[],
+    becomes: Reason::Undefined,
+};
+
+/// Circumstances, applied in order to the reason the tables found; the first match
+/// wins.
+#[rustfmt::skip]
+pub(crate) const CONTEXT_RULES: &[ContextRule] = &[
+    // "User unknown" in answer to DATA, after the address was accepted, is the
+    // recipient's filter speaking, unless the status code names the address (X.1.x)
+    // or the text says outright that there is no such account.
+    ContextRule { found: Reason::UserUnknown, commands: &["DATA"], unless_subject: Some(1),
+        unless_any: &["does not exist", "doesn't have a"], becomes: Reason::Filtered, ..CTX },
+    // So is "user unknown" under a security or policy status (X.7.x), unless it
+    // answered RCPT TO.
+    ContextRule { found: Reason::UserUnknown, subject: Some(7), unless_commands: &["RCPT"],
+        becomes: Reason::Filtered, ..CTX },
+    // An address that does not exist, in answer to MAIL FROM, is the sender's.
+    ContextRule { found: Reason::UserUnknown, commands: &["MAIL"], becomes: Reason::Rejected,
+        ..CTX },
+    ContextRule { found: Reason::HostUnknown, commands: &["MAIL"], becomes: Reason::Rejected,
+        ..CTX },
+    // Nothing matched: a delay that went on is expiry, a refusal before any envelope
+    // is a block, and a diagnostic we cannot read leaves the failure on hold.
+    ContextRule { action: Some(Action::Delayed), becomes: Reason::Expired, ..CTX },
+    ContextRule { commands: &["CONNECT", "EHLO", "HELO"], becomes: Reason::Blocked, ..CTX },
+    ContextRule { needs_text: true, becomes: Reason::OnHold, ..CTX },
+];
+
+/// Automatic replies that say the mailbox is gone rather than its owner away; any
+/// other automatic reply is [`Reason::Vacation`].
+#[rustfmt::skip]
+pub(crate) const AUTOREPLY_RULES: &[PhraseRule] = &[
+    any(Reason::Suspend, &[
+        "is no longer in use", "is no longer active", "no longer monitored",
+        "has been deactivated", "has been closed", "is no longer available",
+    ]),
+];
+
 /// Classifies one recipient's failure.
 ///
-/// A delivered report is [`Reason::Delivered`]. Otherwise the diagnostic's phrases
-/// decide first, then the enhanced status code, then the SMTP reply code.
+/// A feedback report is [`Reason::Feedback`] and an automatic reply
+/// [`Reason::Vacation`] (or [`Reason::Suspend`] when it says the mailbox is no
+/// longer in use). A delivered report (or a 2.X.X status) is [`Reason::Delivered`]. Otherwise the
+/// receiving provider's own codes (`RHOST_RULES`) decide first and finally. Else
+/// the diagnostic's phrases decide, then the enhanced status code, then the SMTP
+/// reply code; last, `CONTEXT_RULES` adjust the result for the SMTP command it
+/// answered, the status code's subject and the DSN action.
 ///
 /// ```
 /// use rebound_dsn::RecipientReport;
@@ -499,24 +793,56 @@ pub(crate) const REPLY_RULES: &[(u16, Reason)] =
 /// assert_eq!(classify(&report), Reason::UserUnknown);
 /// ```
 pub fn classify(report: &RecipientReport) -> Reason {
-    if report.action == Action::Delivered {
+    let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
+    match report.kind {
+        Kind::Feedback => return Reason::Feedback,
+        // An automatic reply carries no status code; one that has one is a bounce.
+        Kind::AutoReply if report.status.is_none() => {
+            return AUTOREPLY_RULES
+                .iter()
+                .find(|rule| rule.matches(&text))
+                .map_or(Reason::Vacation, |rule| rule.reason)
+        }
+        _ => {}
+    }
+    if report.action == Action::Delivered || report.status.is_some_and(|s| s.class == 2) {
         return Reason::Delivered;
     }
-    let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
-    if let Some(rule) = PHRASE_RULES.iter().find(|rule| rule.matches(&text)) {
+    let command = report.smtp_command.as_deref().unwrap_or_default().trim().to_ascii_uppercase();
+    let host = report.remote_mta.as_deref().unwrap_or_default();
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let notice = report.status.is_none() && report.reply_code.is_none();
+    let notice_domain = match (notice, report.recipient.as_deref().and_then(|r| r.rsplit_once('@')))
+    {
+        (true, Some((_, domain))) => domain.trim().to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    // A provider's own code is its final word; the context rules do not apply.
+    if let Some(rule) = RHOST_RULES
+        .iter()
+        .filter(|provider| provider.recognises(&host, &text, &notice_domain))
+        .flat_map(|provider| provider.rules)
+        .find(|rule| rule.matches(&text))
+    {
         return rule.reason;
     }
-    if let Some(status) = report.status {
-        if let Some(rule) = STATUS_RULES.iter().find(|rule| rule.matches(status, &text)) {
-            return rule.reason;
-        }
-    }
-    if let Some(code) = report.reply_code {
-        if let Some((_, reason)) = REPLY_RULES.iter().find(|(c, _)| *c == code) {
-            return *reason;
-        }
-    }
-    Reason::Undefined
+    let found = PHRASE_RULES
+        .iter()
+        .find(|rule| rule.matches(&text))
+        .map(|rule| rule.reason)
+        .or_else(|| {
+            let status = report.status?;
+            STATUS_RULES.iter().find(|rule| rule.matches(status, &text, &command)).map(|r| r.reason)
+        })
+        .or_else(|| {
+            let code = report.reply_code?;
+            REPLY_RULES.iter().find(|(c, _)| *c == code).map(|(_, reason)| *reason)
+        })
+        .unwrap_or(Reason::Undefined);
+    CONTEXT_RULES
+        .iter()
+        .find(|rule| rule.applies(found, report, &command, &text))
+        .map_or(found, |rule| rule.becomes)
 }
 
 /// Whether a failure is a hard bounce as Sisimai defines it: retrying will not help
@@ -618,5 +944,233 @@ mod tests {
         assert_eq!(classify(&RecipientReport::default()), Reason::Undefined);
         r.action = Action::Delivered;
         assert_eq!(classify(&r), Reason::Delivered);
+    }
+
+    fn full(status: &str, text: &str, command: &str, host: &str) -> RecipientReport {
+        let mut r = report(status, text);
+        r.smtp_command = (!command.is_empty()).then(|| command.to_string());
+        r.remote_mta = (!host.is_empty()).then(|| host.to_string());
+        r
+    }
+
+    #[test]
+    fn classifies_phrase_groups() {
+        let cases: &[(&str, &str, Reason)] = &[
+            // MailerError: a local delivery program failed, whatever it goes on to say.
+            ("5.3.0", "procmail: Error while writing to \"/var/mail/hanako\"", Reason::MailerError),
+            ("5.0.0", "Command died with status 75: \"/usr/bin/maildrop\"", Reason::MailerError),
+            ("5.3.0", "554 5.3.0 Mailer error while delivering", Reason::MailerError),
+            // Lists of URLs are about the content, not the sending IP.
+            ("", "550 Blacklisted URL in message (shop.example) listed by multi.uribl.com", Reason::SpamDetected),
+            ("5.7.1", "550-5.7.1 This message is not RFC 5322 compliant: there are multiple Date headers", Reason::NotCompliantRfc),
+            // Blocked at the door.
+            ("", "553 See http://www.spamhaus.org/query/bl?ip=198.51.100.7", Reason::Blocked),
+            ("", "554 mx3.example.net ESMTP not accepting connections", Reason::Blocked),
+            ("", "server refused to talk to me: 554 Service unavailable", Reason::Blocked),
+            ("5.7.0", "550 5.7.0 Please use the SMTP server of your ISP", Reason::Blocked),
+            // RequirePtr, also when phrased as a "client host rejected".
+            ("4.7.1", "450 4.7.1 Client host rejected: cannot find your hostname, [198.51.100.7]", Reason::RequirePtr),
+            ("4.7.1", "450 4.7.1 Access denied. IP name lookup failed [198.51.100.7]", Reason::RequirePtr),
+            // NoRelaying.
+            ("5.7.1", "550 5.7.1 This system is not configured to relay mail for 198.51.100.7", Reason::NoRelaying),
+            ("", "550 Insecure Mail Relay", Reason::NoRelaying),
+            ("", "554 Message rejected: Email address is not verified.", Reason::NoRelaying),
+            // A spam verdict beats the SPF advice after it.
+            ("5.0.0", "Your message was rejected due to spam classification. Please set up SPF for your domain.", Reason::SpamDetected),
+            ("5.7.1", "550-5.7.1 This message does not have authentication information or fails to pass authentication checks", Reason::AuthFailure),
+            ("", "530 Please turn on SMTP Authentication in your mail client", Reason::SecurityError),
+            // Rejected: the envelope sender, before the recipient rules sharing words.
+            ("5.1.8", "553 5.1.8 <info@old.example>... Domain of sender address info@old.example does not exist", Reason::Rejected),
+            ("", "550 Unroutable sender address", Reason::Rejected),
+            ("5.7.1", "550 5.7.1 Can't determine Purported Responsible Address", Reason::Rejected),
+            // NotAccept (null MX) before the DNS error that reports it.
+            ("4.0.0", "DNS Error: DNS type 'mx' lookup of shop.example responded with code NOERROR The domain shop.example doesn't receive email according to the administrator: returned Null MX", Reason::NotAccept),
+            ("5.4.4", "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", Reason::NotAccept),
+            // NetworkError: temporary DNS trouble, loops.
+            ("4.0.0", "DNS Error: DNS type 'mx' lookup of shop.example responded with code SERVFAIL", Reason::NetworkError),
+            ("5.4.4", "Name service error for name=shop.example type=MX: Malformed or unexpected name server reply", Reason::NetworkError),
+            ("5.4.6", "554 5.4.6 Too many hops", Reason::NetworkError),
+            ("5.4.312", "550 5.4.312 Message expired, DNS query failed", Reason::NetworkError),
+            // HostUnknown.
+            ("5.1.2", "550 5.1.2 Recipient address rejected: Bad destination system address", Reason::HostUnknown),
+            ("", "Unrouteable address", Reason::HostUnknown),
+            ("5.5.0", "554 The mail could not be delivered because the domain is not reachable.", Reason::HostUnknown),
+            ("", "The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.", Reason::HostUnknown),
+            // Filtered: the recipient's own choice, or au's address-less "user unknown".
+            ("5.1.1", "550 5.1.1 RCP-P2 Refused due to recipient preferences", Reason::Filtered),
+            ("5.0.0", "550 : User unknown", Reason::Filtered),
+            // UserUnknown.
+            ("5.4.1", "550 5.4.1 Recipient address rejected: Access denied. [AM0PR01MB0000.eurprd01.prod.outlook.com]", Reason::UserUnknown),
+            ("5.1.0", "550 #5.1.0 Address rejected.", Reason::UserUnknown),
+            ("5.0.0", "550 <taro@example.jp>: Recipient address rejected.", Reason::UserUnknown),
+            ("5.1.10", "The email address wasn’t found at the destination domain. RESOLVER.ADR.RecipientNotFound", Reason::UserUnknown),
+            ("", "User hanako.sato (hanako@example.jp) not listed in Domino Directory", Reason::UserUnknown),
+            ("", "Invalid final delivery userid: hanako@example.jp", Reason::UserUnknown),
+            ("", "Envelope expired", Reason::Expired),
+            ("4.4.3", "Unable to contact LDAP server. (#4.4.3) I'm not going to try again; this message has been in the queue too long.", Reason::SystemError),
+            ("5.1.1", "550 5.1.1 <taro@example.jp>: unknown local part", Reason::UserUnknown),
+            // Suppressed: the sending service did not try.
+            ("5.1.1", "Amazon SES has suppressed sending to this address because it is on the account-level suppression list.", Reason::Suppressed),
+            // Sender refused, in other words.
+            ("5.7.1", "550 5.7.1 Sender verification failed for <news@shop.example>", Reason::Rejected),
+            ("4.7.0", "421 4.7.0 Connection throttled, slow down", Reason::RateLimited),
+            ("5.3.4", "552 5.3.4 Message exceeds the size limit of this server", Reason::EmailTooLarge),
+            ("5.6.0", "552 5.6.0 Headers too large (32 max)", Reason::ContentError),
+            ("4.4.1", "connect to mx.example.org[192.0.2.1]:25: Connection refused", Reason::NetworkError),
+            // MailboxFull, SystemFull.
+            ("5.2.2", "552 5.2.2 This account is full and cannot take more mail", Reason::MailboxFull),
+            ("4.2.2", "452 4.2.2 Mailbox has exceeded its storage limit", Reason::MailboxFull),
+            ("", "552 Error: disk quota exceeded", Reason::MailboxFull),
+            ("", "The e-mail message could not be delivered because the user's mailfolder is full.", Reason::MailboxFull),
+            ("4.4.5", "452 4.4.5 Insufficient disk space; try again later", Reason::SystemFull),
+            // Suspend.
+            ("5.0.0", "550 Mailbox is frozen.", Reason::Suspend),
+            ("5.7.1", "550 5.7.1 <taro@example.jp>: Recipient address rejected: User taro@example.jp temporary locked. Please try again later!", Reason::Suspend),
+            ("", "vdelivermail: account is locked email bounced", Reason::Suspend),
+            ("5.5.0", "550 5.5.0 The recipient account is blocked.", Reason::Suspend),
+            // FailedStartTls, EmailTooLarge.
+            ("", "500 Remote server does not support TLS", Reason::FailedStartTls),
+            ("", "500 Line limit exceeded", Reason::EmailTooLarge),
+            // Expired, stated outright or by timing out; not rate limiting.
+            ("4.1.9", "Resources temporarily unavailable, please try again later. I'm not going to try again; this message has been in the queue too long.", Reason::Expired),
+            ("", "all hosts have been failing for a long time and were last tried after this message arrived", Reason::Expired),
+            ("4.4.1", "connect to mx.example.org[192.0.2.1]:25: Connection timed out", Reason::Expired),
+            // RateLimited.
+            ("5.2.1", "550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.", Reason::RateLimited),
+            ("", "550 Ip frequency limited", Reason::RateLimited),
+            // SystemError, PolicyViolation, SyntaxError.
+            ("5.3.0", "554 5.3.0 Internal system error", Reason::SystemError),
+            ("5.0.0", "554 Transaction failed", Reason::SystemError),
+            ("4.3.0", "421 4.3.0 Upstream error, please try again", Reason::SystemError),
+            ("5.0.0", "550 Denied by policy", Reason::PolicyViolation),
+            ("5.7.0", "554 5.7.0 Header error", Reason::PolicyViolation),
+            ("5.0.0", "550 Protocol violation", Reason::PolicyViolation),
+            ("5.7.0", "552-5.7.0 This message was blocked because its content presents a potential security issue.", Reason::PolicyViolation),
+            ("5.5.0", "503 Improper sequence of commands", Reason::SyntaxError),
+        ];
+        for (status, text, want) in cases {
+            assert_eq!(classify(&report(status, text)), *want, "{status} {text}");
+        }
+    }
+
+    #[test]
+    fn classifies_by_status_command_and_provider() {
+        let cases: &[(&str, &str, &str, &str, Reason)] = &[
+            // Status codes.
+            ("5.1.10", "", "", "", Reason::NotAccept),
+            ("5.7.6", "550 5.7.6 Failed to deliver", "", "", Reason::SecurityError),
+            ("5.7.27", "", "", "", Reason::NotAccept),
+            ("4.4.5", "", "", "", Reason::SystemFull),
+            ("4.4.1", "", "", "", Reason::Expired),
+            ("5.4.1", "", "", "", Reason::NetworkError),
+            ("2.1.5", "250 2.1.5 Ok", "", "", Reason::Delivered),
+            // "User unknown" after DATA is a filter, unless the code or text says the
+            // address itself is wrong.
+            ("5.0.0", "550 Unknown user taro@example.jp", "DATA", "", Reason::Filtered),
+            (
+                "5.1.1",
+                "550 5.1.1 <taro@example.jp>... User Unknown",
+                "DATA",
+                "",
+                Reason::UserUnknown,
+            ),
+            (
+                "5.0.0",
+                "554 This user doesn't have a example.com account",
+                "DATA",
+                "",
+                Reason::UserUnknown,
+            ),
+            ("5.0.0", "550 Unknown user taro@example.jp", "RCPT TO", "", Reason::UserUnknown),
+            // "User unknown" under a policy status is a filter, except at RCPT TO.
+            ("5.7.1", "550 5.7.1 User unknown: taro@example.jp", "", "", Reason::Filtered),
+            ("5.7.1", "553 Invalid recipient taro@example.jp", "RCPT TO", "", Reason::UserUnknown),
+            // Address errors and 5.7.1 in answer to MAIL FROM are about the sender.
+            (
+                "5.1.0",
+                "553 5.1.0 info@old.example does not exist",
+                "MAIL FROM",
+                "",
+                Reason::Rejected,
+            ),
+            ("5.1.7", "550 5.1.7 No such domain old.example", "MAIL FROM", "", Reason::Rejected),
+            ("5.7.1", "550 5.7.1 Access denied", "MAIL FROM", "", Reason::Rejected),
+            ("5.7.1", "550 5.7.1 Access denied", "RCPT TO", "", Reason::Blocked),
+            // Nothing matched: refused at connection is a block; unreadable text is on hold.
+            ("", "550 Access denied...0123abcd", "CONNECT", "", Reason::Blocked),
+            ("4.0.0", "450 4.0.0 Temporary failure", "", "", Reason::OnHold),
+            // Orange / La Poste codes.
+            (
+                "5.2.0",
+                "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]",
+                "DATA",
+                "smtp.wanadoo.fr",
+                Reason::SpamDetected,
+            ),
+            (
+                "4.2.1",
+                "421 4.2.1 Service refuse. Service refused, please try later. LPN006_107",
+                "CONNECT",
+                "smtpz4.laposte.net",
+                Reason::RequirePtr,
+            ),
+            (
+                "4.2.0",
+                "421 4.2.0 Service refused, please try later. OFR005_505 [505]",
+                "DATA",
+                "smtp-in.orange.fr",
+                Reason::SystemError,
+            ),
+            (
+                "5.7.1",
+                "554 5.7.1 <mx.example.net[192.0.2.1]>: Client host rejected: LPN000_630",
+                "RCPT TO",
+                "smtpz4.laposte.net",
+                Reason::PolicyViolation,
+            ),
+            (
+                "5.5.0",
+                "550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416",
+                "DATA",
+                "smtpz4.laposte.net",
+                Reason::UserUnknown,
+            ),
+            // The same code number means nothing from another provider.
+            ("5.2.0", "550 5.2.0 Rejected [506]", "DATA", "mx.example.net", Reason::OnHold),
+            (
+                "5.0.0",
+                "554 Host network not allowed",
+                "RCPT TO",
+                "eu-smtp-inbound-1.mimecast.com",
+                Reason::PolicyViolation,
+            ),
+        ];
+        for (status, text, command, host, want) in cases {
+            let got = classify(&full(status, text, command, host));
+            assert_eq!(got, *want, "{status} {text} {command} {host}");
+        }
+        let mut reply =
+            report("", "I am out of the office until Monday and will reply on my return.");
+        reply.kind = Kind::AutoReply;
+        assert_eq!(classify(&reply), Reason::Vacation);
+        reply.diagnostic =
+            Some("This inbox is no longer in use. Please write to info@example.com.".into());
+        assert_eq!(classify(&reply), Reason::Suspend);
+        // A report with a status code is a bounce, whatever its headers said.
+        reply.status = "5.1.1".parse().ok();
+        assert_eq!(classify(&reply), Reason::UserUnknown);
+        reply.status = None;
+        reply.kind = Kind::Feedback;
+        assert_eq!(classify(&reply), Reason::Feedback);
+        // Google Groups' notice, whatever its language; an SMTP answer is read as usual.
+        let mut group = report("", "Hallo, die Gruppe ist möglicherweise nicht vorhanden.");
+        group.recipient = Some("team@googlegroups.com".into());
+        assert_eq!(classify(&group), Reason::Rejected);
+        group.status = "5.3.4".parse().ok();
+        group.diagnostic = Some("552 5.3.4 Message too big".into());
+        assert_eq!(classify(&group), Reason::EmailTooLarge);
+        let mut delayed = RecipientReport::default();
+        delayed.action = Action::Delayed;
+        assert_eq!(classify(&delayed), Reason::Expired);
     }
 }

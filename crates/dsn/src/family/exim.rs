@@ -47,6 +47,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         .unwrap_or(text.raw);
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(usize, String, String)> = None;
+    let mut flat = false;
     let finish = |current: &mut Option<(usize, String, String)>, records: &mut Vec<TextRecord>| {
         if let Some((_, recipient, description)) = current.take() {
             push_block(records, recipient, &description, delayed);
@@ -69,11 +70,14 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
                 current = Some((indent, recipient, rest.to_string()));
                 continue;
             }
-            if indent == 0 && !records.is_empty() {
+            // Unindented text after the blocks ends them, unless the blocks
+            // themselves are not indented (GMX writes them flush left).
+            if indent == 0 && !records.is_empty() && !flat {
                 break;
             }
         }
-        if let Some((_, _, description)) = current.as_mut() {
+        if let Some((at, _, description)) = current.as_mut() {
+            flat |= records.is_empty() && indent <= *at;
             description.push(' ');
             description.push_str(trimmed);
         }
@@ -94,7 +98,10 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
 /// a trailing colon).
 fn address_line(trimmed: &str) -> Option<String> {
     let word = trimmed.split_whitespace().next()?;
-    if !word.contains('@') || word.starts_with('(') {
+    // `Message-ID:<a@b>` and other header fields of an inline copy are not addresses.
+    let header_like =
+        word.find(':').is_some_and(|colon| word.find('@').is_some_and(|at| colon < at));
+    if !word.contains('@') || word.starts_with('(') || header_like {
         return None;
     }
     clean_address(word).filter(|a| a.contains('@') && !a.contains(['<', '>', '(', ')']))
@@ -142,6 +149,29 @@ recipients. This is a permanent error. The following address(es) failed:
         assert_eq!(first.smtp_command.as_deref(), Some("RCPT TO"));
         assert_eq!(first.remote_ip, "192.0.2.25".parse().ok());
         assert_eq!(first.diagnostic.as_deref(), Some("550 5.1.1 <taro@example.net>: User unknown"));
+    }
+
+    #[test]
+    fn reads_flush_left_blocks() {
+        // GMX writes the blocks without indentation.
+        let raw = "This message was created automatically by mail delivery software.\n\n\
+                   A message that you sent could not be delivered to one or more of\n\
+                   its recipients. This is a permanent error. The following address(es)\n\
+                   failed:\n\n\"a@example.jp\":\nSMTP error from remote server after RCPT \
+                   command:\nhost: mx.example.jp\n5.1.1 <a@example.jp>... User Unknown\n\n\
+                   \"b@example.jp\":\nSMTP error from remote server after RCPT command:\n\
+                   host: mx.example.jp\n5.2.2 <b@example.jp>... Mailbox Full\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.records.len(), 2);
+        let b = scan.records[1].clone().into_report();
+        assert_eq!(b.recipient.as_deref(), Some("b@example.jp"));
+        assert_eq!(b.status.map(|s| s.to_string()).as_deref(), Some("5.2.2"));
+    }
+
+    #[test]
+    fn header_fields_are_not_addresses() {
+        assert_eq!(address_line("Message-ID:<x1@example.jp>"), None);
+        assert_eq!(address_line("<a@example.jp>:").as_deref(), Some("a@example.jp"));
     }
 
     #[test]

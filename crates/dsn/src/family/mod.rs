@@ -8,17 +8,40 @@
 //!
 //! To add a family: write `family/NAME.rs` with a `pub(crate) fn scan(&Text) ->
 //! Option<Scan>` that returns `None` unless the text is recognisably of that family,
-//! and list it in [`FAMILIES`] (more specific families first).
+//! and list it in [`FAMILIES`] (more specific families first). [`Text`] also carries
+//! the addresses of the bounce's `X-Failed-Recipients` header, for formats that name
+//! the recipient nowhere else (Google Groups).
+//!
+//! Families that give several recipients the same text use [`push_block`], which
+//! bounds every description, so that the work stays linear in the input.
 
+mod amazonses;
+mod apachejames;
+mod biglobe;
+mod domino;
+mod dragonfly;
+mod exchange2003;
+mod exchange2007;
 mod exim;
+mod ezweb;
 mod generic;
+mod gmail;
+mod googlegroups;
+mod imail;
+mod interscan;
+mod kddi;
+mod notes;
+mod opensmtpd;
 mod postfix;
 mod sendmail;
+mod x1;
+mod x6;
 
 use crate::text::{
-    diagnostic_from_description, find_codes, find_command, find_remote_host, unfold,
+    clean_address, diagnostic_from_description, find_codes, find_command, find_remote_host, unfold,
 };
-use crate::{Action, RecipientReport};
+use crate::{Action, Kind, RecipientReport};
+use std::net::IpAddr;
 
 /// The text a family looks at, with a lower-case copy for case-insensitive matching.
 #[derive(Debug)]
@@ -27,11 +50,19 @@ pub(crate) struct Text<'a> {
     pub raw: &'a str,
     /// `raw` lower-cased (ASCII only, so byte positions are the same).
     pub lower: String,
+    /// The addresses the bounce's `X-Failed-Recipients` header lists (none for
+    /// pasted text).
+    pub failed_recipients: &'a [String],
 }
 
 impl<'a> Text<'a> {
     pub(crate) fn new(raw: &'a str) -> Self {
-        Text { raw, lower: raw.to_ascii_lowercase() }
+        Text { raw, lower: raw.to_ascii_lowercase(), failed_recipients: &[] }
+    }
+
+    /// The text of a message whose headers name failed recipients.
+    pub(crate) fn with_failed(raw: &'a str, failed_recipients: &'a [String]) -> Self {
+        Text { failed_recipients, ..Text::new(raw) }
     }
 
     /// True when the lower-cased text contains `needle` (which must be lower-case).
@@ -52,8 +83,15 @@ pub(crate) struct TextRecord {
     /// The remote host when the family found it outside the description (a
     /// Sendmail transcript's "while talking to").
     pub remote_host: Option<String>,
+    /// The remote host's IP address when the family found it outside the
+    /// description.
+    pub remote_ip: Option<IpAddr>,
     /// The SMTP command when the family found it outside the description.
     pub command: Option<&'static str>,
+    /// A delivery report unless the family knows better (a complaint).
+    pub kind: Kind,
+    /// The feedback type of a complaint.
+    pub feedback_type: Option<String>,
 }
 
 impl TextRecord {
@@ -75,15 +113,21 @@ impl TextRecord {
             reply_code: codes.reply,
             diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
             remote_mta: host.as_ref().and_then(|h| h.name.clone()).or(self.remote_host),
-            remote_ip: host.as_ref().and_then(|h| h.ip),
+            remote_ip: host.as_ref().and_then(|h| h.ip).or(self.remote_ip),
             smtp_command: command.map(str::to_string),
+            kind: self.kind,
+            feedback_type: self.feedback_type,
             ..RecipientReport::default()
         }
     }
 }
 
-/// Closes one recipient block a family has read: the description is unfolded, and
-/// at most [`MAX_RECORDS`] records are kept.
+/// At most this many bytes of a description are kept (families that give every
+/// recipient the same text stay linear in the input).
+const MAX_DESCRIPTION_BYTES: usize = 4_096;
+
+/// Closes one recipient block a family has read: the description is unfolded (and
+/// cut after [`MAX_DESCRIPTION_BYTES`]), and at most [`MAX_RECORDS`] records are kept.
 pub(crate) fn push_block(
     records: &mut Vec<TextRecord>,
     recipient: String,
@@ -91,13 +135,24 @@ pub(crate) fn push_block(
     delayed: bool,
 ) {
     if records.len() < MAX_RECORDS {
+        let mut end = description.len().min(MAX_DESCRIPTION_BYTES);
+        while !description.is_char_boundary(end) {
+            end -= 1;
+        }
         records.push(TextRecord {
             recipient: Some(recipient),
-            description: unfold(description),
+            description: unfold(description.get(..end).unwrap_or("")),
             action: delayed.then_some(Action::Delayed),
             ..TextRecord::default()
         });
     }
+}
+
+/// The address a word is (`taro@example.jp`, `<taro@example.jp>`, `taro@example.jp:`),
+/// if it is one.
+pub(crate) fn address_word(word: &str) -> Option<String> {
+    let address = clean_address(word)?;
+    (address.contains('@') && !address.contains(char::is_whitespace)).then_some(address)
 }
 
 /// What scanning a human-readable text found.
@@ -115,7 +170,28 @@ pub(crate) struct Scan {
 type Scanner = fn(&Text<'_>) -> Option<Scan>;
 
 /// The known families, most specific first.
-const FAMILIES: &[Scanner] = &[postfix::scan, exim::scan, sendmail::scan];
+const FAMILIES: &[Scanner] = &[
+    amazonses::scan,
+    gmail::scan,
+    googlegroups::scan,
+    exchange2003::scan,
+    exchange2007::scan,
+    opensmtpd::scan,
+    notes::scan,
+    domino::scan,
+    kddi::scan,
+    x1::scan,
+    biglobe::scan,
+    ezweb::scan,
+    dragonfly::scan,
+    interscan::scan,
+    apachejames::scan,
+    x6::scan,
+    postfix::scan,
+    exim::scan,
+    sendmail::scan,
+    imail::scan,
+];
 
 /// At most this many records are read from one text.
 pub(crate) const MAX_RECORDS: usize = 10_000;
@@ -136,11 +212,51 @@ pub(crate) enum Generic {
 /// still names the generator and reporting MTA. When no family finds a record, the
 /// [`Generic`] policy decides whether the first paragraph holding an SMTP reply code
 /// or enhanced status code becomes one record without a recipient.
-pub(crate) fn scan(raw: &str, generic: Generic) -> Scan {
-    let text = Text::new(raw);
+///
+/// Records without a recipient take it from `X-Failed-Recipients` when that names
+/// exactly one address; when nothing else is found and the policy allows the generic
+/// last resort, every address it names becomes a record with the bounce's text.
+pub(crate) fn scan(raw: &str, failed_recipients: &[String], generic: Generic) -> Scan {
+    let text = Text::with_failed(raw, failed_recipients);
+    let mut found = scan_families(&text, generic);
+    if let [only] = failed_recipients {
+        for record in found.records.iter_mut().filter(|r| r.recipient.is_none()) {
+            record.recipient = Some(only.clone());
+        }
+    }
+    if found.records.is_empty() && generic != Generic::Never {
+        let description = summary(raw);
+        let delayed = is_delay_warning(&text);
+        for address in failed_recipients {
+            push_block(&mut found.records, address.clone(), &description, delayed);
+        }
+    }
+    found
+}
+
+/// At most this many bytes of a text become a description when nothing more specific
+/// is known.
+const SUMMARY_BYTES: usize = 1_000;
+
+/// The text unfolded into one line, cut (at a word) after [`SUMMARY_BYTES`].
+pub(crate) fn summary(raw: &str) -> String {
+    let mut out = String::new();
+    for word in raw.split_whitespace() {
+        if out.len() + word.len() > SUMMARY_BYTES {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn scan_families(text: &Text<'_>, generic: Generic) -> Scan {
     let mut recognised: Option<Scan> = None;
     for family in FAMILIES {
-        if let Some(found) = family(&text) {
+        if let Some(found) = family(text) {
             if !found.records.is_empty() {
                 return found;
             }
@@ -156,7 +272,7 @@ pub(crate) fn scan(raw: &str, generic: Generic) -> Scan {
     };
     let mut result = recognised.unwrap_or_default();
     if use_generic {
-        result.records = generic::scan(&text);
+        result.records = generic::scan(text);
     }
     result
 }

@@ -16,7 +16,9 @@
 //! before the `<<<` reply that names the recipient).
 
 use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
-use crate::text::{clean_address, command_from_verb, find_ci, unfold};
+use crate::text::{
+    clean_address, command_from_verb, find_address, find_ci, find_codes, tail, unfold,
+};
 use crate::Action;
 
 const TRANSCRIPT: &str = "----- transcript of session follows -----";
@@ -33,16 +35,30 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let mut records = address_list(text);
     let exchanges = transcript(text);
     if records.is_empty() {
-        // Only a transcript: one record per error reply.
-        for exchange in &exchanges {
-            if records.len() >= MAX_RECORDS {
-                break;
+        // Only a transcript: one record per recipient a reply names (`550
+        // <taro@example.jp>... User unknown`), else one per error reply.
+        let named: Vec<(String, &Exchange)> = exchanges
+            .iter()
+            .filter_map(|e| e.reply.as_deref().and_then(named_recipient).map(|r| (r, e)))
+            .collect();
+        if named.is_empty() {
+            for exchange in exchanges.iter().take(MAX_RECORDS) {
+                records.push(TextRecord {
+                    description: exchange.reply.clone().unwrap_or_default(),
+                    ..TextRecord::default()
+                });
             }
-            records.push(TextRecord {
-                recipient: exchange.reply.as_deref().and_then(crate::text::find_address),
-                description: exchange.reply.clone().unwrap_or_default(),
-                ..TextRecord::default()
-            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (recipient, exchange) in named {
+            if seen.insert(recipient.to_ascii_lowercase()) && records.len() < MAX_RECORDS {
+                let reply = exchange.reply.as_deref().unwrap_or("");
+                records.push(TextRecord {
+                    recipient: Some(recipient),
+                    description: remote_reply(reply).unwrap_or(reply).to_string(),
+                    ..TextRecord::default()
+                });
+            }
         }
     }
     for record in &mut records {
@@ -61,8 +77,14 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         if let Some(exchange) = exchange {
             record.remote_host = record.remote_host.take().or_else(|| exchange.host.clone());
             record.command = record.command.or(exchange.command);
-            if record.description.is_empty() {
-                record.description = exchange.reply.clone().unwrap_or_default();
+            let has_codes = |t: &str| {
+                let codes = find_codes(t);
+                codes.reply.is_some() || codes.status.is_some()
+            };
+            if !has_codes(&record.description) {
+                if let Some(reply) = exchange.reply.as_deref().filter(|r| has_codes(r)) {
+                    record.description = reply.to_string();
+                }
             }
         }
     }
@@ -95,16 +117,42 @@ fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
             }
             continue;
         }
+        // `"|/usr/local/bin/filter"` then `(expanded from: <taro@example.jp>)`: a
+        // program or file the address was expanded to.
+        if let Some(alias) = lower.strip_prefix("(expanded from:") {
+            let alias = tail(trimmed, trimmed.len() - alias.len());
+            if let Some(last) = records.last_mut().filter(|r| r.recipient.is_none()) {
+                last.recipient = find_address(alias);
+            }
+            continue;
+        }
         if trimmed.starts_with('(') {
             continue;
         }
         if records.len() < MAX_RECORDS {
-            if let Some(address) = clean_address(trimmed).filter(|a| a.contains('@')) {
-                records.push(TextRecord { recipient: Some(address), ..TextRecord::default() });
-            }
+            let recipient = clean_address(trimmed).filter(|a| a.contains('@'));
+            records.push(TextRecord { recipient, ..TextRecord::default() });
         }
     }
     records
+}
+
+/// The recipient a reply is about: the `<address>` right after its codes, as in
+/// `550 5.1.1 <taro@example.jp>... User unknown`.
+fn named_recipient(reply: &str) -> Option<String> {
+    let word = reply
+        .split_whitespace()
+        .find(|w| !w.starts_with(|c: char| c.is_ascii_digit() || c == '#'))?;
+    let inner = word.strip_prefix('<')?;
+    let address = &inner[..inner.find('>')?];
+    (address.contains('@')).then(|| address.to_string())
+}
+
+/// In `554 <taro@example.jp>... 550 Host unknown` Sendmail's own code comes first and
+/// the remote server's reply after the address: that reply, when there is one.
+fn remote_reply(reply: &str) -> Option<&str> {
+    let (_, after) = reply.split_once(">... ")?;
+    (find_codes(after).reply_pos == Some(0)).then_some(after)
 }
 
 /// One error reply in the transcript and what led to it.
@@ -140,9 +188,12 @@ fn transcript(text: &Text<'_>) -> Vec<Exchange> {
         } else if let Some(rest) = trimmed.strip_prefix(">>>") {
             sent = rest.trim().to_string();
             command = command_from_verb(&sent);
-        } else if let Some(rest) = trimmed.strip_prefix("<<<") {
-            let reply = rest.trim();
-            if reply.starts_with(['4', '5']) && exchanges.len() < MAX_RECORDS {
+        } else {
+            // `<<< 550 ...` is the remote server's reply; a bare `554 5.3.0 unknown
+            // mailer error 255` is Sendmail's own verdict (a local mailer's failure).
+            let reply = trimmed.strip_prefix("<<<").unwrap_or(trimmed).trim();
+            let is_reply = find_codes(reply).reply_pos == Some(0);
+            if is_reply && exchanges.len() < MAX_RECORDS {
                 exchanges.push(Exchange {
                     host: host.clone(),
                     sent: sent.clone(),
@@ -180,6 +231,38 @@ mod tests {
         let b = scan.records[1].clone().into_report();
         assert_eq!(b.reply_code, Some(550));
         assert_eq!(b.smtp_command.as_deref(), Some("RCPT TO"));
+    }
+
+    #[test]
+    fn reads_local_mailer_failures() {
+        // A pipe the address was expanded to failed: no `<<<` reply, only Sendmail's
+        // own verdict line.
+        let raw = "   ----- The following addresses had permanent fatal errors -----\n\
+\"|/usr/local/bin/filter\"\n    (reason: 255)\n    (expanded from: <a@example.jp>)\n\n\
+   ----- Transcript of session follows -----\nfilter: cannot open database\n\
+554 5.3.0 unknown mailer error 255\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        let a = scan.records[0].clone().into_report();
+        assert_eq!(a.recipient.as_deref(), Some("a@example.jp"));
+        assert_eq!(a.status.map(|s| s.to_string()).as_deref(), Some("5.3.0"));
+        assert_eq!(a.reply_code, Some(554));
+    }
+
+    #[test]
+    fn a_transcript_gives_one_record_per_named_recipient() {
+        let raw = "----- Transcript of session follows -----\n\
+... while talking to mx.example.org.:\n>>> RCPT To:<a@example.org>\n\
+<<< 550 5.1.1 <a@example.org>... User unknown\n550 5.1.1 <a@example.org>... User unknown\n\
+554 <b@example.org>... 550 Host unknown\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        let got: Vec<_> = scan.records.iter().map(|r| r.recipient.clone()).collect();
+        assert_eq!(got, [Some("a@example.org".to_string()), Some("b@example.org".to_string())]);
+        assert_eq!(scan.records[1].description, "550 Host unknown");
+        assert_eq!(
+            named_recipient("550 5.1.1 <a@example.org>... x").as_deref(),
+            Some("a@example.org")
+        );
+        assert_eq!(named_recipient("550 Host unknown <a@example.org>"), None);
     }
 
     #[test]
