@@ -341,11 +341,19 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
         .or_else(|| text.and_then(|t| t.smtp_command.clone()))
         .or_else(|| diag_host.filter(|h| h.refused_to_talk).map(|_| "CONNECT".to_string()));
     RecipientReport {
-        recipient: fields
-            .final_recipient
-            .clone()
-            .or_else(|| fields.original_recipient.clone())
-            .or_else(|| text.and_then(|t| t.recipient.clone())),
+        // A file or program (Exim's `Final-Recipient: rfc822;/var/mail/taro`) gives way
+        // to the address the text says it was generated from.
+        recipient: [
+            fields.final_recipient.as_ref(),
+            fields.original_recipient.as_ref(),
+            text.and_then(|t| t.recipient.as_ref()),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|r| r.contains('@'))
+        .or(fields.final_recipient.as_ref())
+        .or(fields.original_recipient.as_ref())
+        .cloned(),
         action: fields
             .action
             .as_deref()

@@ -93,6 +93,76 @@ pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     }
 }
 
+/// Splits an mbox file into its messages; any other input (one that does not begin
+/// with a `From ` line) is one message.
+///
+/// A message starts at an mbox separator line (`From SENDER DATE`, the date with a
+/// time of day) whose next line is a header field, so that a body line that happens
+/// to begin with "From " does not split a message. Each message starts with its
+/// `From ` line, which [`parse`] accepts. Linear in the input.
+///
+/// ```
+/// let mbox = b"From MAILER-DAEMON Thu Mar  6 10:00:00 2025\nFrom: a@example.jp\n\nbody\n\
+/// \nFrom MAILER-DAEMON Thu Mar  6 11:00:00 2025\nSubject: b\n\nFrom here on, text.\n";
+/// let messages = rebound_dsn::split_mbox(mbox);
+/// assert_eq!(messages.len(), 2);
+/// assert!(messages[1].starts_with(b"From MAILER-DAEMON Thu Mar  6 11:00"));
+/// assert_eq!(rebound_dsn::split_mbox(b"Subject: x\n\nhello").len(), 1);
+/// assert_eq!(rebound_dsn::split_mbox(b"\nFrom x\nTo: y\n\nz").len(), 1);
+/// // A message that quotes an mbox separator is no mbox.
+/// let quoted = b"Subject: x\n\nFrom MAILER-DAEMON Thu Mar  6 10:00:00 2025\nTo: y\n";
+/// assert_eq!(rebound_dsn::split_mbox(quoted).len(), 1);
+/// // Body text beginning with "From " is no separator.
+/// let body = b"From a Thu Mar  6 10:00:00 2025\nTo: b\n\nFrom Tokyo: hi\nTo: all\n";
+/// assert_eq!(rebound_dsn::split_mbox(body).len(), 1);
+/// assert_eq!(rebound_dsn::split_mbox(b"").len(), 1);
+/// ```
+pub fn split_mbox(input: &[u8]) -> Vec<&[u8]> {
+    let leading = input.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if !input.get(leading..).is_some_and(|rest| rest.starts_with(b"From ")) {
+        return vec![input];
+    }
+    let mut starts: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    let mut lines = input.split_inclusive(|b| *b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        if line.starts_with(b"From ") {
+            let next_is_header = lines.peek().is_some_and(|next| {
+                let name = next.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-');
+                let len = name.count();
+                len > 0 && next.get(len) == Some(&b':')
+            });
+            // `From MAILER-DAEMON Thu Mar  6 10:00:00 2025`: at least a sender and a
+            // date with a time of day.
+            let words = line.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).count();
+            let has_time = line
+                .windows(3)
+                .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+            if (next_is_header && words >= 4 && has_time) || offset == 0 {
+                starts.push(offset);
+            }
+        }
+        offset += line.len();
+    }
+    match starts.first_mut() {
+        Some(first)
+            if input.get(..*first).is_some_and(|p| p.iter().all(u8::is_ascii_whitespace)) =>
+        {
+            *first = 0;
+        }
+        Some(_) => starts.insert(0, 0),
+        None => starts.push(0),
+    }
+    let mut messages: Vec<&[u8]> = Vec::with_capacity(starts.len());
+    for (i, start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(input.len());
+        if let Some(message) = input.get(*start..end) {
+            messages.push(message);
+        }
+    }
+    messages
+}
+
 /// Why an input could not be read as a bounce.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -119,7 +189,8 @@ pub struct Bounce {
     /// information only: `"postfix"`, `"exim"`, `"sendmail"`, `"gmail"`,
     /// `"googlegroups"`, `"exchange2003"`, `"exchange2007"`, `"opensmtpd"`,
     /// `"notes"`, `"domino"`, `"kddi"`, `"ezweb"`, `"biglobe"`, `"x1"`,
-    /// `"dragonfly"`, `"interscan"`, `"apachejames"`, `"imail"`, `"amazonses"`.
+    /// `"dragonfly"`, `"interscan"`, `"apachejames"`, `"imail"`, `"amazonses"`, `"x6"`,
+    /// `"verizon"`.
     pub generator: Option<String>,
     /// `Arrival-Date` of the DSN or the `Date` of the bounce message.
     pub date: Option<String>,
@@ -178,7 +249,11 @@ pub enum Kind {
 #[non_exhaustive]
 pub struct RecipientReport {
     /// The recipient address (`Final-Recipient`, else `Original-Recipient`, else the
-    /// address the text names), without `rfc822;` and angle brackets.
+    /// address the text names), without `rfc822;` and angle brackets. A file or
+    /// program in those fields gives way to the address the text says it was
+    /// generated from. When nothing names it: the only address of the bounce's
+    /// `X-Failed-Recipients`, else the `<address>` the remote server's reply names
+    /// (unless it is the sender's), else the only `To` address of the bounced message.
     pub recipient: Option<String>,
     /// The DSN `Action`. Human-readable and pasted bounces are `Failed` unless their
     /// text says the delivery was only delayed.

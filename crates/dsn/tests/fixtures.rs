@@ -737,6 +737,39 @@ fn apachejames_no_such_user() {
 }
 
 #[test]
+fn x6_hop_count_exceeded() {
+    // `Auto-Submitted: auto-replied`, but from MAILER-DAEMON: a bounce, not an auto-reply.
+    let b = parse_both("x6-hop-count.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("x6"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("hideki@example.com"),
+            action: Action::Failed,
+            status: Some("5.4.6"),
+            reply_code: Some(554),
+            diagnostic: Some("554 5.4.6 Hop count exceeded - possible mail loop"),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: Some("DATA"),
+        },
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Travel plans"));
+}
+
+#[test]
+fn verizon_no_valid_recipients() {
+    reason_only(
+        "verizon-no-valid-recipients.eml",
+        "verizon",
+        "5555550123@vzwpix.example",
+        "No valid recipients for this MM",
+    );
+}
+
+#[test]
 fn ordinary_mail_is_not_a_bounce() {
     // The body mentions "Room 550": an ordinary message must not become a bounce.
     match parse_both("not-a-bounce.eml") {
@@ -792,7 +825,9 @@ fn every_fixture_is_covered() {
             "postfix-dsn-s3150.eml",
             "postfix-human-only-spamhaus.eml",
             "sendmail-dsn-mailboxfull.eml",
+            "verizon-no-valid-recipients.eml",
             "x1-user-unknown.eml",
+            "x6-hop-count.eml",
         ],
         "a fixture was added or removed: give it a test here"
     );

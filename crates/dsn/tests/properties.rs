@@ -39,6 +39,45 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("--b\n".to_string()),
         Just("Content-Type: message/delivery-status\n\n".to_string()),
         Just("<p>html<br></p>&amp;".to_string()),
+        Just("Delivery to the following recipients failed permanently:\n".to_string()),
+        Just("Technical details of permanent failure:\n".to_string()),
+        Just("did not reach the following recipient(s):\n".to_string()),
+        Just("a@b.example on Thu, 6 Mar 2025 10:00:05 +0900\n".to_string()),
+        Just("Delivery has failed to these recipients or groups:\n".to_string()),
+        Just("Diagnostic information for administrators:\n".to_string()),
+        Just("This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n".to_string()),
+        Just("the following list of recipients:\n".to_string()),
+        Just("------- Failure Reasons  --------\n".to_string()),
+        Just("was not delivered to:\n".to_string()),
+        Just("because:\n".to_string()),
+        Just("Your mail sent on: x\n".to_string()),
+        Just("Could not be delivered to: <a@b.example>\n".to_string()),
+        Just("---The following addresses had delivery errors---\n".to_string()),
+        Just("----- The following addresses had delivery problems -----\n".to_string()),
+        Just("----- Non-delivered information -----\n".to_string()),
+        Just("The user(s) account is disabled.\n".to_string()),
+        Just("This is the DragonFly Mail Agent v0.13 at x.example.\n".to_string()),
+        Just("There was an error delivering your mail to <a@b.example>.\n".to_string()),
+        Just("mx.b.example [192.0.2.2] did not like our RCPT TO:\n".to_string()),
+        Just("Message from InterScan Messaging Security Suite\n".to_string()),
+        Just("Sent <<< RCPT TO:<a@b.example>\nReceived >>> 550 no\n".to_string()),
+        Just("Error message below:\n".to_string()),
+        Just("Message details:\n  RCPT TO: a@b.example\n".to_string()),
+        Just("Unknown user: a@b.example\n".to_string()),
+        Just("Original message follows.\n".to_string()),
+        Just("We had trouble delivering your message.\n".to_string()),
+        Just(
+            "The following recipients returned permanent errors: a@b.example. Reason: ".to_string()
+        ),
+        Just("{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[".to_string()),
+        Just("X-Failed-Recipients: a@b.example\n".to_string()),
+        Just("Auto-Submitted: auto-replied\n".to_string()),
+        Just("Content-Type: multipart/report; report-type=feedback-report\n".to_string()),
+        Just("Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n".to_string()),
+        Just("Original-Rcpt-To: a@b.example\n".to_string()),
+        Just("groups.google.com/support\n\nGoogle Groups".to_string()),
+        Just("554 4.4.7 expired <421 4.4.2 timeout>".to_string()),
+        Just("250 2.6.0 ".to_string()),
         ".{0,12}",
     ]
 }
@@ -73,6 +112,20 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
         let _ = parse(&bytes);
+    }
+
+    #[test]
+    fn split_mbox_keeps_every_byte(parts in proptest::collection::vec(prop_oneof![
+        Just("From MAILER-DAEMON Thu Mar  6 10:00:00 2025\n".to_string()),
+        Just("Subject: x\n".to_string()),
+        Just("\n".to_string()),
+        Just("From here\n".to_string()),
+        ".{0,8}",
+    ], 0..40)) {
+        let input = parts.concat();
+        let messages = rebound_dsn::split_mbox(input.as_bytes());
+        prop_assert!(!messages.is_empty());
+        prop_assert_eq!(messages.concat(), input.as_bytes());
     }
 
     #[test]

@@ -106,7 +106,11 @@ mod tests {
 
     #[test]
     fn reads_bounces_deliveries_and_complaints() {
-        let bounce = r#"{"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":"a@example.jp","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}]}}"#;
+        let bounce = concat!(
+            r#"{"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"#,
+            r#""emailAddress":"a@example.jp","action":"failed","status":"5.1.1","#,
+            r#""diagnosticCode":"smtp; 550 5.1.1 user unknown"}]}}"#
+        );
         let r = scan(&Text::new(bounce)).unwrap_or_default().records[0].clone().into_report();
         assert_eq!(r.recipient.as_deref(), Some("a@example.jp"));
         assert_eq!(r.diagnostic.as_deref(), Some("550 5.1.1 user unknown"));
@@ -116,7 +120,10 @@ mod tests {
         let r = scan(&Text::new(delivery)).unwrap_or_default().records[0].clone().into_report();
         assert_eq!(r.action, Action::Delivered);
         assert_eq!(r.status.map(|s| s.to_string()).as_deref(), Some("2.6.0"));
-        let complaint = r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"c@example.jp"}],"complaintFeedbackType":"abuse"}}"#;
+        let complaint = concat!(
+            r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":"#,
+            r#"[{"emailAddress":"c@example.jp"}],"complaintFeedbackType":"abuse"}}"#
+        );
         let r = scan(&Text::new(complaint)).unwrap_or_default().records[0].clone().into_report();
         assert_eq!(r.kind, Kind::Feedback);
         assert_eq!(r.feedback_type.as_deref(), Some("abuse"));

@@ -34,6 +34,7 @@ mod notes;
 mod opensmtpd;
 mod postfix;
 mod sendmail;
+mod verizon;
 mod x1;
 mod x6;
 
@@ -182,14 +183,16 @@ const FAMILIES: &[Scanner] = &[
     kddi::scan,
     x1::scan,
     biglobe::scan,
-    ezweb::scan,
     dragonfly::scan,
     interscan::scan,
     apachejames::scan,
     x6::scan,
+    verizon::scan,
     postfix::scan,
     exim::scan,
     sendmail::scan,
+    // Last: their signatures are plainer phrases.
+    ezweb::scan,
     imail::scan,
 ];
 

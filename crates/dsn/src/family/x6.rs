@@ -14,7 +14,7 @@
 //! gives its recipients and their reason.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::{find_ci, tail};
+use crate::text::{command_from_verb, find_ci, tail};
 
 const MARKER: &str = "the following recipients returned ";
 const REASON: &str = "reason:";
@@ -33,10 +33,16 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             Some(r) => (listed.get(..r).unwrap_or(""), tail(listed, r + REASON.len())),
             None => (listed, ""),
         };
+        // "refused to accept your message (DATA)": the command in parentheses.
+        let command = find_ci(reason, "your message (")
+            .and_then(|p| command_from_verb(tail(reason, p + "your message (".len())));
         let reason = reason.replace(['[', ']'], "");
         for word in addresses.split([',', ' ']) {
             if let Some(address) = address_word(word.trim_end_matches('.')) {
                 push_block(&mut records, address, &reason, delayed);
+                if let Some(last) = records.last_mut() {
+                    last.command = command;
+                }
             }
         }
     }
@@ -59,6 +65,7 @@ mod tests {
         assert_eq!(r.recipient.as_deref(), Some("a@example.jp"));
         assert_eq!(r.status.map(|s| s.to_string()).as_deref(), Some("5.4.6"));
         assert_eq!(r.reply_code, Some(554));
+        assert_eq!(r.smtp_command.as_deref(), Some("DATA"));
         assert!(super::scan(&Text::new("The following recipients returned x")).is_none());
     }
 }
