@@ -53,16 +53,18 @@ fn corpus(tally: &mut Tally) {
         return;
     }
     eprintln!("xtask ci: cargo xtask corpus");
+    use crate::corpus::{FLOOR_REASON, FLOOR_RECORD_COUNT, FLOOR_REPLY_CODE, FLOOR_STATUS};
     let name = format!(
-        "corpus score (floors: reason {}, status {})",
-        crate::corpus::FLOOR_REASON,
-        crate::corpus::FLOOR_STATUS
+        "corpus score (floors: reason {FLOOR_REASON}, status {FLOOR_STATUS}, reply code \
+         {FLOOR_REPLY_CODE}, record count {FLOOR_RECORD_COUNT}, no errors)"
     );
     match crate::corpus::run(None) {
         Ok(score)
             if score.errors == 0
-                && score.reason >= crate::corpus::FLOOR_REASON
-                && score.status >= crate::corpus::FLOOR_STATUS =>
+                && score.reason >= FLOOR_REASON
+                && score.status >= FLOOR_STATUS
+                && score.reply_code >= FLOOR_REPLY_CODE
+                && score.count_match >= FLOOR_RECORD_COUNT =>
         {
             tally.passed += 1;
         }

@@ -82,11 +82,30 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// What became of one input.
+/// What became of one input (or of one message of an mbox input).
 enum Parsed {
     Bounce(Box<Bounce>),
     Unreadable(String),
     NotABounce(String),
+}
+
+/// Parses one input's bytes: an mbox file is split into its messages, each named
+/// `FILE#N` (1-based) when there are several.
+fn parse_bytes(name: &str, bytes: &[u8]) -> Vec<(String, Parsed)> {
+    let messages = rebound_dsn::split_mbox(bytes);
+    let several = messages.len() > 1;
+    messages
+        .into_iter()
+        .enumerate()
+        .map(|(index, message)| {
+            let name = if several { format!("{name}#{}", index + 1) } else { name.to_string() };
+            let parsed = match rebound_dsn::parse(message) {
+                Ok(bounce) => Parsed::Bounce(Box::new(bounce)),
+                Err(err) => Parsed::NotABounce(err.to_string()),
+            };
+            (name, parsed)
+        })
+        .collect()
 }
 
 /// Reads and parses every input, on all cores when there are several, keeping the
@@ -94,22 +113,18 @@ enum Parsed {
 fn parse_all(inputs: &[PathBuf]) -> Vec<(String, Parsed)> {
     let parse_one = |path: &PathBuf, stdin_used: &mut bool| {
         let name = path.display().to_string();
-        let parsed = match read_input(path, stdin_used) {
-            Err(err) => Parsed::Unreadable(format!("{err:#}")),
-            Ok(bytes) => match rebound_dsn::parse(&bytes) {
-                Ok(bounce) => Parsed::Bounce(Box::new(bounce)),
-                Err(err) => Parsed::NotABounce(err.to_string()),
-            },
-        };
-        (name, parsed)
+        match read_input(path, stdin_used) {
+            Err(err) => vec![(name, Parsed::Unreadable(format!("{err:#}")))],
+            Ok(bytes) => parse_bytes(&name, &bytes),
+        }
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len());
     if threads <= 1 || inputs.iter().any(|p| p.as_os_str() == "-") {
         let mut stdin_used = false;
-        return inputs.iter().map(|path| parse_one(path, &mut stdin_used)).collect();
+        return inputs.iter().flat_map(|path| parse_one(path, &mut stdin_used)).collect();
     }
     let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, (String, Parsed))> = std::thread::scope(|scope| {
+    let mut done: Vec<(usize, Vec<(String, Parsed)>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -131,7 +146,7 @@ fn parse_all(inputs: &[PathBuf]) -> Vec<(String, Parsed)> {
             .collect()
     });
     done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, parsed)| parsed).collect()
+    done.into_iter().flat_map(|(_, parsed)| parsed).collect()
 }
 
 fn read_input(path: &Path, stdin_used: &mut bool) -> anyhow::Result<Vec<u8>> {

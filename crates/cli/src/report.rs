@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use rebound_dsn::{Bounce, Form};
+use rebound_dsn::{Bounce, Form, Kind};
 use rebound_rbl::{Catalog, Listing, ListingStatus, ZoneKind};
 use rebound_verdict::{Evidence, Lang, Verdict};
 
@@ -36,6 +36,10 @@ pub struct Report {
 pub struct RecipientOut {
     pub recipient: Option<String>,
     pub action: &'static str,
+    /// `delivery`, `feedback` (an ARF complaint report) or `auto_reply`.
+    pub kind: &'static str,
+    /// The ARF feedback type (`abuse`, `auth-failure`, ...) of a feedback report.
+    pub feedback_type: Option<String>,
     pub status: Option<String>,
     pub reply_code: Option<u16>,
     pub reason: &'static str,
@@ -198,6 +202,12 @@ pub fn build(
             RecipientOut {
                 recipient: r.recipient.clone(),
                 action: r.action.as_str(),
+                kind: match r.kind {
+                    Kind::Feedback => "feedback",
+                    Kind::AutoReply => "auto_reply",
+                    _ => "delivery",
+                },
+                feedback_type: r.feedback_type.clone(),
                 status: r.status.map(|s| s.to_string()),
                 reply_code: r.reply_code,
                 reason: reason.as_str(),
@@ -224,6 +234,8 @@ pub fn build(
             Form::DeliveryStatusReport => "delivery_status_report",
             Form::HumanReadable => "human_readable",
             Form::PastedText => "pasted_text",
+            Form::FeedbackReport => "feedback_report",
+            Form::AutoReply => "auto_reply",
             _ => "other",
         },
         reporting_mta: bounce.reporting_mta.clone(),
