@@ -128,3 +128,100 @@ fn bad_flag_values_exit_2() {
     assert_eq!(run.code(), 2);
     assert!(run.stderr().contains("dns.example"));
 }
+
+#[test]
+fn complaint_reports_and_auto_replies_are_not_failures() {
+    let report =
+        rebound(&["diagnose", "--offline", "--format", "json", &fixture("arf-abuse-report.eml")])
+            .json();
+    assert_eq!(report["form"], "feedback_report");
+    let recipients = report["recipients"].as_array().unwrap();
+    assert!(recipients.iter().all(|r| r["kind"] == "feedback" && r["reason"] == "feedback"));
+    assert_eq!(recipients[0]["feedback_type"], "abuse");
+    assert!(report["verdict"]["actions"][0].as_str().unwrap().contains("Stop sending"));
+    let text = rebound(&["diagnose", "--offline", &fixture("arf-abuse-report.eml")]).stdout();
+    assert!(text.contains("Verdict: Not a delivery failure"), "{text}");
+    assert!(text.contains("complaint (feedback-loop report) (abuse)"), "{text}");
+
+    let sisimai = rebound(&[
+        "diagnose",
+        "--offline",
+        "--format",
+        "sisimai",
+        &fixture("autoreply-vacation.eml"),
+    ])
+    .json();
+    assert_eq!(sisimai[0]["reason"], "vacation");
+    assert_eq!(sisimai[0]["deliverystatus"], "", "no invented status for an auto-reply");
+}
+
+#[test]
+fn sisimai_format_has_sisimais_keys_and_values() {
+    let records =
+        rebound(&["diagnose", "--offline", "--format", "sisimai", &crate::util::example()]).json();
+    let record = records[0].as_object().unwrap();
+    let keys: Vec<&str> = record.keys().map(String::as_str).collect();
+    let mut expected = [
+        "action",
+        "addresser",
+        "alias",
+        "catch",
+        "deliverystatus",
+        "destination",
+        "diagnosticcode",
+        "diagnostictype",
+        "feedbacktype",
+        "hardbounce",
+        "lhost",
+        "listid",
+        "messageid",
+        "origin",
+        "reason",
+        "recipient",
+        "replycode",
+        "rhost",
+        "senderdomain",
+        "smtpagent",
+        "smtpcommand",
+        "subject",
+        "timestamp",
+        "timezoneoffset",
+        "token",
+    ];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+    assert_eq!(record["action"], "failed");
+    assert_eq!(record["addresser"], "info@yamada-shoten.example");
+    assert_eq!(record["senderdomain"], "yamada-shoten.example");
+    assert_eq!(record["recipient"], "k.suzuki@infoseek.jp");
+    assert_eq!(record["destination"], "infoseek.jp");
+    assert_eq!(record["deliverystatus"], "5.7.1");
+    assert_eq!(record["replycode"], "550");
+    assert_eq!(record["reason"], "blocked");
+    assert_eq!(record["hardbounce"], 0);
+    assert_eq!(record["lhost"], "sv12053.xserver.jp");
+    assert_eq!(record["rhost"], "infoseek-jp.olc.pamx1.hotmail.com");
+    assert_eq!(record["smtpcommand"], "MAIL FROM");
+    assert_eq!(record["smtpagent"], "postfix");
+    assert_eq!(record["diagnostictype"], "SMTP");
+    assert_eq!(record["messageid"], "b7d1c2e0-5a4f-4c1e-9f3a-2d8e6b0c1a77@yamada-shoten.example");
+    assert_eq!(record["subject"], "【ご確認】11月分の請求書送付のご案内");
+    // Arrival-Date: Fri, 27 Nov 2026 10:14:01 +0900 (JST)
+    assert_eq!(record["timestamp"], 1_795_742_041);
+    assert_eq!(record["timezoneoffset"], "+0900");
+    assert_eq!(record["token"].as_str().unwrap().len(), 40);
+    assert!(record["catch"].is_null());
+
+    let unknown = rebound(&[
+        "diagnose",
+        "--offline",
+        "--format",
+        "sisimai",
+        &fixture("exim-dsn-userunknown.eml"),
+    ])
+    .json();
+    assert_eq!(unknown[0]["reason"], "userunknown");
+    assert_eq!(unknown[0]["hardbounce"], 1);
+}

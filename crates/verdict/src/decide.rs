@@ -769,9 +769,15 @@ fn unknown_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
         Reason::Delivered => {
             (text(Msg::SumDelivered, lang).to_string(), vec![text(Msg::ActNone, lang).to_string()])
         }
-        Reason::Vacation | Reason::Feedback => {
+        Reason::Vacation => {
             (render(Msg::SumNotBounce, lang, &values), vec![text(Msg::ActNone, lang).to_string()])
         }
+        // A complaint needs no fix to the mail system, but the sender must stop
+        // mailing the person who complained.
+        Reason::Feedback => (
+            render(Msg::SumNotBounce, lang, &values),
+            vec![render(Msg::ActStopComplainer, lang, &values)],
+        ),
         _ => {
             let mut parts = vec![render(Msg::SumUnknown, lang, &values)];
             parts.extend(mentioned_sentences(f));

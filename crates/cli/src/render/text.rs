@@ -25,7 +25,11 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
     writeln!(out)?;
 
     let verdict = &report.verdict;
-    writeln!(out, "{}: {} [{}]", l.verdict, l.cause(verdict.cause), verdict.cause)?;
+    // Complaint reports, auto-replies and delivery notices are not failures.
+    let no_failure = !report.recipients.is_empty()
+        && report.recipients.iter().all(|r| r.kind != "delivery" || r.action == "delivered");
+    let heading = if no_failure { l.not_a_failure } else { l.cause(verdict.cause) };
+    writeln!(out, "{}: {heading} [{}]", l.verdict, verdict.cause)?;
     paragraph(out, &verdict.summary, "  ", "  ", lang)?;
     if !verdict.actions.is_empty() {
         writeln!(out)?;
@@ -38,10 +42,17 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
     }
 
     writeln!(out)?;
-    writeln!(out, "{}:", l.recipients)?;
+    writeln!(out, "{}:", if no_failure { l.recipients_not_failed } else { l.recipients })?;
     for r in &report.recipients {
         writeln!(out, "  {}", r.recipient.as_deref().unwrap_or(l.unknown_recipient))?;
-        let mut result = l.action(r.action).to_string();
+        let mut result = match r.kind {
+            "feedback" => match &r.feedback_type {
+                Some(kind) => format!("{} ({kind})", l.kind_feedback),
+                None => l.kind_feedback.to_string(),
+            },
+            "auto_reply" => l.kind_auto_reply.to_string(),
+            _ => l.action(r.action).to_string(),
+        };
         if let Some(status) = &r.status {
             result.push_str(&format!(", {status}"));
         }
