@@ -2,8 +2,9 @@
 //!
 //! - [`TestDns`]: an in-process authoritative server (hickory-server) on
 //!   `127.0.0.1:<ephemeral>`, UDP and TCP, on its own thread and Tokio runtime, built
-//!   from a list of records, with fault modes (REFUSED, SERVFAIL, delays, silence) and
-//!   a query counter.
+//!   from a list of records, with fault modes (REFUSED, SERVFAIL, delays, silence,
+//!   dropping the first copy of each query, truncating UDP answers) and a query
+//!   counter.
 //! - [`Rbldnsd`]: Debian's `rbldnsd` (the server most real DNSBLs run), started on a
 //!   free loopback port with zone files written to a temporary directory.
 //! - [`silent_udp_port`] and [`closed_port`]: addresses that never answer.
@@ -94,6 +95,27 @@ mod self_test {
         assert_eq!(dns.query_count(), 10);
         assert_eq!(dns.queries()[0], "2.0.0.127.bl.test A");
         assert_eq!(dns.queries()[2], "1.0.0.127.bl.test A");
+    }
+
+    #[test]
+    fn drop_first_and_truncate_udp_faults() {
+        let dns = TestDns::builder()
+            .drop_first_zone("lossy.test")
+            .a("1.lossy.test", "127.0.0.2")
+            .truncate_udp_zone("big.test")
+            .a("1.big.test", "127.0.0.2")
+            .start();
+        let addr = dns.addr();
+        let short = Duration::from_millis(300);
+        assert!(ask(addr, "1.lossy.test.", RecordType::A, short).is_none());
+        let m = ask(addr, "1.lossy.test.", RecordType::A, WAIT).unwrap();
+        assert_eq!(m.answers.len(), 1);
+        // Another question is dropped once too.
+        assert!(ask(addr, "1.lossy.test.", RecordType::TXT, short).is_none());
+        let m = ask(addr, "1.big.test.", RecordType::A, WAIT).unwrap();
+        assert!(m.metadata.truncation);
+        assert!(m.answers.is_empty());
+        assert_eq!(dns.query_count(), 4);
     }
 
     #[test]

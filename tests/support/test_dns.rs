@@ -1,5 +1,6 @@
 //! An in-process authoritative DNS server for tests.
 
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket as StdUdpSocket};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -10,6 +11,7 @@ use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, SOA, TXT};
 use hickory_proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::net::runtime::Time;
+use hickory_server::net::xfer::Protocol;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{
@@ -32,6 +34,12 @@ pub enum Fault {
     Delay(Duration),
     /// Never answers (the query is counted, then dropped).
     Silent,
+    /// Ignores the first copy of each question (name and type), as if the packet
+    /// had been lost; answers normally when the query is sent again.
+    DropFirst,
+    /// Over UDP, answers with an empty response that has the TC (truncated) bit set;
+    /// over TCP, answers normally.
+    TruncateUdp,
 }
 
 /// Builds a [`TestDns`]; see [`TestDns::builder`].
@@ -139,6 +147,18 @@ impl TestDnsBuilder {
         self.faulty_zone(name, Fault::Silent)
     }
 
+    /// Declares a zone that ignores the first copy of each question; see
+    /// [`Fault::DropFirst`].
+    pub fn drop_first_zone(self, name: &str) -> Self {
+        self.faulty_zone(name, Fault::DropFirst)
+    }
+
+    /// Declares a zone whose UDP answers are truncated (TC bit, no records), so that
+    /// only TCP gets the records; see [`Fault::TruncateUdp`].
+    pub fn truncate_udp_zone(self, name: &str) -> Self {
+        self.faulty_zone(name, Fault::TruncateUdp)
+    }
+
     /// Delays every answer of the server by `delay` (on top of any zone delay).
     pub fn delay_all(mut self, delay: Duration) -> Self {
         self.delay = Some(delay);
@@ -195,6 +215,7 @@ impl TestDnsBuilder {
             delay: self.delay,
             queries: queries.clone(),
             log: log.clone(),
+            seen: Mutex::new(HashSet::new()),
         };
 
         let (ready_tx, ready_rx) = mpsc::channel::<Result<SocketAddr, String>>();
@@ -322,6 +343,8 @@ struct CountingHandler {
     delay: Option<Duration>,
     queries: Arc<AtomicUsize>,
     log: Arc<Mutex<Vec<String>>>,
+    /// Questions seen by [`Fault::DropFirst`] zones.
+    seen: Mutex<HashSet<String>>,
 }
 
 #[async_trait::async_trait]
@@ -332,16 +355,18 @@ impl RequestHandler for CountingHandler {
         mut response_handle: R,
     ) -> ResponseInfo {
         self.queries.fetch_add(1, Ordering::SeqCst);
-        let fault = match request.request_info() {
+        let (fault, question) = match request.request_info() {
             Ok(info) => {
                 let name = normalize(&info.query.name().to_string());
+                let question = format!("{name} {}", info.query.query_type());
                 if let Ok(mut log) = self.log.lock() {
-                    log.push(format!("{name} {}", info.query.query_type()));
+                    log.push(question.clone());
                 }
-                longest_suffix(self.faults.iter().map(|(z, _)| z.as_str()), &name)
-                    .map(|i| self.faults[i].1)
+                let fault = longest_suffix(self.faults.iter().map(|(z, _)| z.as_str()), &name)
+                    .map(|i| self.faults[i].1);
+                (fault, question)
             }
-            Err(_) => None,
+            Err(_) => (None, String::new()),
         };
         if let Some(delay) = self.delay {
             tokio::time::sleep(delay).await;
@@ -354,9 +379,26 @@ impl RequestHandler for CountingHandler {
                 tokio::time::sleep(delay).await;
                 None
             }
-            Some(Fault::Silent) => {
-                let metadata = Metadata::response_from_request(&request.metadata);
-                return ResponseInfo::from(Header { metadata, counts: HeaderCounts::default() });
+            Some(Fault::Silent) => return no_response(request),
+            Some(Fault::DropFirst) => {
+                let first = self.seen.lock().map(|mut seen| seen.insert(question)).unwrap_or(true);
+                if first {
+                    return no_response(request);
+                }
+                None
+            }
+            Some(Fault::TruncateUdp) => {
+                if request.protocol() == Protocol::Udp {
+                    let mut metadata = Metadata::response_from_request(&request.metadata);
+                    metadata.truncation = true;
+                    let response = MessageResponseBuilder::new(&request.queries, None)
+                        .build_no_records(metadata);
+                    return match response_handle.send_response(response).await {
+                        Ok(info) => info,
+                        Err(_) => no_response(request),
+                    };
+                }
+                None
             }
         };
         match rcode {
@@ -375,6 +417,12 @@ impl RequestHandler for CountingHandler {
             }
         }
     }
+}
+
+/// What a handler returns for a request it does not answer.
+fn no_response(request: &Request) -> ResponseInfo {
+    let metadata = Metadata::response_from_request(&request.metadata);
+    ResponseInfo::from(Header { metadata, counts: HeaderCounts::default() })
 }
 
 /// A bound UDP socket that never answers; see [`silent_udp_port`].

@@ -5,24 +5,27 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
-use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
-use hickory_resolver::lookup::Lookup;
+use hickory_resolver::config::{
+    NameServerConfig, ProtocolConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::TokioResolver;
-use tokio::sync::Semaphore;
 
 use crate::catalog::{Catalog, Zone, ZoneKind};
 use crate::error::RblError;
 use crate::query::{interpret, query_name};
+use crate::transport::{Cache, Failure, Outcome, Session, Upstream};
 use crate::{CheckerConfig, Listing, ListingStatus, Subject};
 
-/// At most this many queries of one [`Checker::check`] call are on the wire at once
-/// (a burst of hundreds of UDP queries makes small servers drop packets).
-const MAX_IN_FLIGHT: usize = 64;
+/// At most this many queries of one [`Checker::check`] call are on the wire at once;
+/// the others wait their turn. A server's socket buffer holds only so many queries
+/// (rbldnsd with Linux defaults: about 128; 128 in flight already overflowed it now
+/// and then); a lost query is sent again, but only after `query_timeout`, so staying
+/// under that keeps bulk checks fast. 100 is also what dnsperf uses by default.
+const MAX_IN_FLIGHT: usize = 100;
 
 /// Runs lookups.
 ///
@@ -42,7 +45,11 @@ const MAX_IN_FLIGHT: usize = 64;
 /// # Ok(()) }
 /// ```
 pub struct Checker {
+    /// For [`Checker::resolve_host`] only; blocklist queries use [`Session`]s.
     resolver: TokioResolver,
+    upstream: Upstream,
+    /// Blocklist answers, kept for their TTL.
+    cache: Cache,
     config: CheckerConfig,
     catalog: Catalog,
     /// RFC 5782 self-test results, by zone name: each zone is tested once per checker.
@@ -74,7 +81,9 @@ impl Checker {
     /// names the servers; if it cannot be read or names none, this fails with
     /// [`RblError::SystemConfig`]. Otherwise queries go over UDP (TCP for truncated
     /// answers) to exactly the given addresses and ports. The hosts file is never
-    /// consulted; each query waits `config.query_timeout` and is retried once.
+    /// consulted. A blocklist query is sent again (to the next server, if there are
+    /// several) each time `config.query_timeout` passes without an answer, until
+    /// `config.deadline`; answers are cached for their TTL.
     ///
     /// ```
     /// use std::time::Duration;
@@ -110,6 +119,13 @@ impl Checker {
                 .collect();
             (ResolverConfig::from_parts(None, Vec::new(), servers), ResolverOpts::default())
         };
+        let servers = if config.nameservers.is_empty() {
+            resolver_config.name_servers().iter().map(udp_address).collect()
+        } else {
+            config.nameservers.clone()
+        };
+        let upstream =
+            Upstream { servers, query_timeout: config.query_timeout, max_in_flight: MAX_IN_FLIGHT };
         opts.timeout = config.query_timeout;
         opts.attempts = 1;
         opts.use_hosts_file = ResolveHosts::Never;
@@ -119,7 +135,14 @@ impl Checker {
                 .with_options(opts)
                 .build()
                 .map_err(|e| RblError::Resolver(e.to_string()))?;
-        Ok(Checker { resolver, config, catalog, health: Mutex::new(HashMap::new()) })
+        Ok(Checker {
+            resolver,
+            upstream,
+            cache: Cache::default(),
+            config,
+            catalog,
+            health: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The configuration this checker was built with.
@@ -170,58 +193,52 @@ impl Checker {
             }
         }
 
-        let limit = Semaphore::new(MAX_IN_FLIGHT);
-        let mut answered = vec![false; jobs.len()];
-        let mut pending = FuturesUnordered::new();
-        let run = async {
-            for (i, (name, _)) in jobs.iter().enumerate() {
-                pending.push(self.limited_lookup(&limit, i, name, RecordType::A));
-            }
-            while let Some((i, record_type, result)) = pending.next().await {
-                let (name, zone) = &jobs[i];
-                let listing = &mut listings[i];
-                if record_type == RecordType::A {
-                    answered[i] = true;
-                    apply_a_answer(listing, zone, result);
+        let deadline = tokio::time::Instant::now() + self.config.deadline;
+        let mut session = Session::new(&self.upstream, &self.cache, deadline);
+        session.reserve(jobs.len() * 11 / 10);
+        // What each submitted query (by token) is for.
+        let mut purposes: Vec<Purpose> = Vec::with_capacity(jobs.len() * 11 / 10);
+        for (i, (name, _)) in jobs.iter().enumerate() {
+            session.submit(name, RecordType::A);
+            purposes.push(Purpose::A(i));
+        }
+        while let Some((token, outcome)) = session.next().await {
+            match purposes.get(token).copied() {
+                Some(Purpose::A(i)) => {
+                    let (name, zone) = &jobs[i];
+                    let listing = &mut listings[i];
+                    self.apply_a_answer(listing, zone, outcome);
                     if listing.status == ListingStatus::Listed {
-                        pending.push(self.limited_lookup(&limit, i, name, RecordType::TXT));
+                        session.submit(name, RecordType::TXT);
+                        purposes.push(Purpose::Txt(i));
                     }
-                } else if let Ok(lookup) = result {
-                    listing.txt = txt_strings(&lookup);
                 }
-            }
-            // Trust, but verify: a zone that says "listed" (or every zone, when asked)
-            // must pass its RFC 5782 self-test before its answers count.
-            let suspects: Vec<&Zone> = unique_zones
-                .iter()
-                .copied()
-                .filter(|zone| {
-                    self.config.verify_lists
-                        || listings.iter().any(|l| {
-                            l.status == ListingStatus::Listed
-                                && l.zone.eq_ignore_ascii_case(&zone.name)
-                        })
-                })
-                .collect();
-            let healths =
-                futures_util::future::join_all(suspects.iter().map(|zone| self.health(zone))).await;
-            for (zone, health) in suspects.iter().zip(healths) {
-                for listing in
-                    listings.iter_mut().filter(|l| l.zone.eq_ignore_ascii_case(&zone.name))
-                {
-                    apply_health(listing, zone, health, self.config.verify_lists);
+                Some(Purpose::Txt(i)) => {
+                    if let Ok(answer) = outcome {
+                        listings[i].txt = answer.txt;
+                    }
                 }
+                _ => {}
             }
-        };
-        // Whatever is still pending at the deadline is dropped (cancelled) here.
-        let _ = tokio::time::timeout(self.config.deadline, run).await;
+        }
 
-        let deadline_error =
-            format!("no answer within the {} deadline", fmt_duration(self.config.deadline));
-        for (listing, done) in listings.iter_mut().zip(&answered) {
-            if !done {
-                listing.status = ListingStatus::Unknown;
-                listing.error = Some(deadline_error.clone());
+        // Trust, but verify: a zone that says "listed" (or every zone, when asked)
+        // must pass its RFC 5782 self-test before its answers count.
+        let suspects: Vec<&Zone> = unique_zones
+            .iter()
+            .copied()
+            .filter(|zone| {
+                self.config.verify_lists
+                    || listings.iter().any(|l| {
+                        l.status == ListingStatus::Listed && l.zone.eq_ignore_ascii_case(&zone.name)
+                    })
+            })
+            .collect();
+        let healths = self.health(&mut session, &suspects).await;
+        for (zone, health) in suspects.iter().zip(healths) {
+            let Some(health) = health else { continue };
+            for listing in listings.iter_mut().filter(|l| l.zone.eq_ignore_ascii_case(&zone.name)) {
+                apply_health(listing, zone, health, self.config.verify_lists);
             }
         }
         listings
@@ -282,55 +299,104 @@ impl Checker {
         }
     }
 
-    /// The zone's RFC 5782 self-test, asked once per checker.
-    async fn health(&self, zone: &Zone) -> ZoneHealth {
-        let key = zone.name.to_ascii_lowercase();
-        if let Some(known) = self.health.lock().ok().and_then(|h| h.get(&key).copied()) {
-            return known;
-        }
-        let (positive, negative) = test_points(zone);
-        let ask = |subject: Subject| async move {
-            let fqdn = format!("{}.", query_name(&subject, &zone.name));
-            match self.resolver.lookup(fqdn.as_str(), RecordType::A).await {
-                Ok(lookup) => {
-                    let values: Vec<Ipv4Addr> = lookup
-                        .answers()
-                        .iter()
-                        .filter_map(|r| match &r.data {
-                            RData::A(a) => Some(a.0),
-                            _ => None,
-                        })
-                        .collect();
-                    match interpret(zone, &values).status {
-                        ListingStatus::Listed => Some(true),
-                        ListingStatus::NotListed => Some(false),
-                        ListingStatus::Unknown => None,
-                    }
-                }
-                Err(e) => describe_failure(&e).is_none().then_some(false),
+    /// The zones' RFC 5782 self-tests, asked once per checker: `None` for a zone
+    /// whose test points got no answer before the deadline.
+    async fn health(&self, session: &mut Session<'_>, zones: &[&Zone]) -> Vec<Option<ZoneHealth>> {
+        let known: Vec<Option<ZoneHealth>> = zones
+            .iter()
+            .map(|zone| {
+                let key = zone.name.to_ascii_lowercase();
+                self.health.lock().ok().and_then(|h| h.get(&key).copied())
+            })
+            .collect();
+        // Per zone: the outcomes for its positive and its negative test point.
+        let mut outcomes: Vec<[Option<Outcome>; 2]> = zones.iter().map(|_| [None, None]).collect();
+        let mut purposes: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (z, zone) in zones.iter().enumerate() {
+            if known[z].is_some() {
+                continue;
             }
-        };
-        let (lists_positive, lists_negative) =
-            futures_util::future::join(ask(positive), ask(negative)).await;
-        let health = ZoneHealth { lists_positive, lists_negative };
-        if let Ok(mut known) = self.health.lock() {
-            known.insert(key, health);
+            let (positive, negative) = test_points(zone);
+            for (which, subject) in [positive, negative].iter().enumerate() {
+                let token = session.submit(&query_name(subject, &zone.name), RecordType::A);
+                purposes.insert(token, (z, which));
+            }
         }
-        health
+        while let Some((token, outcome)) = session.next().await {
+            if let Some(&(z, which)) = purposes.get(&token) {
+                outcomes[z][which] = Some(outcome);
+            }
+        }
+        let lists = |zone: &Zone, outcome: &Outcome| match outcome {
+            Ok(answer) => match interpret(zone, &answer.a).status {
+                ListingStatus::Listed => Some(true),
+                ListingStatus::NotListed => Some(false),
+                ListingStatus::Unknown => None,
+            },
+            Err(_) => None,
+        };
+        let mut healths = Vec::with_capacity(zones.len());
+        for (z, zone) in zones.iter().enumerate() {
+            if let Some(health) = known[z] {
+                healths.push(Some(health));
+                continue;
+            }
+            let [Some(positive), Some(negative)] = &outcomes[z] else {
+                healths.push(None);
+                continue;
+            };
+            if [positive, negative].iter().any(|o| matches!(o, Err(Failure::Expired { .. }))) {
+                healths.push(None);
+                continue;
+            }
+            let health = ZoneHealth {
+                lists_positive: lists(zone, positive),
+                lists_negative: lists(zone, negative),
+            };
+            if let Ok(mut known) = self.health.lock() {
+                known.insert(zone.name.to_ascii_lowercase(), health);
+            }
+            healths.push(Some(health));
+        }
+        healths
     }
 
-    /// One query, waiting for a slot among [`MAX_IN_FLIGHT`].
-    async fn limited_lookup(
-        &self,
-        limit: &Semaphore,
-        index: usize,
-        name: &str,
-        record_type: RecordType,
-    ) -> (usize, RecordType, Result<Lookup, NetError>) {
-        let _permit = limit.acquire().await;
-        let fqdn = format!("{name}.");
-        (index, record_type, self.resolver.lookup(fqdn.as_str(), record_type).await)
+    /// Fills `listing` from the A query's outcome.
+    fn apply_a_answer(&self, listing: &mut Listing, zone: &Zone, outcome: Outcome) {
+        match outcome {
+            Ok(answer) => {
+                let meaning = interpret(zone, &answer.a);
+                listing.status = meaning.status;
+                listing.codes = meaning.codes;
+                listing.meanings = meaning.meanings;
+                listing.error = meaning.error;
+            }
+            Err(failure) => {
+                listing.status = ListingStatus::Unknown;
+                listing.error = Some(failure.describe(self.config.deadline));
+            }
+        }
     }
+}
+
+/// What a query of [`Checker::check`] is for.
+#[derive(Debug, Clone, Copy)]
+enum Purpose {
+    /// The A query of job `i`.
+    A(usize),
+    /// The TXT query of job `i`, listed.
+    Txt(usize),
+}
+
+/// The UDP address of a configured name server (port 53 unless its config says).
+fn udp_address(ns: &NameServerConfig) -> std::net::SocketAddr {
+    let port = ns
+        .connections
+        .iter()
+        .find(|c| matches!(c.protocol, ProtocolConfig::Udp))
+        .or(ns.connections.first())
+        .map_or(53, |c| c.port);
+    std::net::SocketAddr::new(ns.ip, port)
 }
 
 /// The RFC 5782 §5 test points of a zone: one that must be listed, one that must not.
@@ -372,48 +438,6 @@ fn apply_health(listing: &mut Listing, zone: &Zone, health: ZoneHealth, verify_l
     }
 }
 
-/// Fills `listing` from the A lookup's outcome.
-fn apply_a_answer(listing: &mut Listing, zone: &Zone, result: Result<Lookup, NetError>) {
-    match result {
-        Ok(lookup) => {
-            let values: Vec<Ipv4Addr> = lookup
-                .answers()
-                .iter()
-                .filter_map(|r| match &r.data {
-                    RData::A(a) => Some(a.0),
-                    _ => None,
-                })
-                .collect();
-            let meaning = interpret(zone, &values);
-            listing.status = meaning.status;
-            listing.codes = meaning.codes;
-            listing.meanings = meaning.meanings;
-            listing.error = meaning.error;
-        }
-        Err(e) => match describe_failure(&e) {
-            None => listing.status = ListingStatus::NotListed,
-            Some(cause) => {
-                listing.status = ListingStatus::Unknown;
-                listing.error = Some(cause);
-            }
-        },
-    }
-}
-
-/// The TXT strings of a lookup; the character-strings of one record are joined.
-fn txt_strings(lookup: &Lookup) -> Vec<String> {
-    lookup
-        .answers()
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::TXT(txt) => Some(
-                txt.txt_data.iter().map(|part| String::from_utf8_lossy(part)).collect::<String>(),
-            ),
-            _ => None,
-        })
-        .collect()
-}
-
 /// `None` when the error is a negative answer (NXDOMAIN, or NOERROR without records);
 /// otherwise the cause in words.
 fn describe_failure(error: &NetError) -> Option<String> {
@@ -432,7 +456,7 @@ fn describe_failure(error: &NetError) -> Option<String> {
     Some(cause)
 }
 
-fn response_code_text(code: ResponseCode) -> String {
+pub(crate) fn response_code_text(code: ResponseCode) -> String {
     match code {
         ResponseCode::ServFail => "server failure (SERVFAIL)".to_string(),
         ResponseCode::Refused => "refused (REFUSED)".to_string(),

@@ -1,8 +1,10 @@
 //! Asynchronous DNS blocklist (DNSBL / RHSBL) lookups.
 //!
 //! A [`Catalog`] knows the lists: zone names, what each return code means, where to
-//! ask for removal. A [`Checker`] asks them, all in parallel, over one
-//! `hickory-resolver`, within a deadline, and turns every answer into a [`Listing`]
+//! ask for removal. A [`Checker`] asks them, all in parallel, within a deadline,
+//! over a small purpose-built DNS client (one UDP socket per call, queries encoded and
+//! answers decoded with hickory-proto, lost packets sent again, TCP for truncated
+//! answers, answers cached for their TTL), and turns every answer into a [`Listing`]
 //! that is `listed`, `not listed`, or `unknown` with its cause. A refused query, a
 //! SERVFAIL, a timeout or a "your resolver is refused" code is never "not listed".
 //!
@@ -27,6 +29,7 @@ mod checker;
 mod error;
 mod query;
 mod subject;
+mod transport;
 
 pub use catalog::{Catalog, CodeKind, ReturnCode, Zone, ZoneKind};
 pub use checker::Checker;

@@ -189,7 +189,9 @@ async fn silent_server_is_unknown_within_the_deadline() {
     let listings = checker.check(&[ip("192.0.2.1"), ip("198.51.100.2")], &defaults).await;
     let elapsed = started.elapsed();
     assert!(elapsed < deadline + SLACK, "took {elapsed:?}");
-    assert_eq!(listings.len(), 2 * defaults.len());
+    // Domain lists (the DBL) cannot list an address: skipped.
+    let ip_zones = defaults.iter().filter(|z| z.accepts(&ip("192.0.2.1"))).count();
+    assert_eq!(listings.len(), 2 * ip_zones);
     for l in &listings {
         assert_eq!(l.status, ListingStatus::Unknown);
         assert_eq!(l.error.as_deref(), Some("no answer within the 800ms deadline"));
@@ -218,7 +220,8 @@ async fn closed_port_is_unknown_within_the_deadline() {
     let started = Instant::now();
     let listings = checker.check(&[ip("192.0.2.1")], &defaults).await;
     assert!(started.elapsed() < deadline + SLACK, "took {:?}", started.elapsed());
-    assert_eq!(listings.len(), defaults.len());
+    let ip_zones = defaults.iter().filter(|z| z.accepts(&ip("192.0.2.1"))).count();
+    assert_eq!(listings.len(), ip_zones);
     assert!(
         listings.iter().all(|l| l.status == ListingStatus::Unknown && l.error.is_some()),
         "{listings:?}"

@@ -1,0 +1,753 @@
+//! A small purpose-built DNS client for blocklist queries (A and TXT).
+//!
+//! One [`Session`] per [`Checker::check`](crate::Checker::check) call: one UDP socket
+//! per address family, shared by every query of the call; random 16-bit IDs; a map
+//! from ID to the pending query, whose question must match the answer's (name, type
+//! and class) before the answer is taken; at most `max_in_flight` queries on the wire,
+//! the rest queued; retransmission (to the next name server, if there are several)
+//! each time a query's timeout passes, for as long as the deadline allows; with
+//! several servers, an error code (SERVFAIL, REFUSED, ...) sends the query on to the
+//! next server until each has answered; TCP when an answer comes back truncated.
+//! No EDNS: blocklist answers are small, and a larger one comes back truncated.
+//! Queries are encoded and answers decoded with hickory-proto; answers are kept in a
+//! [`Cache`] for their TTL.
+//!
+//! Everything runs inside the caller's future: no task is spawned, so a session
+//! works on any Tokio runtime (current-thread or multi-thread) and is dropped with
+//! the call.
+
+use std::cmp::Reverse;
+use std::collections::hash_map::RandomState;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use hickory_resolver::proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_resolver::proto::rr::{DNSClass, Name, RData, RecordType};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+use tokio::time::Instant;
+
+/// Largest UDP answer read (no EDNS is sent, so servers stay within 512 bytes; a
+/// larger buffer costs nothing and tolerates servers that ignore that).
+const UDP_BUFFER: usize = 4096;
+
+/// Most entries a [`Cache`] keeps; past this, expired ones are dropped, and if that
+/// is not enough the cache starts over.
+const CACHE_LIMIT: usize = 100_000;
+
+/// The longest a cached answer is kept, whatever its TTL.
+const MAX_CACHE_TTL: u32 = 3600;
+
+/// A usable answer: NOERROR (with or without records) or NXDOMAIN.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Answer {
+    /// The A records of the answer section.
+    pub(crate) a: Vec<Ipv4Addr>,
+    /// The TXT records of the answer section, the character-strings of each joined.
+    pub(crate) txt: Vec<String>,
+    /// How long the answer may be cached, in seconds (`None`: not cacheable).
+    ttl: Option<u32>,
+}
+
+/// Why a query got no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The server answered with an error code (SERVFAIL, REFUSED, ...).
+    Rcode(ResponseCode),
+    /// The query's name is not a valid DNS name.
+    BadName(String),
+    /// The query could not be sent, or its TCP connection failed.
+    Network(String),
+    /// A TCP query (after a truncated UDP answer) got no answer in time.
+    TcpTimeout,
+    /// The session's deadline passed first. `timed_out`: at least one try had
+    /// already waited its full timeout (the server is not answering), as opposed to
+    /// a query that simply had no time.
+    Expired {
+        /// Whether at least one try timed out before the deadline.
+        timed_out: bool,
+    },
+}
+
+impl Failure {
+    /// The cause in words, as shown in [`Listing::error`](crate::Listing::error).
+    pub(crate) fn describe(&self, deadline: Duration) -> String {
+        match self {
+            Failure::Rcode(code) => crate::checker::response_code_text(*code),
+            Failure::BadName(e) => format!("invalid query name: {e}"),
+            Failure::Network(e) => format!("network error: {e}"),
+            Failure::TcpTimeout | Failure::Expired { timed_out: true } => "timed out".to_string(),
+            Failure::Expired { timed_out: false } => {
+                format!("no answer within the {} deadline", crate::checker::fmt_duration(deadline))
+            }
+        }
+    }
+}
+
+/// The outcome of one query.
+pub(crate) type Outcome = Result<Answer, Failure>;
+
+/// Answers by (lowercase name without trailing dot, type), each until its TTL ends.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    entries: Mutex<HashMap<(String, RecordType), (Instant, Answer)>>,
+}
+
+impl Cache {
+    fn get(&self, key: &(String, RecordType), now: Instant) -> Option<Answer> {
+        let entries = self.entries.lock().ok()?;
+        match entries.get(key) {
+            Some((expires, answer)) if *expires > now => Some(answer.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, key: (String, RecordType), answer: &Answer, now: Instant) {
+        let Some(ttl) = answer.ttl.filter(|&t| t > 0) else { return };
+        let expires = now + Duration::from_secs(u64::from(ttl.min(MAX_CACHE_TTL)));
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHE_LIMIT {
+                entries.retain(|_, (e, _)| *e > now);
+                if entries.len() >= CACHE_LIMIT {
+                    entries.clear();
+                }
+            }
+            entries.insert(key, (expires, answer.clone()));
+        }
+    }
+}
+
+/// Where and how to ask.
+#[derive(Debug, Clone)]
+pub(crate) struct Upstream {
+    /// The name servers, tried in turn on retransmission.
+    pub(crate) servers: Vec<SocketAddr>,
+    /// How long one try waits before the query is sent again.
+    pub(crate) query_timeout: Duration,
+    /// At most this many queries of a session are on the wire at once.
+    pub(crate) max_in_flight: usize,
+}
+
+/// Where a query is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Queued,
+    InFlight,
+    Tcp,
+    Done,
+}
+
+#[derive(Debug)]
+struct Slot {
+    key: (String, RecordType),
+    name: Name,
+    /// The encoded query, its ID already in place.
+    wire: Vec<u8>,
+    id: u16,
+    state: State,
+    /// Which server the last try went to.
+    server: usize,
+    /// How many tries were sent.
+    tries: u32,
+    /// How many tries waited their full timeout.
+    timeouts: u32,
+    /// How many servers answered SERVFAIL, REFUSED or another error code.
+    errors: u32,
+}
+
+type TcpFuture = Pin<Box<dyn Future<Output = (usize, Outcome)> + Send>>;
+
+/// The queries of one call, on one socket per address family.
+pub(crate) struct Session<'a> {
+    upstream: &'a Upstream,
+    cache: &'a Cache,
+    deadline: Instant,
+    v4: Option<UdpSocket>,
+    v6: Option<UdpSocket>,
+    /// Whether the socket is connected to its family's only server.
+    v4_connected: bool,
+    v6_connected: bool,
+    slots: Vec<Slot>,
+    queue: VecDeque<usize>,
+    /// The query on the wire by ID: token + 1, 0 for none (65,536 entries).
+    by_id: Vec<u32>,
+    /// (when the try times out, slot, try number): stale entries are skipped.
+    timers: BinaryHeap<Reverse<(Instant, usize, u32)>>,
+    in_flight: usize,
+    /// Finished, not yet handed out.
+    done: VecDeque<(usize, Outcome)>,
+    /// Queries not yet handed out (queued, on the wire, over TCP or in `done`).
+    outstanding: usize,
+    tcp: FuturesUnordered<TcpFuture>,
+    rng: Rng,
+    buf: Vec<u8>,
+    expired: bool,
+    /// Queries to send again at once, to the next server (the last one answered
+    /// with an error code).
+    resend: VecDeque<usize>,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("queries", &self.slots.len())
+            .field("in_flight", &self.in_flight)
+            .field("outstanding", &self.outstanding)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Session<'a> {
+    /// A session whose queries all end by `deadline`. Sockets are opened on the first
+    /// query that needs them.
+    pub(crate) fn new(upstream: &'a Upstream, cache: &'a Cache, deadline: Instant) -> Self {
+        Session {
+            upstream,
+            cache,
+            deadline,
+            v4: None,
+            v6: None,
+            v4_connected: false,
+            v6_connected: false,
+            slots: Vec::new(),
+            queue: VecDeque::new(),
+            by_id: Vec::new(),
+            timers: BinaryHeap::new(),
+            in_flight: 0,
+            done: VecDeque::new(),
+            outstanding: 0,
+            tcp: FuturesUnordered::new(),
+            rng: Rng::new(),
+            buf: vec![0; UDP_BUFFER],
+            expired: false,
+            resend: VecDeque::new(),
+        }
+    }
+
+    /// Makes room for `additional` more queries.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+    }
+
+    /// Asks for `name` (no trailing dot) of `record_type`; returns the token that
+    /// [`Session::next`] hands back with the outcome. A cached answer is handed back
+    /// without a query.
+    pub(crate) fn submit(&mut self, name: &str, record_type: RecordType) -> usize {
+        let token = self.slots.len();
+        let key = (name.trim_end_matches('.').to_ascii_lowercase(), record_type);
+        self.outstanding += 1;
+        let mut slot = Slot {
+            key,
+            name: Name::root(),
+            wire: Vec::new(),
+            id: 0,
+            state: State::Done,
+            server: 0,
+            tries: 0,
+            timeouts: 0,
+            errors: 0,
+        };
+        let outcome = if self.expired {
+            Some(Err(Failure::Expired { timed_out: false }))
+        } else if let Some(answer) = self.cache.get(&slot.key, Instant::now()) {
+            Some(Ok(answer))
+        } else {
+            match encode(&slot.key.0, record_type) {
+                Ok((name, wire)) => {
+                    slot.name = name;
+                    slot.wire = wire;
+                    slot.state = State::Queued;
+                    None
+                }
+                Err(e) => Some(Err(e)),
+            }
+        };
+        self.slots.push(slot);
+        match outcome {
+            Some(outcome) => self.done.push_back((token, outcome)),
+            None => self.queue.push_back(token),
+        }
+        token
+    }
+
+    /// The next finished query, or `None` once every submitted query has been handed
+    /// back. When the deadline passes, every query still open is handed back as
+    /// [`Failure::Expired`].
+    pub(crate) async fn next(&mut self) -> Option<(usize, Outcome)> {
+        loop {
+            if let Some(finished) = self.done.pop_front() {
+                self.outstanding -= 1;
+                return Some(finished);
+            }
+            if self.outstanding == 0 {
+                return None;
+            }
+            let now = Instant::now();
+            if now >= self.deadline {
+                self.expire_all();
+                continue;
+            }
+            self.retransmit_due(now).await;
+            while let Some(token) = self.resend.pop_front() {
+                let slot = &mut self.slots[token];
+                if slot.state == State::InFlight {
+                    slot.server = (slot.server + 1) % self.upstream.servers.len().max(1);
+                    self.transmit(token).await;
+                }
+            }
+            self.send_queued().await;
+            if !self.done.is_empty() {
+                continue;
+            }
+            let wake = match self.timers.peek() {
+                Some(Reverse((at, _, _))) => (*at).min(self.deadline),
+                None => self.deadline,
+            };
+            let v4 = self.v4.as_ref();
+            let v6 = self.v6.as_ref();
+            tokio::select! {
+                biased;
+                ready = async { v4?.readable().await.ok() }, if v4.is_some() => {
+                    if ready.is_some() {
+                        self.drain(false);
+                    }
+                }
+                ready = async { v6?.readable().await.ok() }, if v6.is_some() => {
+                    if ready.is_some() {
+                        self.drain(true);
+                    }
+                }
+                Some((token, outcome)) = self.tcp.next(), if !self.tcp.is_empty() => {
+                    self.finish(token, outcome);
+                }
+                () = tokio::time::sleep_until(wake) => {}
+            }
+        }
+    }
+
+    /// Hands back every open query as expired and drops the rest of the work.
+    fn expire_all(&mut self) {
+        self.expired = true;
+        self.queue.clear();
+        self.timers.clear();
+        self.tcp = FuturesUnordered::new();
+        for token in 0..self.slots.len() {
+            let slot = &self.slots[token];
+            if slot.state != State::Done {
+                let timed_out = slot.timeouts > 0;
+                self.finish(token, Err(Failure::Expired { timed_out }));
+            }
+        }
+    }
+
+    /// Sends again every query whose try has timed out, to the next server.
+    async fn retransmit_due(&mut self, now: Instant) {
+        while let Some(Reverse((at, token, try_no))) = self.timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            let slot = &mut self.slots[token];
+            if slot.state != State::InFlight || slot.tries != try_no {
+                continue;
+            }
+            slot.timeouts += 1;
+            slot.server = (slot.server + 1) % self.upstream.servers.len().max(1);
+            self.transmit(token).await;
+        }
+    }
+
+    /// Puts queued queries on the wire while there is room.
+    async fn send_queued(&mut self) {
+        if self.by_id.is_empty() && !self.queue.is_empty() {
+            self.by_id = vec![0; usize::from(u16::MAX) + 1];
+        }
+        while self.in_flight < self.upstream.max_in_flight.max(1) {
+            let Some(token) = self.queue.pop_front() else { break };
+            let id = self.fresh_id();
+            let slot = &mut self.slots[token];
+            slot.id = id;
+            if let Some(bytes) = slot.wire.get_mut(..2) {
+                bytes.copy_from_slice(&id.to_be_bytes());
+            }
+            slot.state = State::InFlight;
+            if let Some(entry) = self.by_id.get_mut(usize::from(id)) {
+                *entry = u32::try_from(token + 1).unwrap_or(0);
+            }
+            self.in_flight += 1;
+            self.transmit(token).await;
+        }
+    }
+
+    /// Sends one try of a query and arms its timer.
+    async fn transmit(&mut self, token: usize) {
+        let Some(&server) = self.upstream.servers.get(self.slots[token].server) else {
+            self.finish(token, Err(Failure::Network("no name server configured".into())));
+            return;
+        };
+        if let Err(e) = self.open_socket(server).await {
+            self.finish(token, Err(Failure::Network(e.to_string())));
+            return;
+        }
+        let (socket, connected) = match server {
+            SocketAddr::V4(_) => (self.v4.as_ref(), self.v4_connected),
+            SocketAddr::V6(_) => (self.v6.as_ref(), self.v6_connected),
+        };
+        let Some(socket) = socket else {
+            self.finish(token, Err(Failure::Network("no socket".into())));
+            return;
+        };
+        let slot = &mut self.slots[token];
+        slot.tries += 1;
+        let sent = if connected {
+            socket.send(&slot.wire).await
+        } else {
+            socket.send_to(&slot.wire, server).await
+        };
+        match sent {
+            Ok(_) => {}
+            // A dropped query is a lost packet like any other: the timer resends it.
+            Err(e) if is_transient(&e) => {}
+            Err(e) => {
+                self.finish(token, Err(Failure::Network(e.to_string())));
+                return;
+            }
+        }
+        let at = Instant::now() + self.upstream.query_timeout;
+        self.timers.push(Reverse((at, token, self.slots[token].tries)));
+    }
+
+    /// Opens the session's socket for the server's address family, if not yet open.
+    async fn open_socket(&mut self, server: SocketAddr) -> std::io::Result<()> {
+        let (socket, connected, any) = match server {
+            SocketAddr::V4(_) => {
+                (&mut self.v4, &mut self.v4_connected, IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+            }
+            SocketAddr::V6(_) => {
+                (&mut self.v6, &mut self.v6_connected, IpAddr::V6(Ipv6Addr::UNSPECIFIED))
+            }
+        };
+        if socket.is_none() {
+            let new = UdpSocket::bind(SocketAddr::new(any, 0)).await?;
+            // The only server of its family: a connected socket spares the kernel a
+            // route lookup per query and drops datagrams from anyone else.
+            let same_family =
+                self.upstream.servers.iter().filter(|s| s.is_ipv4() == server.is_ipv4()).count();
+            if same_family == 1 {
+                new.connect(server).await?;
+                *connected = true;
+            }
+            *socket = Some(new);
+        }
+        Ok(())
+    }
+
+    /// Reads the datagrams waiting on a socket.
+    fn drain(&mut self, v6: bool) {
+        // Bounded, so that the timers get their turn even under a flood; the socket
+        // stays readable and is drained again on the next round.
+        for _ in 0..1024 {
+            let socket = if v6 { self.v6.as_ref() } else { self.v4.as_ref() };
+            let Some(socket) = socket else { return };
+            match socket.try_recv_from(&mut self.buf) {
+                Ok((len, from)) => {
+                    let buf = std::mem::take(&mut self.buf);
+                    if let Some(packet) = buf.get(..len) {
+                        self.receive(packet, from);
+                    }
+                    self.buf = buf;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                // An ICMP error reported on the connected socket (nothing listens
+                // there, for one): it is consumed by this read; the timers take care
+                // of the lost query.
+                Err(e) if is_transient(&e) || e.kind() == ErrorKind::ConnectionReset => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Takes one datagram: ignored unless it answers a query on the wire, from a
+    /// configured server, with that query's question.
+    fn receive(&mut self, packet: &[u8], from: SocketAddr) {
+        if !self.upstream.servers.contains(&from) {
+            return;
+        }
+        let Ok(message) = Message::from_vec(packet) else { return };
+        let token = match self.by_id.get(usize::from(message.metadata.id)) {
+            Some(&entry) if entry > 0 => entry as usize - 1,
+            _ => return,
+        };
+        let slot = &self.slots[token];
+        if slot.state != State::InFlight || !answers_question(&message, &slot.name, slot.key.1) {
+            return;
+        }
+        if message.metadata.truncation {
+            self.switch_to_tcp(token, from);
+            return;
+        }
+        let outcome = outcome_of(&message);
+        if outcome.is_err() {
+            // One server's SERVFAIL or REFUSED need not be the others': ask the
+            // next one, until each has answered with an error.
+            let slot = &mut self.slots[token];
+            slot.errors += 1;
+            if (slot.errors as usize) < self.upstream.servers.len() {
+                self.resend.push_back(token);
+                return;
+            }
+        }
+        self.finish(token, outcome);
+    }
+
+    /// Asks again over TCP, the answer over UDP having been truncated.
+    fn switch_to_tcp(&mut self, token: usize, server: SocketAddr) {
+        let slot = &mut self.slots[token];
+        slot.state = State::Tcp;
+        let wire = slot.wire.clone();
+        let name = slot.name.clone();
+        let record_type = slot.key.1;
+        let timeout = self.upstream.query_timeout;
+        self.tcp.push(Box::pin(async move {
+            let outcome =
+                match tokio::time::timeout(timeout, tcp_query(server, &wire, &name, record_type))
+                    .await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(Failure::TcpTimeout),
+                };
+            (token, outcome)
+        }));
+    }
+
+    /// Records a query's outcome (once), caches a good answer, frees its slot.
+    fn finish(&mut self, token: usize, outcome: Outcome) {
+        let slot = &mut self.slots[token];
+        match slot.state {
+            State::Done => return,
+            State::InFlight | State::Tcp => {
+                self.in_flight -= 1;
+                if let Some(entry) = self.by_id.get_mut(usize::from(slot.id)) {
+                    if *entry as usize == token + 1 {
+                        *entry = 0;
+                    }
+                }
+            }
+            State::Queued => {}
+        }
+        slot.state = State::Done;
+        slot.wire = Vec::new();
+        if let Ok(answer) = &outcome {
+            let key = (std::mem::take(&mut slot.key.0), slot.key.1);
+            self.cache.put(key, answer, Instant::now());
+        }
+        self.done.push_back((token, outcome));
+    }
+
+    /// A random ID not used by a query on the wire.
+    fn fresh_id(&mut self) -> u16 {
+        loop {
+            let id = self.rng.next_u16();
+            if self.by_id.get(usize::from(id)).is_none_or(|&entry| entry == 0) {
+                return id;
+            }
+        }
+    }
+}
+
+/// Whether a send error means "the packet was lost" rather than "cannot send".
+fn is_transient(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::ConnectionRefused | ErrorKind::WouldBlock | ErrorKind::Interrupted
+    ) || e.raw_os_error() == Some(105) // ENOBUFS
+}
+
+/// The query for `name` (no trailing dot), RD set, ID 0 (filled in when sent).
+fn encode(name: &str, record_type: RecordType) -> Result<(Name, Vec<u8>), Failure> {
+    let fqdn = format!("{name}.");
+    // Addresses' query names are plain ASCII: skip the IDNA mapping then.
+    let name = if fqdn.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+        Name::from_ascii(&fqdn)
+    } else {
+        Name::from_utf8(&fqdn)
+    }
+    .map_err(|e| Failure::BadName(e.to_string()))?;
+    let mut message = Message::new(0, MessageType::Query, OpCode::Query);
+    message.metadata.recursion_desired = true;
+    message.add_query(Query::query(name.clone(), record_type));
+    let wire = message.to_vec().map_err(|e| Failure::BadName(e.to_string()))?;
+    Ok((name, wire))
+}
+
+/// Whether `message` is a response whose single question is ours.
+fn answers_question(message: &Message, name: &Name, record_type: RecordType) -> bool {
+    message.metadata.message_type == MessageType::Response
+        && message.queries.len() == 1
+        && message.queries.first().is_some_and(|q| {
+            q.query_type() == record_type && q.query_class() == DNSClass::IN && q.name() == name
+        })
+}
+
+/// What a response means for the query.
+fn outcome_of(message: &Message) -> Outcome {
+    match message.metadata.response_code {
+        ResponseCode::NoError | ResponseCode::NXDomain => Ok(decode(message)),
+        code => Err(Failure::Rcode(code)),
+    }
+}
+
+/// The records of a NOERROR or NXDOMAIN answer, and how long to keep it: the
+/// smallest TTL of the answer section, or for an empty answer the SOA's negative
+/// TTL (RFC 2308); without either the answer is not cached.
+fn decode(message: &Message) -> Answer {
+    let mut answer = Answer::default();
+    for record in &message.answers {
+        match &record.data {
+            RData::A(a) => answer.a.push(a.0),
+            RData::TXT(txt) => answer.txt.push(
+                txt.txt_data.iter().map(|part| String::from_utf8_lossy(part)).collect::<String>(),
+            ),
+            _ => {}
+        }
+    }
+    answer.ttl = if message.answers.is_empty() {
+        message.authorities.iter().find_map(|r| match &r.data {
+            RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
+            _ => None,
+        })
+    } else {
+        message.answers.iter().map(|r| r.ttl).min()
+    };
+    answer
+}
+
+/// One query over TCP (RFC 1035 §4.2.2 framing).
+async fn tcp_query(
+    server: SocketAddr,
+    wire: &[u8],
+    name: &Name,
+    record_type: RecordType,
+) -> Outcome {
+    let network = |e: std::io::Error| Failure::Network(format!("TCP to {server}: {e}"));
+    let mut stream = TcpStream::connect(server).await.map_err(network)?;
+    let len = u16::try_from(wire.len()).map_err(|_| Failure::Network("query too long".into()))?;
+    let mut framed = Vec::with_capacity(wire.len() + 2);
+    framed.extend_from_slice(&len.to_be_bytes());
+    framed.extend_from_slice(wire);
+    stream.write_all(&framed).await.map_err(network)?;
+    let id = wire.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])).unwrap_or_default();
+    loop {
+        let mut len = [0u8; 2];
+        stream.read_exact(&mut len).await.map_err(network)?;
+        let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        stream.read_exact(&mut body).await.map_err(network)?;
+        let Ok(message) = Message::from_vec(&body) else { continue };
+        if message.metadata.id == id && answers_question(&message, name, record_type) {
+            return outcome_of(&message);
+        }
+    }
+}
+
+/// A small non-cryptographic generator (xorshift64*), seeded from the process's
+/// random hash keys: query IDs only need to be hard to guess off-path and distinct.
+#[derive(Debug)]
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(0x9e37_79b9_7f4a_7c15);
+        Rng(hasher.finish() | 1)
+    }
+
+    fn next_u16(&mut self) -> u16 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 48) as u16
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_encoding_sets_rd_and_question() {
+        let (name, wire) = encode("2.0.0.127.bl.test", RecordType::A).unwrap();
+        let message = Message::from_vec(&wire).unwrap();
+        assert!(message.metadata.recursion_desired);
+        assert_eq!(message.metadata.message_type, MessageType::Query);
+        assert_eq!(message.queries.len(), 1);
+        assert_eq!(message.queries[0].name(), &name);
+        assert_eq!(message.queries[0].query_type(), RecordType::A);
+    }
+
+    #[test]
+    fn question_must_match() {
+        let (name, wire) = encode("2.0.0.127.bl.test", RecordType::A).unwrap();
+        let mut message = Message::from_vec(&wire).unwrap();
+        assert!(!answers_question(&message, &name, RecordType::A), "a query is no answer");
+        message.metadata.message_type = MessageType::Response;
+        assert!(answers_question(&message, &name, RecordType::A));
+        let upper = Name::from_ascii("2.0.0.127.BL.TEST.").unwrap();
+        assert!(answers_question(&message, &upper, RecordType::A), "case-insensitive");
+        assert!(!answers_question(&message, &name, RecordType::TXT));
+        let other = Name::from_ascii("3.0.0.127.bl.test.").unwrap();
+        assert!(!answers_question(&message, &other, RecordType::A));
+    }
+
+    #[test]
+    fn cache_honours_ttl() {
+        let cache = Cache::default();
+        let now = Instant::now();
+        let key = ("2.0.0.127.bl.test".to_string(), RecordType::A);
+        let answer = Answer { a: vec![Ipv4Addr::new(127, 0, 0, 2)], txt: vec![], ttl: Some(60) };
+        cache.put(key.clone(), &answer, now);
+        assert_eq!(cache.get(&key, now + Duration::from_secs(59)), Some(answer));
+        assert_eq!(cache.get(&key, now + Duration::from_secs(60)), None);
+        assert_eq!(cache.get(&(key.0.clone(), RecordType::TXT), now), None);
+        // TTL 0 and uncacheable answers are not kept.
+        for ttl in [Some(0), None] {
+            let other = ("3.0.0.127.bl.test".to_string(), RecordType::A);
+            cache.put(other.clone(), &Answer { a: vec![], txt: vec![], ttl }, now);
+            assert_eq!(cache.get(&other, now), None);
+        }
+    }
+
+    #[test]
+    fn negative_ttl_from_soa() {
+        use hickory_resolver::proto::rr::rdata::SOA;
+        use hickory_resolver::proto::rr::Record;
+        let name = Name::from_ascii("1.0.0.127.bl.test.").unwrap();
+        let mut message = Message::new(7, MessageType::Response, OpCode::Query);
+        message.metadata.response_code = ResponseCode::NXDomain;
+        message.add_query(Query::query(name, RecordType::A));
+        let zone = Name::from_ascii("bl.test.").unwrap();
+        let soa = SOA::new(zone.clone(), zone.clone(), 1, 600, 300, 86400, 30);
+        message.add_authority(Record::from_rdata(zone, 120, RData::SOA(soa)));
+        let answer = outcome_of(&message).unwrap();
+        assert!(answer.a.is_empty());
+        assert_eq!(answer.ttl, Some(30));
+        message.metadata.response_code = ResponseCode::ServFail;
+        assert_eq!(outcome_of(&message), Err(Failure::Rcode(ResponseCode::ServFail)));
+    }
+
+    #[test]
+    fn ids_vary() {
+        let mut rng = Rng::new();
+        let ids: std::collections::HashSet<u16> = (0..1000).map(|_| rng.next_u16()).collect();
+        assert!(ids.len() > 900, "{}", ids.len());
+    }
+}
