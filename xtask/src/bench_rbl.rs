@@ -1,6 +1,8 @@
 //! `cargo xtask bench rbl`: bulk blocklist lookups, 1,000 IPs x 10 zones, against a
 //! loopback rbldnsd with a fresh cache; beside the same server's ceiling measured by
-//! `dnsperf` on the same query names, and pydnsbl's rate on the same server.
+//! `dnsperf` on the same query names, and pydnsbl's rate on the same server; then one
+//! IP against the whole default catalog on a server that delays each zone's answer
+//! (`crates/rbl/examples/latency.rs`), against the slowest single answer.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -37,6 +39,7 @@ fn measure(root: &Path, work: &Path) -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--quiet", "--release", "-p", "rebound-rbl", "--example", "bulk"])
+        .args(["--example", "latency"])
         .status()?;
     anyhow::ensure!(status.success(), "building the bulk example failed");
     let mut ours = Vec::new();
@@ -77,6 +80,10 @@ fn measure(root: &Path, work: &Path) -> anyhow::Result<()> {
     let pydnsbl_rate = pydnsbl["checks_per_s"];
     drop(server);
 
+    // One IP against every default zone, each answering after its own delay.
+    let latency =
+        summary(&mut Command::new(root.join("target/release/examples/latency")), "latency")?;
+
     println!(
         "bulk lookups: {IPS} IPs x {ZONES} zones = {} checks, loopback rbldnsd, fresh cache",
         IPS * ZONES
@@ -88,6 +95,14 @@ fn measure(root: &Path, work: &Path) -> anyhow::Result<()> {
         "ratio rebound/dnsperf {:.2} (target >= 0.8), rebound/pydnsbl {:.2} (target >= 3)",
         rebound_rate / ceiling,
         rebound_rate / pydnsbl_rate
+    );
+    println!(
+        "one IP x {} default zones, answers delayed up to {} ms: wall {:.1} ms vs slowest single answer {:.1} ms, ratio {:.3} (target <= 1.3)",
+        latency.get("zones").copied().unwrap_or(f64::NAN),
+        latency.get("delay_ms").copied().unwrap_or(f64::NAN),
+        latency.get("wall_ms").copied().unwrap_or(f64::NAN),
+        latency.get("slowest_ms").copied().unwrap_or(f64::NAN),
+        latency.get("ratio").copied().unwrap_or(f64::NAN)
     );
     Ok(())
 }
