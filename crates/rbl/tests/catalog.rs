@@ -165,3 +165,20 @@ fn from_json_names_what_is_wrong() {
     let text = RblError::from(catalog_error(&GOOD.replace("127.0.0.2", "10.0.0.2"))).to_string();
     assert!(text.contains("bl.example.test") && text.contains("10.0.0.2"), "{text}");
 }
+
+#[test]
+fn dnswl_is_an_allowlist_and_its_abuse_codes_are_refusals() {
+    use rebound_rbl::{interpret, ListingStatus, ZoneKind};
+    let catalog = Catalog::builtin();
+    let dnswl = catalog.get("list.dnswl.org").expect("DNSWL is in the catalog");
+    assert_eq!(dnswl.kind, ZoneKind::Allowlist);
+    let trusted = interpret(dnswl, &["127.0.3.3".parse().unwrap()]);
+    assert_eq!(trusted.status, ListingStatus::Listed);
+    assert!(trusted.meanings[0].contains("email service providers, high trust"), "{trusted:?}");
+    // Over quota, and the "punishment" answer that imitates a listing: never a listing.
+    for refusal in ["127.0.0.255", "127.0.10.2"] {
+        let answer = interpret(dnswl, &[refusal.parse().unwrap()]);
+        assert_eq!(answer.status, ListingStatus::Unknown, "{refusal}: {answer:?}");
+        assert!(answer.error.is_some());
+    }
+}
