@@ -179,3 +179,31 @@ fn lists_shows_defunct_lists_as_such() {
         "{text}"
     );
 }
+
+#[test]
+fn a_refused_resolver_is_explained_once_not_reported_as_listed() {
+    // Spamhaus answers 127.255.255.254 to every query from a public resolver.
+    let dns = TestDns::builder()
+        .zone("zen.spamhaus.org")
+        .a("*.zen.spamhaus.org", "127.255.255.254")
+        .zone("bl.spamcop.net")
+        .start();
+    let addr = dns.addr().to_string();
+    let zones = "zen.spamhaus.org,bl.spamcop.net";
+    let run = rebound(&["check", "--resolver", &addr, "--zones", zones, "192.0.2.1", "192.0.2.2"]);
+    assert_eq!(run.code(), 0, "a refusal is not a listing: {}", run.stdout());
+    let text = run.stdout();
+    assert!(!text.contains("LISTED"), "{text}");
+    assert_eq!(
+        text.matches("note: Spamhaus ZEN refuses the resolver you use").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("127.255.255.254"), "{text}");
+    assert!(text.contains("DQS"), "{text}");
+    let json =
+        rebound(&["check", "--resolver", &addr, "--zones", zones, "--format", "json", "192.0.2.1"])
+            .json();
+    assert!(json["listings"][0]["listed"].is_null());
+    assert!(json["listings"][0]["error"].as_str().unwrap().contains("public/open resolver"));
+}

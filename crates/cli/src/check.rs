@@ -168,6 +168,9 @@ fn write_text(
         writeln!(out, "not checked (--offline): {} subject(s)", subjects.len())?;
         return Ok(());
     }
+    // A list that refuses this resolver says so for every subject: list each
+    // subject's line as unknown, and explain the refusal once, at the end.
+    let mut refusals: Vec<(&str, &str)> = Vec::new();
     for (subject, found) in subjects.iter().zip(per_subject) {
         let state = match found.listed {
             Some(true) => "LISTED",
@@ -180,7 +183,15 @@ fn write_text(
                 Some(true) if l.allowlist => format!("on the allowlist {}", l.codes.join(", ")),
                 Some(true) => format!("LISTED {}: {}", l.codes.join(", "), l.meanings.join("; ")),
                 Some(false) => "not listed".to_string(),
-                None => format!("unknown: {}", l.error.as_deref().unwrap_or_default()),
+                None => match l.error.as_deref() {
+                    Some(error) if error.contains(" refused the query: ") => {
+                        if !refusals.iter().any(|(list, _)| *list == l.list) {
+                            refusals.push((&l.list, error));
+                        }
+                        "unknown: the list refused this resolver (see below)".to_string()
+                    }
+                    error => format!("unknown: {}", error.unwrap_or_default()),
+                },
             };
             writeln!(out, "  {:<24} {text}", l.list)?;
             if l.listed == Some(true) {
@@ -192,6 +203,14 @@ fn write_text(
                 }
             }
         }
+    }
+    for (list, error) in refusals {
+        writeln!(
+            out,
+            "\nnote: {list} refuses the resolver you use, so its answers could not be checked. {error}. \
+             Run your own recursive resolver (for example unbound on this machine) and pass it with \
+             --resolver 127.0.0.1, or use the list's paid/registered access (Spamhaus: a free DQS key)."
+        )?;
     }
     Ok(())
 }
