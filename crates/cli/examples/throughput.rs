@@ -80,7 +80,7 @@ fn run_pass(files: &[PathBuf], threads: usize) -> Result<(u64, u64, u64), String
             let Ok(bounce) = rebound_dsn::parse(&raw) else { continue };
             bounces.fetch_add(1, Ordering::Relaxed);
             for recipient in &bounce.recipients {
-                let reason = rebound_verdict::classify(recipient);
+                let reason = rebound_verdict::Reason::classify_in(recipient, &bounce);
                 let hard =
                     rebound_verdict::hard_bounce(reason, recipient.status, recipient.reply_code);
                 std::hint::black_box((reason, hard));

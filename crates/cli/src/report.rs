@@ -197,7 +197,7 @@ pub fn build(
         .recipients
         .iter()
         .map(|r| {
-            let reason = rebound_verdict::classify(r);
+            let reason = rebound_verdict::Reason::classify_in(r, bounce);
             let provider = rebound_verdict::provider_of(r);
             RecipientOut {
                 recipient: r.recipient.clone(),

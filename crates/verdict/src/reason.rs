@@ -2,20 +2,23 @@
 //!
 //! Classification is data. A feedback report or an automatic reply is named by its
 //! kind ([`AUTOREPLY_RULES`] tell a mailbox that is gone from an owner who is away).
-//! For a bounce, a receiving provider's own codes ([`RHOST_RULES`]) are tried first;
-//! then [`PHRASE_RULES`] in order against the lower-cased diagnostic text, then
-//! [`STATUS_RULES`] against the enhanced status code, then [`REPLY_RULES`] against
-//! the SMTP reply code. The first rule that matches wins, so the specific rules come
-//! before the general ones: a specific phrase beats the status code, and the status
-//! code beats the reply code. Last, [`CONTEXT_RULES`] adjust the result for the
-//! circumstances: the SMTP command it answered (`User unknown` after `DATA` is a
-//! filter, after `MAIL FROM` the sender's address), the status code's subject and the
-//! DSN action. Raising accuracy means adding rows, not code.
+//! For a bounce, a receiving provider's own codes ([`RHOST_RULES`]) are tried first,
+//! then the wording of the MTA that wrote the bounce ([`LHOST_RULES`], by
+//! `Bounce::generator`, only through [`Reason::classify_in`]), then [`PHRASE_RULES`]
+//! in order against the lower-cased diagnostic text, then [`STATUS_RULES`] against
+//! the enhanced status code, then [`REPLY_RULES`] against the SMTP reply code. The
+//! first rule that matches wins, so the specific rules come before the general ones:
+//! a specific phrase beats the status code, and the status code beats the reply code.
+//! Last, [`CONTEXT_RULES`] adjust the result for the circumstances: the SMTP command
+//! it answered (`User unknown` after `DATA`, or with neither a command nor a status
+//! that names the address, is a filter; after `MAIL FROM` it is the sender's
+//! address), the status code's subject and the DSN action. Raising accuracy means
+//! adding rows, not code.
 
 use std::fmt;
 use std::str::FromStr;
 
-use rebound_dsn::{Action, Kind, RecipientReport, StatusCode};
+use rebound_dsn::{Action, Bounce, Kind, RecipientReport, StatusCode};
 
 use crate::provider::domain_matches;
 use crate::Lang;
@@ -328,7 +331,7 @@ const fn all(
 pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
     // A local delivery program (procmail, maildrop, a pipe) failed, whatever it says.
     any(Reason::MailerError, &[
-        "mailer error", "procmail:", "bin/procmail", "bin/maildrop", "command died with status",
+        "mailer error", "procmail:", "bin/maildrop", "command died with status",
         "command failed:", "command output:", "pipe to |", "x-unix;", "exit status",
     ]),
     // The sending service itself did not try: the address is on its suppression list.
@@ -401,7 +404,7 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "purported responsible address", "from: domain is invalid", "envelope sender",
         "sender address is invalid", "sender domain is invalid", "'send mail as'",
         "sender verification failed", "sender denied", "sender not permitted",
-        "bad sender address",
+        "bad sender address", "is not a registered gateway user",
     ]),
     // The destination says it takes no mail at all (a null MX, RFC 7505), before the
     // DNS trouble that reports it.
@@ -415,6 +418,7 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "dns error", "host not found, try again", "name server reply", "dns query failed",
         "too many hops", "hop count exceeded", "mail loop", "routing loop", "forwarding loop",
         "message looping", "dns records for the destination", "connection refused",
+        "host name lookup failure",
     ]),
     // The recipient side.
     any(Reason::HostUnknown, &[
@@ -505,7 +509,8 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
     // Giving up and other transient trouble.
     any(Reason::Expired, &[
         "gave up", "giving up", "timed out", "connect time out", "server did not respond",
-        "did not accept our requests to connect",
+        "did not accept our requests to connect", "host not reachable",
+        "was not delivered within",
     ]),
     any(Reason::NetworkError, &[
         "network is unreachable", "no route to host", "lost connection",
@@ -520,6 +525,7 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "transaction failed", "service currently unavailable", "upstream error",
         "local error in processing", "temporary local problem", "configuration error",
         "config error", "queue file write error", "interrupted system call",
+        "service unavailable", "insufficient permission",
     ]),
     any(Reason::PolicyViolation, &[
         "local policy", "policy reasons", "delivery not authorized", "policy violation",
@@ -593,6 +599,7 @@ pub(crate) const STATUS_RULES: &[StatusRule] = &[
     st(None, 2, 1, Reason::Suspend),
     st(None, 2, 2, Reason::MailboxFull),
     st(None, 2, 3, Reason::EmailTooLarge),
+    st(None, 3, 0, Reason::SystemError),
     st(None, 3, 1, Reason::SystemFull),
     st(None, 3, 2, Reason::NotAccept),
     st(None, 3, 4, Reason::EmailTooLarge),
@@ -644,6 +651,8 @@ pub(crate) struct RhostRules {
     /// Recipient domain suffixes; they recognise only a notice, a report with neither
     /// a status nor a reply code.
     pub(crate) notice_recipients: &'static [&'static str],
+    /// Enhanced status codes (`"5.2.0"`) that say why by themselves, tried first.
+    pub(crate) statuses: &'static [(&'static str, Reason)],
     pub(crate) rules: &'static [PhraseRule],
 }
 
@@ -664,7 +673,7 @@ pub(crate) const RHOST_RULES: &[RhostRules] = &[
     // Orange, Wanadoo and La Poste end a refusal with a code such as `OFR_506` or
     // `LPN006_107`; its last three digits say why.
     RhostRules { hosts: &["orange.fr", "wanadoo.fr", "laposte.net"],
-        texts: &["ofr_", "ofr0", "lpn0"], notice_recipients: &[],
+        texts: &["ofr_", "ofr0", "lpn0"], notice_recipients: &[], statuses: &[],
         rules: &[
             any(Reason::Blocked, &["_102"]),
             any(Reason::RequirePtr, &["_107"]),
@@ -676,12 +685,90 @@ pub(crate) const RHOST_RULES: &[RhostRules] = &[
         ] },
     // Mimecast refuses networks its customer's policy does not allow.
     RhostRules { hosts: &["mimecast.com"], texts: &["community.mimecast.com"],
-        notice_recipients: &[],
+        notice_recipients: &[], statuses: &[],
         rules: &[any(Reason::PolicyViolation, &["host network not allowed"])] },
     // Google Groups' own notice, in the sender's language: the group does not exist
     // or the sender may not post to it. Either way the sender is refused.
     RhostRules { hosts: &[], texts: &[], notice_recipients: &["googlegroups.com"],
-        rules: &[any(Reason::Rejected, &[])] },
+        statuses: &[], rules: &[any(Reason::Rejected, &[])] },
+    // Spectrum (Charter) ends a refusal with a code, `AUP#In-1310` or `AUP#Out-...`;
+    // its 13xx codes are limits on connections, recipients and messages.
+    RhostRules { hosts: &["charter.net", "spectrum.net", "rr.com"], texts: &["aup#in-", "aup#out-"],
+        notice_recipients: &[], statuses: &[], rules: &[
+            any(Reason::RateLimited, &["aup#in-13", "aup#out-13"]),
+        ] },
+    // au (KDDI) answers "550 <address>: User unknown" for a mailbox that does not
+    // exist and "550 : User unknown", without the address, when the recipient's own
+    // filter (domain or address designation) refuses the sender.
+    RhostRules { hosts: &["ezweb.ne.jp", "au.com"], texts: &["@ezweb.ne.jp>", "@au.com>"],
+        notice_recipients: &[],
+        statuses: &[], rules: &[
+            any(Reason::UserUnknown, &[">: user unknown"]),
+            any(Reason::Filtered, &[" : user unknown"]),
+        ] },
+    // NTT docomo answers "550 Unknown user" both at RCPT TO, for a mailbox that does not
+    // exist, and after DATA with status 5.2.0, when the recipient's reception settings
+    // (designated senders, spoofing filter) refuse the message.
+    RhostRules { hosts: &["docomo.ne.jp"], texts: &[], notice_recipients: &[],
+        statuses: &[("5.2.0", Reason::Filtered), ("5.1.1", Reason::UserUnknown)], rules: &[
+            any(Reason::MailboxFull, &["552 too much mail data"]),
+            any(Reason::RateLimited, &["552 too many recipients"]),
+            any(Reason::UserUnknown, &["unknown user", "user unknown"]),
+        ] },
+];
+
+/// What the MTA that wrote the bounce (`Bounce::generator`, Sisimai's Lhost) means by
+/// its own words. Some MTAs and gateways word only one failure one way: for them a
+/// phrase decides, before [`PHRASE_RULES`], and the context rules do not apply.
+pub(crate) struct LhostRules {
+    /// Generator names as `rebound_dsn` gives them (`"domino"`, `"ezweb"`, ...).
+    pub(crate) generators: &'static [&'static str],
+    pub(crate) rules: &'static [PhraseRule],
+}
+
+/// Generator rules, tried after [`RHOST_RULES`] and before [`PHRASE_RULES`].
+#[rustfmt::skip]
+pub(crate) const LHOST_RULES: &[LhostRules] = &[
+    // Lotus Notes / Domino look the address up in their directory: a miss is a
+    // mailbox that does not exist.
+    LhostRules { generators: &["domino", "notes"], rules: &[
+        any(Reason::UserUnknown, &[
+            "not listed in domino directory", "not listed in public name & address book",
+            "no such user", "user unknown",
+        ]),
+    ] },
+    // Exchange 2000/2003 name an unknown recipient with their own code.
+    LhostRules { generators: &["exchange2003"], rules: &[
+        any(Reason::UserUnknown, &[
+            "recipient name is not recognized", "unknown recipient", "000c05a6",
+        ]),
+    ] },
+    // Ipswitch IMail.
+    LhostRules { generators: &["imail"], rules: &[
+        any(Reason::UserUnknown, &["unknown user", "invalid final delivery userid", "user not found"]),
+        any(Reason::MailboxFull, &["mailbox exceeds allowed size", "over quota"]),
+    ] },
+    // au's EZweb gateway: its own notices, and a refusal it relays for its mailboxes.
+    LhostRules { generators: &["ezweb", "kddi"], rules: &[
+        any(Reason::UserUnknown, &[">: user unknown"]),
+        any(Reason::Filtered, &[
+            "each of the following recipients was rejected by a remote mail server",
+            " : user unknown",
+        ]),
+        any(Reason::Suspend, &[
+            "the user(s) account is disabled", "the user(s) account is temporarily limited",
+        ]),
+        any(Reason::MailboxFull, &["the user(s) account is temporarily over quota"]),
+        any(Reason::Expired, &["your message was not delivered within", "is not responding"]),
+    ] },
+    // Trend Micro InterScan MSS reports a recipient it could not hand on as missing.
+    LhostRules { generators: &["interscan"], rules: &[
+        any(Reason::UserUnknown, &["unable to deliver message to", "no such user", "user unknown"]),
+    ] },
+    // Verizon's MMS gateway.
+    LhostRules { generators: &["verizon"], rules: &[
+        any(Reason::UserUnknown, &["no valid recipients"]),
+    ] },
 ];
 
 /// A rule about the circumstances of a failure: when the reason found so far is
@@ -692,6 +779,10 @@ pub(crate) struct ContextRule {
     pub(crate) commands: &'static [&'static str],
     /// Does not apply when the SMTP command starts with one of these.
     pub(crate) unless_commands: &'static [&'static str],
+    /// The SMTP command must be unknown (the report does not say which it answered).
+    pub(crate) no_command: bool,
+    /// The enhanced status code must be missing or say nothing specific (`X.0.0`).
+    pub(crate) vague_status: bool,
     /// The enhanced status code must have this subject.
     pub(crate) subject: Option<u16>,
     /// Does not apply when the enhanced status code has this subject.
@@ -708,9 +799,12 @@ pub(crate) struct ContextRule {
 impl ContextRule {
     fn applies(&self, found: Reason, report: &RecipientReport, command: &str, text: &str) -> bool {
         let subject = report.status.map(|status| status.subject);
+        let vague = report.status.is_none_or(|s| s.subject == 0 && s.detail == 0);
         self.found == found
             && command_matches(self.commands, command)
             && !self.unless_commands.iter().any(|c| command.starts_with(c))
+            && (!self.no_command || command.is_empty())
+            && (!self.vague_status || vague)
             && self.subject.is_none_or(|s| subject == Some(s))
             && self.unless_subject.is_none_or(|s| subject != Some(s))
             && self.action.is_none_or(|a| a == report.action)
@@ -724,6 +818,8 @@ const CTX: ContextRule = ContextRule {
     found: Reason::Undefined,
     commands: &[],
     unless_commands: &[],
+    no_command: false,
+    vague_status: false,
     subject: None,
     unless_subject: None,
     action: None,
@@ -745,6 +841,17 @@ pub(crate) const CONTEXT_RULES: &[ContextRule] = &[
     // answered RCPT TO.
     ContextRule { found: Reason::UserUnknown, subject: Some(7), unless_commands: &["RCPT"],
         becomes: Reason::Filtered, ..CTX },
+    // So is "user unknown" that names neither the command it answered nor a status
+    // that points at the address (none, or X.0.0): filtering appliances and gateways
+    // (McAfee, MXLogic, SurfControl, ...) answer so for mail their rules refuse, as
+    // Sisimai reads it. MTAs that say "user unknown" only of a missing mailbox are
+    // told apart by their own wording (below) or by `LHOST_RULES`.
+    ContextRule { found: Reason::UserUnknown, no_command: true, vague_status: true,
+        unless_any: &[
+            "not listed in domino directory", "not listed in public name & address book",
+            "recipient name is not recognized", "invalid final delivery userid",
+        ],
+        becomes: Reason::Filtered, ..CTX },
     // An address that does not exist, in answer to MAIL FROM, is the sender's.
     ContextRule { found: Reason::UserUnknown, commands: &["MAIL"], becomes: Reason::Rejected,
         ..CTX },
@@ -754,7 +861,14 @@ pub(crate) const CONTEXT_RULES: &[ContextRule] = &[
     // is a block, and a diagnostic we cannot read leaves the failure on hold.
     ContextRule { action: Some(Action::Delayed), becomes: Reason::Expired, ..CTX },
     ContextRule { commands: &["CONNECT", "EHLO", "HELO"], becomes: Reason::Blocked, ..CTX },
-    ContextRule { needs_text: true, becomes: Reason::OnHold, ..CTX },
+    // An MTA's stock preamble ("This is the mail system at host ...") is no answer at
+    // all: without one the reason stays undefined.
+    ContextRule { needs_text: true, becomes: Reason::OnHold,
+        unless_any: &[
+            "this is the mail system at host", "i'm sorry to have to inform you",
+            "this message was created automatically by mail delivery software",
+        ],
+        ..CTX },
 ];
 
 /// Automatic replies that say the mailbox is gone rather than its owner away; any
@@ -793,6 +907,49 @@ pub(crate) const AUTOREPLY_RULES: &[PhraseRule] = &[
 /// assert_eq!(classify(&report), Reason::UserUnknown);
 /// ```
 pub fn classify(report: &RecipientReport) -> Reason {
+    classify_by(report, "", "")
+}
+
+impl Reason {
+    /// Classifies one recipient's failure as [`classify`] does, knowing also the MTA
+    /// that wrote the bounce ([`Bounce::generator`]): some MTAs and gateways word a
+    /// failure their own way, as Sisimai's per-MTA (Lhost) modules read them. And
+    /// knowing the envelope sender ([`Bounce::sender`]), a reply that names the
+    /// sender's address (`<sender>... Access denied`) and not the recipient's is read
+    /// as the answer to `MAIL FROM` when the report does not say which command it was.
+    ///
+    /// ```
+    /// use rebound_dsn::{Bounce, RecipientReport};
+    /// use rebound_verdict::{classify, Reason};
+    ///
+    /// let mut report = RecipientReport::default();
+    /// report.diagnostic = Some("Error: No valid recipients for this MM".into());
+    /// let mut bounce = Bounce::default();
+    /// bounce.generator = Some("verizon".into());
+    /// assert_eq!(Reason::classify_in(&report, &bounce), Reason::UserUnknown);
+    /// assert_eq!(classify(&report), Reason::OnHold);
+    /// ```
+    pub fn classify_in(report: &RecipientReport, bounce: &Bounce) -> Reason {
+        classify_by(
+            report,
+            bounce.generator.as_deref().unwrap_or_default(),
+            bounce.sender.as_deref().unwrap_or_default(),
+        )
+    }
+}
+
+/// True when the lower-cased diagnostic names the envelope sender's address in angle
+/// brackets and does not name the recipient's.
+fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
+    let sender = sender.trim().to_lowercase();
+    let recipient = recipient.unwrap_or_default().trim().to_lowercase();
+    sender.contains('@')
+        && text.contains(&format!("<{sender}>"))
+        && (recipient.is_empty() || !text.contains(&recipient))
+}
+
+/// [`classify`] with the generator's name and the envelope sender (`""` when unknown).
+fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reason {
     let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
     match report.kind {
         Kind::Feedback => return Reason::Feedback,
@@ -808,7 +965,11 @@ pub fn classify(report: &RecipientReport) -> Reason {
     if report.action == Action::Delivered || report.status.is_some_and(|s| s.class == 2) {
         return Reason::Delivered;
     }
-    let command = report.smtp_command.as_deref().unwrap_or_default().trim().to_ascii_uppercase();
+    let mut command =
+        report.smtp_command.as_deref().unwrap_or_default().trim().to_ascii_uppercase();
+    if command.is_empty() && names_sender(&text, sender, report.recipient.as_deref()) {
+        command = "MAIL".to_string();
+    }
     let host = report.remote_mta.as_deref().unwrap_or_default();
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
     let notice = report.status.is_none() && report.reply_code.is_none();
@@ -818,10 +979,23 @@ pub fn classify(report: &RecipientReport) -> Reason {
         _ => String::new(),
     };
     // A provider's own code is its final word; the context rules do not apply.
-    if let Some(rule) = RHOST_RULES
+    let providers = || RHOST_RULES.iter().filter(|p| p.recognises(&host, &text, &notice_domain));
+    if let Some((_, reason)) = providers()
+        .flat_map(|provider| provider.statuses)
+        .find(|(code, _)| report.status.is_some_and(|s| code.parse() == Ok(s)))
+    {
+        return *reason;
+    }
+    if let Some(rule) =
+        providers().flat_map(|provider| provider.rules).find(|rule| rule.matches(&text))
+    {
+        return rule.reason;
+    }
+    let generator = generator.trim();
+    if let Some(rule) = LHOST_RULES
         .iter()
-        .filter(|provider| provider.recognises(&host, &text, &notice_domain))
-        .flat_map(|provider| provider.rules)
+        .filter(|lhost| lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)))
+        .flat_map(|lhost| lhost.rules)
         .find(|rule| rule.matches(&text))
     {
         return rule.reason;
@@ -908,8 +1082,7 @@ mod tests {
             ("", "554 resimta comcast 192.0.2.82 found on one or more RBLs (Spamhaus ZEN) BL000001", Reason::Blocked),
             ("5.1.1", "550 5.1.1 <k.suzuki@example.jp>: Recipient address rejected: User unknown in virtual mailbox table", Reason::UserUnknown),
             ("5.1.1", "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos - gsmtp", Reason::UserUnknown),
-            ("", "550 Unknown user taro.yamada.1999@docomo.ne.jp", Reason::UserUnknown),
-            ("5.0.0", "550 5.0.0 <x@example.org>... No such user", Reason::UserUnknown),
+            ("5.1.1", "550 5.1.1 <x@example.org>... No such user", Reason::UserUnknown),
             ("5.2.2", "552 5.2.2 <x@example.org>: Mailbox full", Reason::MailboxFull),
             ("4.2.2", "452-4.2.2 The email account that you tried to reach is over quota. - gsmtp", Reason::MailboxFull),
             ("4.7.0", "421-4.7.0 [192.0.2.79      15] This message is suspicious due to the very low reputation of the sending IP address. Mail from your IP has been temporarily rate limited to protect users. - gsmtp", Reason::BadReputation),
@@ -990,6 +1163,7 @@ mod tests {
             ("4.0.0", "DNS Error: DNS type 'mx' lookup of shop.example responded with code SERVFAIL", Reason::NetworkError),
             ("5.4.4", "Name service error for name=shop.example type=MX: Malformed or unexpected name server reply", Reason::NetworkError),
             ("5.4.6", "554 5.4.6 Too many hops", Reason::NetworkError),
+            ("4.4.7", "<taro@example.co.jp>... Deferred: Name server: example.co.jp.: host name lookup failure Message could not be delivered for 5 days", Reason::NetworkError),
             ("5.4.312", "550 5.4.312 Message expired, DNS query failed", Reason::NetworkError),
             // HostUnknown.
             ("5.1.2", "550 5.1.2 Recipient address rejected: Bad destination system address", Reason::HostUnknown),
@@ -1002,7 +1176,6 @@ mod tests {
             // UserUnknown.
             ("5.4.1", "550 5.4.1 Recipient address rejected: Access denied. [AM0PR01MB0000.eurprd01.prod.outlook.com]", Reason::UserUnknown),
             ("5.1.0", "550 #5.1.0 Address rejected.", Reason::UserUnknown),
-            ("5.0.0", "550 <taro@example.jp>: Recipient address rejected.", Reason::UserUnknown),
             ("5.1.10", "The email address wasn’t found at the destination domain. RESOLVER.ADR.RecipientNotFound", Reason::UserUnknown),
             ("", "User hanako.sato (hanako@example.jp) not listed in Domino Directory", Reason::UserUnknown),
             ("", "Invalid final delivery userid: hanako@example.jp", Reason::UserUnknown),
@@ -1082,6 +1255,67 @@ mod tests {
                 Reason::UserUnknown,
             ),
             ("5.0.0", "550 Unknown user taro@example.jp", "RCPT TO", "", Reason::UserUnknown),
+            (
+                "5.0.0",
+                "550 <taro@example.jp>: Recipient address rejected.",
+                "RCPT TO",
+                "",
+                Reason::UserUnknown,
+            ),
+            // "User unknown" with no command and a status that names nothing is a
+            // filtering gateway's answer, unless the wording is a directory's own.
+            ("", "550 unknown user <taro@example.com>", "", "", Reason::Filtered),
+            ("5.0.0", "550 taro@example.com... No such user", "", "", Reason::Filtered),
+            ("", "550 - Requested action not taken: no such user here", "", "", Reason::Filtered),
+            (
+                "",
+                "User hanako.sato (hanako@example.jp) not listed in Domino Directory",
+                "",
+                "",
+                Reason::UserUnknown,
+            ),
+            ("", "Invalid final delivery userid: hanako@example.jp", "", "", Reason::UserUnknown),
+            ("5.1.1", "550 5.1.1 taro@example.com... No such user", "", "", Reason::UserUnknown),
+            ("5.0.0", "550 taro@example.com... No such user", "RCPT TO", "", Reason::UserUnknown),
+            // au (KDDI) and NTT docomo tell a missing mailbox from the recipient's filter.
+            (
+                "5.0.0",
+                "550 <taro@ezweb.ne.jp>: User unknown",
+                "",
+                "lsean.ezweb.ne.jp",
+                Reason::UserUnknown,
+            ),
+            ("5.0.0", "550 : User unknown", "RCPT TO", "lsean.ezweb.ne.jp", Reason::Filtered),
+            ("", "550 <taro@ezweb.ne.jp>: User unknown", "", "", Reason::UserUnknown),
+            (
+                "5.0.0",
+                "550 <taro@au.com>: User unknown",
+                "DATA",
+                "msmx.au.com",
+                Reason::UserUnknown,
+            ),
+            (
+                "5.0.0",
+                "550 Unknown user taro.yamada.1999@docomo.ne.jp",
+                "RCPT TO",
+                "mfsmax.docomo.ne.jp",
+                Reason::UserUnknown,
+            ),
+            (
+                "5.0.0",
+                "550 Unknown user taro.yamada.1999@docomo.ne.jp",
+                "DATA",
+                "mfsmax.docomo.ne.jp",
+                Reason::UserUnknown,
+            ),
+            (
+                "5.2.0",
+                "550 Unknown user taro.yamada.1999@docomo.ne.jp",
+                "DATA",
+                "mfsmax.docomo.ne.jp",
+                Reason::Filtered,
+            ),
+            ("5.0.0", "552 Too much mail data", "DATA", "mfsmax.docomo.ne.jp", Reason::MailboxFull),
             // "User unknown" under a policy status is a filter, except at RCPT TO.
             ("5.7.1", "550 5.7.1 User unknown: taro@example.jp", "", "", Reason::Filtered),
             ("5.7.1", "553 Invalid recipient taro@example.jp", "RCPT TO", "", Reason::UserUnknown),
@@ -1099,6 +1333,13 @@ mod tests {
             // Nothing matched: refused at connection is a block; unreadable text is on hold.
             ("", "550 Access denied...0123abcd", "CONNECT", "", Reason::Blocked),
             ("4.0.0", "450 4.0.0 Temporary failure", "", "", Reason::OnHold),
+            (
+                "",
+                "This is the mail system at host mx.example.net. I'm sorry to have to inform you that your message could not be delivered to one or more recipients.",
+                "",
+                "",
+                Reason::Undefined,
+            ),
             // Orange / La Poste codes.
             (
                 "5.2.0",
@@ -1172,5 +1413,88 @@ mod tests {
         let mut delayed = RecipientReport::default();
         delayed.action = Action::Delayed;
         assert_eq!(classify(&delayed), Reason::Expired);
+    }
+
+    fn bounce(generator: &str, sender: &str) -> Bounce {
+        let mut b = Bounce::default();
+        b.generator = (!generator.is_empty()).then(|| generator.to_string());
+        b.sender = (!sender.is_empty()).then(|| sender.to_string());
+        b
+    }
+
+    #[test]
+    fn classifies_by_generating_mta() {
+        // (generator, status, diagnostic, reason with the generator, reason without)
+        let cases: &[(&str, &str, &str, Reason, Reason)] = &[
+            ("domino", "", "User Taro Yamada (taro@example.jp) not listed in Domino Directory", Reason::UserUnknown, Reason::UserUnknown),
+            ("notes", "", "User not listed in public Name & Address Book", Reason::UserUnknown, Reason::UserUnknown),
+            ("exchange2003", "", "The recipient name is not recognized MSEXCH:IMS:EXAMPLE:JP:MAIL1 0 (000C05A6) Unknown Recipient", Reason::UserUnknown, Reason::UserUnknown),
+            ("imail", "", "Unknown user: hanako@example.com", Reason::UserUnknown, Reason::Filtered),
+            ("ezweb", "", "550 <hanako@ezweb.ne.jp>: User unknown", Reason::UserUnknown, Reason::UserUnknown),
+            ("ezweb", "", "550 <hanako@example.jp>: User unknown", Reason::UserUnknown, Reason::Filtered),
+            ("ezweb", "", "Each of the following recipients was rejected by a remote mail server.", Reason::Filtered, Reason::OnHold),
+            ("ezweb", "", "Your message was not delivered within 2 days and 0 hours. Remote host is not responding.", Reason::Expired, Reason::Expired),
+            ("ezweb", "", "The user(s) account is temporarily over quota.", Reason::MailboxFull, Reason::MailboxFull),
+            ("ezweb", "", "The user(s) account is disabled.", Reason::Suspend, Reason::Suspend),
+            ("interscan", "", "Unable to deliver message to <taro@example.jp> (and other recipients in the same domain).", Reason::UserUnknown, Reason::OnHold),
+            ("verizon", "", "Error: No valid recipients for this MM", Reason::UserUnknown, Reason::OnHold),
+            // A filtering gateway, whatever generator, says "user unknown" of mail it refuses.
+            ("x1", "", "User unknown", Reason::Filtered, Reason::Filtered),
+            ("postfix", "", "550 unknown user <taro@example.co.jp>", Reason::Filtered, Reason::Filtered),
+            // A generator's words decide only for that generator.
+            ("postfix", "", "Error: No valid recipients for this MM", Reason::OnHold, Reason::OnHold),
+        ];
+        for (generator, status, text, with, without) in cases {
+            let r = report(status, text);
+            assert_eq!(
+                Reason::classify_in(&r, &bounce(generator, "")),
+                *with,
+                "{generator}: {text}"
+            );
+            assert_eq!(classify(&r), *without, "no generator: {text}");
+        }
+    }
+
+    #[test]
+    fn a_reply_naming_the_sender_answered_mail_from() {
+        let sender = "news@shop.example";
+        // (status, diagnostic, command, reason with the sender known)
+        let cases: &[(&str, &str, &str, Reason)] = &[
+            ("5.7.1", "550 5.7.1 <news@shop.example>... Access denied", "", Reason::Rejected),
+            ("5.0.0", "550 <News@Shop.example>... User unknown", "", Reason::Rejected),
+            // The command is known, or the recipient is named too: read as usual.
+            ("5.7.1", "550 5.7.1 <news@shop.example>... Access denied", "RCPT TO", Reason::Blocked),
+            (
+                "5.7.1",
+                "550 5.7.1 <news@shop.example> to <taro@example.jp>... Access denied",
+                "",
+                Reason::Blocked,
+            ),
+            ("5.7.1", "550 5.7.1 <someone@else.example>... Access denied", "", Reason::Blocked),
+        ];
+        for (status, text, command, want) in cases {
+            let mut r = full(status, text, command, "");
+            r.recipient = Some("taro@example.jp".into());
+            assert_eq!(Reason::classify_in(&r, &bounce("", sender)), *want, "{text} {command}");
+        }
+        let r = report("5.7.1", "550 5.7.1 <news@shop.example>... Access denied");
+        assert_eq!(classify(&r), Reason::Blocked);
+    }
+
+    #[test]
+    fn classifies_gateway_provider_and_system_phrases() {
+        let cases: &[(&str, &str, &str, &str, Reason)] = &[
+            ("5.0.0", "550 'taro@example.net' is not a registered gateway user", "", "", Reason::Rejected),
+            ("", "421, ERROR_CODE :, Host not reachable.", "", "", Reason::Expired),
+            ("5.5.0", "554 \"|/usr/local/bin/filter taro\"... Service unavailable", "", "", Reason::SystemError),
+            ("5.3.0", "550 5.0.0 <taro@example.jp>... Insufficient permission", "", "", Reason::SystemError),
+            ("5.3.0", "", "", "", Reason::SystemError),
+            // Spectrum's own codes: 13xx are limits.
+            ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310", "", "", Reason::RateLimited),
+            ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. AUP#In-1000", "", "", Reason::Rejected),
+        ];
+        for (status, text, command, host, want) in cases {
+            assert_eq!(classify(&full(status, text, command, host)), *want, "{status} {text}");
+        }
     }
 }
