@@ -26,7 +26,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     if !contents.feedback.is_empty()
         || (contents.jmrp_recipient.is_some() && contents.reports.is_empty())
     {
-        return Ok(from_feedback(contents));
+        return Ok(from_feedback(message, contents));
     }
     let mut report =
         merge_reports(contents.reports.iter().filter_map(|r| rfc3464::parse_report(r)));
@@ -53,7 +53,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     let mut recipients = combine(report.as_ref(), scan.records);
     name_recipients(&mut recipients, &contents.original);
     if recipients.is_empty() && auto_reply_only {
-        return Ok(auto_reply(contents));
+        return Ok(auto_reply(message, contents));
     }
     // Nothing here, but the attached message is itself a report: read that one.
     if recipients.is_empty() && depth < MAX_NESTING {
@@ -93,7 +93,10 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     };
     Ok(Bounce {
         form,
-        reporting_mta: report.reporting_mta.or(scan.reporting_mta).or(contents.received_by),
+        reporting_mta: report
+            .reporting_mta
+            .or(scan.reporting_mta)
+            .or_else(|| message::received_by(message)),
         generator: report.generator.or(scan.generator).map(str::to_string),
         date: report.arrival_date.or(contents.date),
         recipients,
@@ -104,7 +107,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
 
 /// An ARF feedback report (or a Hotmail JMRP complaint, which names the recipient in
 /// the attached message's `X-HmXmrOriginalRecipient`).
-fn from_feedback(contents: message::Contents) -> Bounce {
+fn from_feedback(message: &Message<'_>, contents: message::Contents) -> Bounce {
     let mut feedback = arf::parse_feedback(contents.feedback.iter().map(String::as_str));
     if contents.feedback.is_empty() {
         feedback.feedback_type = Some("abuse".to_string());
@@ -115,7 +118,7 @@ fn from_feedback(contents: message::Contents) -> Bounce {
     let fallback = contents.original.to.as_deref().and_then(find_address);
     Bounce {
         form: Form::FeedbackReport,
-        reporting_mta: feedback.reporting_mta.clone().or(contents.received_by),
+        reporting_mta: feedback.reporting_mta.clone().or_else(|| message::received_by(message)),
         generator: None,
         date: feedback.arrival_date.clone().or(contents.date),
         recipients: arf::records(&feedback, fallback),
@@ -125,11 +128,11 @@ fn from_feedback(contents: message::Contents) -> Bounce {
 }
 
 /// An automatic reply: one record for the address that replied, with its text.
-fn auto_reply(contents: message::Contents) -> Bounce {
+fn auto_reply(message: &Message<'_>, contents: message::Contents) -> Bounce {
     let text = family::summary(&contents.human);
     Bounce {
         form: Form::AutoReply,
-        reporting_mta: contents.received_by,
+        reporting_mta: message::received_by(message),
         generator: None,
         date: contents.date,
         recipients: vec![RecipientReport {

@@ -89,7 +89,7 @@ pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     }
     match message::parse_message(input) {
         Some(message) => assemble::from_message(&message),
-        None => assemble::from_text(&String::from_utf8_lossy(input)),
+        None => assemble::from_text(&text::lossy(input)),
     }
 }
 

@@ -5,11 +5,74 @@
 //! Only the bounce's own parts are read for the report; an attached original message
 //! (`message/rfc822`) is read for its headers only, never scanned for codes.
 
-use crate::text::{contains_ci, unfold};
+use crate::text::{contains_ci, lossy, unfold};
 use crate::OriginalMessage;
+use mail_parser::parsers::MessageStream;
 use mail_parser::{
     Address, Header, HeaderName, Host, Message, MessageParser, MimeHeaders, PartType,
 };
+use std::sync::LazyLock;
+
+/// The one parser configuration, built once: `mail-parser`'s default one, except
+/// that `Received` and unknown headers are only delimited, not parsed: their values
+/// are read from the raw bytes (offsets) anyway, and the one parsed value still
+/// needed, the `by` host of the last `Received`, is parsed on demand. Every known
+/// header keeps its default parser, since some of them (dates) decide where a
+/// malformed header ends.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    let mut parser = MessageParser::new();
+    for name in [
+        HeaderName::Subject,
+        HeaderName::Comments,
+        HeaderName::ContentDescription,
+        HeaderName::ContentLocation,
+        HeaderName::ContentTransferEncoding,
+    ] {
+        parser = parser.header_text(name);
+    }
+    for name in [
+        HeaderName::From,
+        HeaderName::To,
+        HeaderName::Cc,
+        HeaderName::Bcc,
+        HeaderName::ReplyTo,
+        HeaderName::Sender,
+        HeaderName::ResentTo,
+        HeaderName::ResentFrom,
+        HeaderName::ResentBcc,
+        HeaderName::ResentCc,
+        HeaderName::ResentSender,
+        HeaderName::ListArchive,
+        HeaderName::ListHelp,
+        HeaderName::ListId,
+        HeaderName::ListOwner,
+        HeaderName::ListPost,
+        HeaderName::ListSubscribe,
+        HeaderName::ListUnsubscribe,
+    ] {
+        parser = parser.header_address(name);
+    }
+    for name in [HeaderName::Date, HeaderName::ResentDate] {
+        parser = parser.header_date(name);
+    }
+    for name in [
+        HeaderName::MessageId,
+        HeaderName::References,
+        HeaderName::InReplyTo,
+        HeaderName::ReturnPath,
+        HeaderName::ContentId,
+        HeaderName::ResentMessageId,
+    ] {
+        parser = parser.header_id(name);
+    }
+    for name in [HeaderName::Keywords, HeaderName::ContentLanguage] {
+        parser = parser.header_comma_separated(name);
+    }
+    for name in [HeaderName::ContentType, HeaderName::ContentDisposition] {
+        parser = parser.header_content_type(name);
+    }
+    parser.ignore_header(HeaderName::Received).default_header_ignore()
+});
 
 /// Headers whose presence makes the input a message rather than pasted text.
 fn is_message_header(name: &HeaderName<'_>) -> bool {
@@ -65,7 +128,7 @@ pub(crate) fn parse_message(input: &[u8]) -> Option<Message<'_>> {
     if !starts_with_header(input) {
         return None;
     }
-    let message = MessageParser::default().parse(input)?;
+    let message = PARSER.parse(input)?;
     let root = message.parts.first()?;
     root.headers.iter().any(|h| is_message_header(&h.name)).then_some(message)
 }
@@ -82,8 +145,6 @@ pub(crate) struct Contents {
     pub original: OriginalMessage,
     /// `Date` of the bounce.
     pub date: Option<String>,
-    /// The `by` host of the bounce's top `Received` header.
-    pub received_by: Option<String>,
     /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
     /// content type, `X-Failed-Recipients`, a bounce subject).
     pub looks_like_bounce: bool,
@@ -112,7 +173,6 @@ pub(crate) struct Contents {
 pub(crate) fn contents(message: &Message<'_>) -> Contents {
     let mut contents = Contents {
         date: raw_header(message, &HeaderName::Date),
-        received_by: message.received().and_then(|r| r.by.as_ref()).map(host_text),
         looks_like_bounce: looks_like_bounce(message),
         failed_recipients: failed_recipients(message),
         auto_replied: auto_replied(message),
@@ -168,7 +228,7 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
                 .raw_message
                 .get(root.offset_body as usize..root.offset_end as usize)
                 .unwrap_or_default();
-            plain.push(String::from_utf8_lossy(body).into_owned());
+            plain.push(lossy(body).into_owned());
         }
     }
     let mut human = if plain.is_empty() {
@@ -188,6 +248,16 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
     }
     contents.human = human;
     contents
+}
+
+/// The `by` host of the last `Received` header of the message (the one
+/// `Message::received` would give), parsed from its raw bytes.
+pub(crate) fn received_by(message: &Message<'_>) -> Option<String> {
+    let root = message.parts.first()?;
+    let header = root.headers.iter().rev().find(|h| h.name == HeaderName::Received)?;
+    let raw = message.raw_message.get(header.offset_start as usize..)?;
+    let value = MessageStream::new(raw).parse_received();
+    value.as_received().and_then(|r| r.by.as_ref()).map(host_text)
 }
 
 /// Whether the message is a `multipart/report`.
@@ -282,10 +352,8 @@ fn header_named(message: &Message<'_>, name: &str) -> Option<String> {
 fn body_text(body: &PartType<'_>) -> String {
     match body {
         PartType::Text(text) | PartType::Html(text) => text.to_string(),
-        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
-            String::from_utf8_lossy(bytes).into_owned()
-        }
-        PartType::Message(message) => String::from_utf8_lossy(message.raw_message()).into_owned(),
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => lossy(bytes).into_owned(),
+        PartType::Message(message) => lossy(message.raw_message()).into_owned(),
         PartType::Multipart(_) => String::new(),
     }
 }
@@ -301,7 +369,7 @@ fn host_text(host: &Host<'_>) -> String {
 fn raw_value(message: &Message<'_>, header: &Header<'_>) -> Option<String> {
     let bytes =
         message.raw_message.get(header.offset_start as usize..header.offset_end as usize)?;
-    let value = unfold(&String::from_utf8_lossy(bytes));
+    let value = unfold(&lossy(bytes));
     (!value.is_empty()).then_some(value)
 }
 
@@ -381,7 +449,7 @@ fn return_path(message: &Message<'_>) -> Option<String> {
 /// Original headers given as text (`text/rfc822-headers`, or an inline copy).
 pub(crate) fn original_from_text(text: &str) -> Option<OriginalMessage> {
     let start = text.trim_start_matches(['\r', '\n']);
-    let message = MessageParser::default().parse_headers(start.as_bytes())?;
+    let message = PARSER.parse_headers(start.as_bytes())?;
     let root = message.parts.first()?;
     if !root.headers.iter().any(|h| is_message_header(&h.name)) {
         return None;
@@ -473,6 +541,39 @@ mod tests {
         assert!(parse_message(b"Final-Recipient: rfc822; a@b.example\nAction: failed\n").is_none());
         assert!(parse_message(b"550 5.7.1 blocked").is_none());
         assert!(parse_message(b"").is_none());
+    }
+
+    /// The parser configuration keeps what the default one gives: the `by` host of
+    /// the last `Received`, and header offsets (a date that swallows the next line).
+    #[test]
+    fn reads_received_and_headers_as_the_default_parser() {
+        let raws: [&[u8]; 4] = [
+            b"Received: from a.example by first.example; Mon, 3 Mar 2025 10:00:00 +0900\n\
+Received: from b.example (b.example [192.0.2.1])\n\tby mx.example.jp. (Postfix) with ESMTP id X;\n \
+Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
+            b"Received: from x by [192.0.2.7] with SMTP\nSubject: s\n\nbody\n",
+            b"Received: garbage\nFrom: a@example.jp\n\nbody\n",
+            b"Date: Thu, 20 Apr 2008 23:34:45 UT\nFrom: Sender <a@example.jp>\nTo: b@example.jp\n\nx\n",
+        ];
+        for raw in raws {
+            let ours = parse_message(raw).unwrap();
+            let default = MessageParser::default().parse(raw).unwrap();
+            assert_eq!(
+                received_by(&ours),
+                default.received().and_then(|r| r.by.as_ref()).map(host_text)
+            );
+            let offsets = |m: &Message<'_>| {
+                m.parts[0]
+                    .headers
+                    .iter()
+                    .map(|h| (h.offset_start, h.offset_end))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(offsets(&ours), offsets(&default));
+            assert_eq!(original_message(&ours), original_message(&default));
+        }
+        let raw = b"Received: from b by mx.example.jp; Mon, 3 Mar 2025\nFrom: a@example.jp\n\nx\n";
+        assert_eq!(received_by(&parse_message(raw).unwrap()).as_deref(), Some("mx.example.jp"));
     }
 
     #[test]

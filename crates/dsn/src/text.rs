@@ -6,12 +6,37 @@
 //! `&str` positions that are always char boundaries, and never panics.
 
 use crate::StatusCode;
+use memchr::memmem::Finder;
 use std::net::IpAddr;
+use std::sync::LazyLock;
 
 /// Joins all lines into one, collapsing every run of whitespace (line breaks and the
 /// indentation of continuation lines included) into one space, trimmed.
 pub(crate) fn unfold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        // The same as below, a byte at a time: the ASCII characters that are
+        // `char::is_whitespace` are space, tab, LF, VT, FF and CR.
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            while bytes.get(i).is_some_and(|b| is_space(*b)) {
+                i += 1;
+            }
+            let start = i;
+            while bytes.get(i).is_some_and(|b| !is_space(*b)) {
+                i += 1;
+            }
+            if start < i {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(text.get(start..i).unwrap_or_default());
+            }
+        }
+        return out;
+    }
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -19,6 +44,15 @@ pub(crate) fn unfold(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// `String::from_utf8_lossy`, quicker for the usual valid UTF-8 (no replacement
+/// needed).
+pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// ASCII case-insensitive `find`, returning a byte position in `haystack`.
@@ -30,9 +64,11 @@ pub(crate) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     if n.len() > h.len() {
         return None;
     }
-    let first = n[0].to_ascii_lowercase();
-    (0..=h.len() - n.len())
-        .find(|&i| h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n))
+    let last = h.len() - n.len();
+    let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
+    // Candidates are the positions of the needle's first byte in either case.
+    memchr::memchr2_iter(lower, upper, h.get(..=last).unwrap_or_default())
+        .find(|&i| h.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
 }
 
 /// True when `text` contains `needle`, ignoring ASCII case.
@@ -369,9 +405,9 @@ const COMMAND_MARKERS: &[&str] =
 pub(crate) fn find_command(text: &str) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();
     let mut best: Option<(usize, &'static str)> = None;
-    for marker in COMMAND_MARKERS {
+    for (marker, finder) in COMMAND_MARKERS.iter().zip(COMMAND_FINDERS.iter()) {
         let mut from = 0;
-        while let Some(pos) = tail(&lower, from).find(marker) {
+        while let Some(pos) = finder.find(tail(&lower, from).as_bytes()) {
             let at = from + pos;
             from = at + marker.len();
             if best.is_some_and(|(p, _)| p <= at) {
@@ -389,13 +425,20 @@ pub(crate) fn find_command(text: &str) -> Option<&'static str> {
             }
         }
     }
-    if let Some(pos) = lower.find("refused to talk to me") {
+    if let Some(pos) = REFUSED_FINDER.find(lower.as_bytes()) {
         if best.is_none_or(|(p, _)| pos < p) {
             best = Some((pos, "CONNECT"));
         }
     }
     best.map(|(_, c)| c)
 }
+
+/// [`COMMAND_MARKERS`] as searchers, built once.
+static COMMAND_FINDERS: LazyLock<Vec<Finder<'static>>> =
+    LazyLock::new(|| COMMAND_MARKERS.iter().map(Finder::new).collect());
+
+static REFUSED_FINDER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new("refused to talk to me"));
 
 /// Turns the description a human-readable bounce gives for one recipient into the
 /// diagnostic: the remote server's answer (after `said:`, or from the reply code on)
@@ -442,6 +485,47 @@ mod tests {
 
     fn status(s: &str) -> Option<StatusCode> {
         Some(s.parse().unwrap())
+    }
+
+    /// The ASCII fast path of [`unfold`] and the general one agree.
+    #[test]
+    fn unfolds_ascii_as_unicode_text() {
+        let general = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        for text in
+            ["", " ", "a", " a\x0B b\x0Cc\r\n\td ", "x\u{1c}y", "a  b\n\n c", "\u{a0}a\u{a0}b"]
+        {
+            assert_eq!(unfold(text), general(text), "{text:?}");
+        }
+        assert_eq!(lossy(b"caf\xc3\xa9"), "café");
+        assert_eq!(lossy(b"a\xffb"), "a\u{fffd}b");
+    }
+
+    /// [`find_ci`] finds what a naive scan finds.
+    #[test]
+    fn finds_ignoring_case_as_a_naive_scan() {
+        let naive = |h: &str, n: &str| {
+            (0..=h.len().saturating_sub(n.len()))
+                .find(|&i| {
+                    h.as_bytes()
+                        .get(i..i + n.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+                })
+                .filter(|_| n.len() <= h.len())
+        };
+        let hay = "Host mx[1] said: HOST host é Connect to 550-HoSt";
+        for needle in [
+            "host ",
+            "HOST",
+            "said:",
+            "é",
+            "connect to ",
+            "t",
+            "550-host",
+            "xyz",
+            "Host mx[1] said: HOST host é Connect to 550-HoSt!",
+        ] {
+            assert_eq!(find_ci(hay, needle), naive(hay, needle), "{needle:?}");
+        }
     }
 
     #[test]

@@ -22,8 +22,8 @@ const ERROR: &str = "error message below:";
 const DETAILS: &str = "message details:";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let error_at = text.lower.find(ERROR)?;
-    let details_at = text.lower.find(DETAILS).filter(|d| *d > error_at)?;
+    let error_at = text.find(ERROR)?;
+    let details_at = text.find(DETAILS).filter(|d| *d > error_at)?;
     let error = text.raw.get(error_at + ERROR.len()..details_at).unwrap_or("");
     let mut records: Vec<TextRecord> = Vec::new();
     for line in tail(text.raw, details_at + DETAILS.len()).lines() {

@@ -17,8 +17,8 @@ const LIST: &str = "----- the following addresses had delivery problems -----";
 const REASON: &str = "----- non-delivered information -----";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let list_at = text.lower.find(LIST)?;
-    let reason_at = text.lower.find(REASON);
+    let list_at = text.find(LIST)?;
+    let reason_at = text.find(REASON);
     let list_end = reason_at.filter(|r| *r > list_at).unwrap_or(text.raw.len());
     let list = text.raw.get(list_at + LIST.len()..list_end).unwrap_or("");
     let reason: Vec<&str> = reason_at.map_or(Vec::new(), |at| {

@@ -21,7 +21,7 @@ const LIST_MARKER: &str = "was not delivered to:";
 const REASON_MARKER: &str = "because:";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let at = text.lower.find(LIST_MARKER)?;
+    let at = text.find(LIST_MARKER)?;
     let list_start = at + LIST_MARKER.len();
     let reason_at = tail(&text.lower, list_start).find(REASON_MARKER).map(|p| p + list_start)?;
     let list = text.raw.get(list_start..reason_at).unwrap_or("");

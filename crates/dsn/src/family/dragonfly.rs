@@ -28,7 +28,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     if !text.has(GREETING) && !text.has(START) {
         return None;
     }
-    let reporting_mta = text.lower.find(GREETING).and_then(|at| {
+    let reporting_mta = text.find(GREETING).and_then(|at| {
         let line = tail(text.raw, at).lines().next().unwrap_or("");
         let host = line.rsplit_once(" at ")?.1.trim().trim_end_matches('.');
         (!host.is_empty() && !host.contains(' ')).then(|| host.to_string())

@@ -25,7 +25,7 @@ use crate::text::{clean_address, tail};
 const MARKER: &str = "did not reach the following recipient(s):";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let at = text.lower.find(MARKER)?;
+    let at = text.find(MARKER)?;
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
     for line in tail(text.raw, at + MARKER.len()).lines() {

@@ -31,13 +31,13 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         return None;
     }
     let delayed = is_delay_warning(text);
-    let end = text.lower.find(END).unwrap_or(text.raw.len());
-    let mut records = match text.lower.find(ADMIN) {
+    let end = text.find(END).unwrap_or(text.raw.len());
+    let mut records = match text.find(ADMIN) {
         Some(at) if at < end => admin_blocks(text.raw.get(at + ADMIN.len()..end).unwrap_or("")),
         _ => Vec::new(),
     };
     if records.is_empty() {
-        if let Some(at) = text.lower.find(LIST).filter(|at| *at < end) {
+        if let Some(at) = text.find(LIST).filter(|at| *at < end) {
             records = listed(text.raw.get(at + LIST.len()..end).unwrap_or(""));
         }
     }

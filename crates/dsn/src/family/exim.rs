@@ -40,7 +40,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     // Start after the list marker when there is one, else read the whole text.
     let start = LIST_MARKERS
         .iter()
-        .filter_map(|m| text.lower.find(m))
+        .filter_map(|m| text.find(m))
         .min()
         .and_then(|pos| text.raw.get(pos..))
         .and_then(|rest| rest.find('\n').and_then(|nl| rest.get(nl + 1..)))

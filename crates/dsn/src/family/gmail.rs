@@ -33,8 +33,7 @@ const LIST_MARKERS: &[&str] = &[
 const DETAILS: &str = "technical details";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let (marker_at, marker) =
-        LIST_MARKERS.iter().find_map(|m| text.lower.find(m).map(|at| (at, m)))?;
+    let (marker_at, marker) = LIST_MARKERS.iter().find_map(|m| text.find(m).map(|at| (at, m)))?;
     let delayed = marker.contains("delayed");
     let after_marker = tail(text.raw, marker_at + marker.len());
     let mut recipients: Vec<String> = Vec::new();
@@ -52,7 +51,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             None => break,
         }
     }
-    let details = match text.lower.find(DETAILS) {
+    let details = match text.find(DETAILS) {
         Some(at) => {
             let details = tail(text.raw, at + DETAILS.len());
             // Skip " of permanent failure:" / " of temporary failure:" / ":".

@@ -27,8 +27,8 @@ const RESPONSE: &str = "body of message generated response:";
 const UNDELIVERABLE: &str = "undeliverable to ";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let copy_at = text.lower.find(COPY);
-    let response_at = text.lower.find(RESPONSE);
+    let copy_at = text.find(COPY);
+    let response_at = text.find(RESPONSE);
     if copy_at.is_none() && response_at.is_none() {
         return None;
     }

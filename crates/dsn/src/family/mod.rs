@@ -42,7 +42,158 @@ use crate::text::{
     clean_address, diagnostic_from_description, find_codes, find_command, find_remote_host, unfold,
 };
 use crate::{Action, Kind, RecipientReport};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
+use std::sync::LazyLock;
+
+/// The phrases the families look for in a whole text (their signatures and section
+/// markers), lower-case. [`Text::new`] finds all of them in one pass, so that
+/// [`Text::has`] and [`Text::find`] answer for them without searching again; any
+/// other needle is searched for when asked.
+const PHRASES: &[&str] = &[
+    "----- non-delivered information -----",
+    "----- the following addresses had delivery problems -----",
+    "----- transcript of session follows -----",
+    "------- failure reasons",
+    "---the following addresses had delivery errors---",
+    "\"notificationtype\"",
+    "a message is delayed for more than",
+    "address(es) deferred",
+    "address(es) failed",
+    "body of message generated response:",
+    "could not be delivered to:",
+    "could not send message for past",
+    "delivery has been delayed",
+    "delivery has failed to these recipients or groups:",
+    "delivery to the following recipient failed permanently",
+    "delivery to the following recipient has been delayed",
+    "delivery to the following recipients failed permanently",
+    "delivery to the following recipients has been delayed",
+    "delivery to the following recipients have been delayed",
+    "diagnostic information for administrators:",
+    "did not reach the following recipient(s):",
+    "each of the following recipients was rejected by a remote",
+    "error message below:",
+    "following address(es) have not yet been delivered",
+    "groups.google.com",
+    "groups.google.com/support",
+    "has not yet been delivered",
+    "have not yet been delivered",
+    "list of recipients:",
+    "message could not be delivered to mobile.",
+    "message details:",
+    "message from interscan messaging security suite",
+    "original message follows.",
+    "original message headers:",
+    "original message:",
+    "smtp error from remote mail server after",
+    "smtp error from remote mail server",
+    "technical details",
+    "the following address(es) failed",
+    "the following addresses had permanent fatal errors",
+    "the following addresses had transient non-fatal errors",
+    "the following recipients did not receive this message",
+    "the following recipients returned ",
+    "the user(s) account is disabled",
+    "there was an error delivering your mail to ",
+    "this is a warning only",
+    "this is the dragonfly mail agent",
+    "this is the mail system at host ",
+    "this is the mailer-daemon, please do not reply",
+    "this message was created automatically by mail delivery software",
+    "transient non-fatal errors",
+    "was not delivered to:",
+    "we had trouble delivering your message",
+    "while talking to ",
+    "your mail sent on:",
+    "your message was not delivered within ",
+];
+
+/// [`PHRASES`] in one automaton, each phrase's index, and for each phrase the other
+/// phrases it begins with; built once.
+struct Phrases {
+    automaton: Option<AhoCorasick>,
+    index: HashMap<&'static str, usize, BuildHasherDefault<PhraseHasher>>,
+    prefixes: Vec<Vec<usize>>,
+}
+
+static KNOWN: LazyLock<Phrases> = LazyLock::new(|| Phrases {
+    automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(PHRASES).ok(),
+    index: PHRASES.iter().enumerate().map(|(i, p)| (*p, i)).collect(),
+    prefixes: PHRASES
+        .iter()
+        .map(|long| {
+            (0..PHRASES.len())
+                .filter(|i| PHRASES[*i] != *long && long.starts_with(PHRASES[*i]))
+                .collect()
+        })
+        .collect(),
+});
+
+/// A small, fast hasher for the phrase index (FNV-1a over 8-byte words).
+#[derive(Default)]
+struct PhraseHasher(u64);
+
+impl Hasher for PhraseHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3);
+        }
+        for byte in chunks.remainder() {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash.rotate_left(29);
+    }
+}
+
+/// Where each of [`PHRASES`] first occurs in a text, found in one pass.
+#[derive(Debug)]
+struct Found {
+    /// `at[i]`: the first position of `PHRASES[i]`, `usize::MAX` when absent.
+    at: [usize; PHRASES.len()],
+    /// False when the automaton could not be built: every needle is searched for.
+    valid: bool,
+}
+
+impl Found {
+    fn of(lower: &str) -> Found {
+        let mut at = [usize::MAX; PHRASES.len()];
+        let Some(automaton) = KNOWN.automaton.as_ref() else {
+            return Found { at, valid: false };
+        };
+        // Every position where some phrase starts is visited in order (each search
+        // starts one byte after the last match's start), so the first position
+        // recorded for a phrase is its leftmost occurrence (what `str::find` gives).
+        // At one position the longest phrase is reported: the phrases it begins
+        // with start there too.
+        let mut from = 0;
+        while from < lower.len() {
+            let Some(found) = automaton.find(Input::new(lower).range(from..)) else { break };
+            let start = found.start();
+            let pattern = found.pattern().as_usize();
+            let shorter = KNOWN.prefixes.get(pattern).map_or(&[][..], Vec::as_slice);
+            for i in std::iter::once(&pattern).chain(shorter) {
+                if let Some(slot) = at.get_mut(*i) {
+                    if *slot == usize::MAX {
+                        *slot = start;
+                    }
+                }
+            }
+            from = start + 1;
+        }
+        Found { at, valid: true }
+    }
+}
 
 /// The text a family looks at, with a lower-case copy for case-insensitive matching.
 #[derive(Debug)]
@@ -54,11 +205,15 @@ pub(crate) struct Text<'a> {
     /// The addresses the bounce's `X-Failed-Recipients` header lists (none for
     /// pasted text).
     pub failed_recipients: &'a [String],
+    /// Where the known phrases are.
+    found: Found,
 }
 
 impl<'a> Text<'a> {
     pub(crate) fn new(raw: &'a str) -> Self {
-        Text { raw, lower: raw.to_ascii_lowercase(), failed_recipients: &[] }
+        let lower = raw.to_ascii_lowercase();
+        let found = Found::of(&lower);
+        Text { raw, lower, failed_recipients: &[], found }
     }
 
     /// The text of a message whose headers name failed recipients.
@@ -68,7 +223,18 @@ impl<'a> Text<'a> {
 
     /// True when the lower-cased text contains `needle` (which must be lower-case).
     pub(crate) fn has(&self, needle: &str) -> bool {
-        self.lower.contains(needle)
+        self.find(needle).is_some()
+    }
+
+    /// Where `needle` (which must be lower-case) first occurs in the lower-cased text:
+    /// `self.lower.find(needle)`, answered without a search for the known phrases.
+    pub(crate) fn find(&self, needle: &str) -> Option<usize> {
+        if self.found.valid {
+            if let Some(i) = KNOWN.index.get(needle) {
+                return self.found.at.get(*i).copied().filter(|at| *at != usize::MAX);
+            }
+        }
+        self.lower.find(needle)
     }
 }
 
@@ -288,4 +454,34 @@ pub(crate) fn is_delay_warning(text: &Text<'_>) -> bool {
         || text.has("transient non-fatal errors")
         || text.has("delivery has been delayed")
         || text.has("delivery to the following recipients has been delayed")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The one-pass answers are what searching the lower-cased text gives.
+    #[test]
+    fn known_phrases_are_found_as_a_search_would() {
+        let mut texts: Vec<String> = vec![String::new(), "nothing here".to_string()];
+        for (i, phrase) in PHRASES.iter().enumerate() {
+            let other = PHRASES[(i * 7 + 3) % PHRASES.len()];
+            texts.push(format!("x {} y {phrase} z {}", phrase.to_uppercase(), phrase));
+            texts.push(format!("{other}{phrase}{other}"));
+            texts.push(phrase[..phrase.len() / 2].to_string());
+        }
+        // Overlapping phrases: one is a part of another.
+        texts.push("smtp error from remote mail server after rcpt".to_string());
+        texts.push("groups.google.com/support and groups.google.com".to_string());
+        texts.push("The following address(es) failed: a\nhas not yet been delivered".to_string());
+        for raw in &texts {
+            let text = Text::new(raw);
+            assert!(text.found.valid);
+            for phrase in PHRASES.iter().chain(&["not a known phrase", "e"]) {
+                assert_eq!(text.find(phrase), text.lower.find(phrase), "{phrase:?} in {raw:?}");
+                assert_eq!(text.has(phrase), text.lower.contains(phrase));
+            }
+        }
+    }
 }

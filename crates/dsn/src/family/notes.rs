@@ -17,7 +17,7 @@ use crate::text::tail;
 const MARKER: &str = "------- failure reasons";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let at = text.lower.find(MARKER)?;
+    let at = text.find(MARKER)?;
     let mut records: Vec<TextRecord> = Vec::new();
     let mut reason = String::new();
     let mut reason_done = false;

@@ -26,7 +26,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     if !text.has("this is the mailer-daemon, please do not reply") {
         return None;
     }
-    let at = text.lower.find(LIST_MARKER)?;
+    let at = text.find(LIST_MARKER)?;
     let delayed = is_delay_warning(text) || text.has("a message is delayed for more than");
     let mut records: Vec<TextRecord> = Vec::new();
     for line in tail(text.raw, at + LIST_MARKER.len()).lines() {

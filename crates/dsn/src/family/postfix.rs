@@ -57,7 +57,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
 
 /// "This is the mail system at host NAME."
 fn reporting_mta(text: &Text<'_>) -> Option<String> {
-    let pos = text.lower.find(GREETING)?;
+    let pos = text.find(GREETING)?;
     let rest = tail(text.raw, pos + GREETING.len());
     let host = rest.split_whitespace().next()?.trim_end_matches('.');
     (!host.is_empty()).then(|| host.to_string())

@@ -94,6 +94,10 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
 /// Reads the "following addresses had ... errors" lists.
 fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
     let mut records: Vec<TextRecord> = Vec::new();
+    // No line can hold a list heading the whole text does not hold.
+    if !LISTS.iter().any(|l| text.has(l)) {
+        return records;
+    }
     let mut in_list = false;
     for line in text.raw.lines() {
         let trimmed = line.trim();
@@ -168,7 +172,7 @@ struct Exchange {
 
 /// Reads the transcript: for every `<<< 4xx/5xx` reply, the host and the last command.
 fn transcript(text: &Text<'_>) -> Vec<Exchange> {
-    let Some(start) = text.lower.find(TRANSCRIPT) else { return Vec::new() };
+    let Some(start) = text.find(TRANSCRIPT) else { return Vec::new() };
     let mut exchanges = Vec::new();
     let mut host: Option<String> = None;
     let mut sent = String::new();

@@ -20,8 +20,8 @@ const SIGNATURE: &str = "message could not be delivered to mobile.";
 const ORIGINAL: &str = "original message:";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let at = text.lower.find(SIGNATURE)?;
-    let original_at = text.lower.find(ORIGINAL).filter(|o| *o > at);
+    let at = text.find(SIGNATURE)?;
+    let original_at = text.find(ORIGINAL).filter(|o| *o > at);
     let intro = text.raw.get(at..original_at.unwrap_or(text.raw.len())).unwrap_or("");
     let reason = intro
         .lines()

@@ -17,7 +17,7 @@ use crate::text::tail;
 const MARKER: &str = "---the following addresses had delivery errors---";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let at = text.lower.find(MARKER)?;
+    let at = text.find(MARKER)?;
     let mut records: Vec<TextRecord> = Vec::new();
     for line in tail(text.raw, at + MARKER.len()).lines() {
         let trimmed = line.trim();
