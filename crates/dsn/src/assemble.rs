@@ -315,7 +315,10 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
     let diagnostic = match (fields.diagnostic.clone(), text_diagnostic) {
         (Some(field), Some(text)) if !has_codes(&field) && has_codes(&text) => Some(text),
         (field, text) => field.or(text),
-    };
+    }
+    // Without any diagnostic, the comment of the `Status` field
+    // (`Status: 4.4.3 (host name lookup failure)`) is the only reason given.
+    .or_else(|| fields.status_comment.clone());
     let codes = diagnostic.as_deref().map(find_codes).unwrap_or_default();
     let text_status = codes.status.or_else(|| text.and_then(|t| t.status));
     let (mut remote_mta, mut remote_ip) =

@@ -190,7 +190,7 @@ pub struct Bounce {
     /// `"googlegroups"`, `"exchange2003"`, `"exchange2007"`, `"opensmtpd"`,
     /// `"notes"`, `"domino"`, `"kddi"`, `"ezweb"`, `"biglobe"`, `"x1"`,
     /// `"dragonfly"`, `"interscan"`, `"apachejames"`, `"imail"`, `"amazonses"`, `"x6"`,
-    /// `"verizon"`.
+    /// `"verizon"`, `"fml"`.
     pub generator: Option<String>,
     /// `Arrival-Date` of the DSN or the `Date` of the bounce message.
     pub date: Option<String>,

@@ -19,6 +19,9 @@ pub(crate) struct RecipientFields {
     pub remote_mta: Option<String>,
     /// Unfolded, type prefix removed.
     pub diagnostic: Option<String>,
+    /// The comment after the `Status` code (`Status: 4.4.3 (host name lookup
+    /// failure)`), without the parentheses: some generators put the reason only there.
+    pub status_comment: Option<String>,
     pub last_attempt_date: Option<String>,
 }
 
@@ -186,7 +189,10 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             "final-recipient" => group.final_recipient = clean_address(value),
             "original-recipient" => group.original_recipient = clean_address(value),
             "action" => group.action = non_empty(value),
-            "status" => group.status = value.split_whitespace().next().and_then(|s| s.parse().ok()),
+            "status" => {
+                group.status = value.split_whitespace().next().and_then(|s| s.parse().ok());
+                group.status_comment = status_comment(value);
+            }
             "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(value)),
             "diagnostic-code" => group.diagnostic = non_empty(strip_type_prefix(value)),
             "last-attempt-date" => group.last_attempt_date = non_empty(value),
@@ -200,6 +206,16 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
         push_group(&mut report, group);
     }
     known.then_some(report)
+}
+
+/// `4.4.3 (example.net: host name lookup failure)`: the text in the parentheses after
+/// the code.
+fn status_comment(value: &str) -> Option<String> {
+    let rest = value.trim_start();
+    let rest = rest.get(rest.find(char::is_whitespace)?..)?.trim();
+    let inner = rest.strip_prefix('(')?;
+    let inner = inner.strip_suffix(')').unwrap_or(inner);
+    non_empty(inner.trim())
 }
 
 fn push_group(report: &mut Report, group: RecipientFields) {
@@ -236,6 +252,25 @@ Action: delayed\r\n\
 Status: 4.4.1\r\n\
 Diagnostic-Code: X-Postfix; connect to mx.example.com[192.0.2.1]:25: Connection\r\n\
 \x20   timed out\r\n";
+
+    #[test]
+    fn keeps_the_status_comment() {
+        assert_eq!(
+            status_comment("4.0.0 (example.net: host name lookup failure)").as_deref(),
+            Some("example.net: host name lookup failure")
+        );
+        assert_eq!(status_comment("5.1.1"), None);
+        assert_eq!(status_comment("5.1.1 ()"), None);
+        assert_eq!(status_comment(" 5.1.1  (unterminated").as_deref(), Some("unterminated"));
+        let report = parse_report(
+            "Final-Recipient: rfc822; x@example.net\nAction: delayed\n\
+             Status: 4.4.3 (example.net: host name lookup failure)\n",
+        )
+        .unwrap();
+        let group = &report.recipients[0];
+        assert_eq!(group.status.unwrap().to_string(), "4.4.3");
+        assert_eq!(group.status_comment.as_deref(), Some("example.net: host name lookup failure"));
+    }
 
     #[test]
     fn reads_postfix_groups() {

@@ -197,6 +197,133 @@ fn sendmail_dsn_two_mailboxes_full() {
 }
 
 #[test]
+fn sendmail_reason_only_in_the_transcript() {
+    // No Diagnostic-Code and no `(reason: ...)`: Sendmail's own transcript line about
+    // each recipient is its diagnostic.
+    let b = parse_both("sendmail-transcript-deferred.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.generator.as_deref(), Some("sendmail"));
+    assert_eq!(b.reporting_mta.as_deref(), Some("relay.example.com"));
+    assert_eq!(b.recipients.len(), 2);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("sakura@branch.example.net"),
+            action: Action::Failed,
+            status: Some("4.4.7"),
+            reply_code: None,
+            diagnostic: Some(
+                "<sakura@branch.example.net>... Deferred: Name server: branch.example.net.: \
+                 host name lookup failure",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    check(
+        &b.recipients[1],
+        Expect {
+            recipient: Some("kenta@example.org"),
+            action: Action::Failed,
+            status: Some("4.4.7"),
+            reply_code: None,
+            diagnostic: Some(
+                "<kenta@example.org>... Deferred: Connection timed out with mx.example.org.",
+            ),
+            remote_mta: Some("mx.example.org"),
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
+fn status_comment_is_the_diagnostic_of_last_resort() {
+    let b = parse_both("rfc3464-status-comment.eml").unwrap();
+    assert_eq!(b.form, Form::DeliveryStatusReport);
+    assert_eq!(b.reporting_mta.as_deref(), Some("gw.example.edu"));
+    assert_eq!(b.recipients.len(), 2);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("park@lab.example.net"),
+            action: Action::Delayed,
+            status: Some("4.0.0"),
+            reply_code: None,
+            diagnostic: Some("lab.example.net: host name lookup failure"),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    // A Diagnostic-Code wins over the comment.
+    check(
+        &b.recipients[1],
+        Expect {
+            recipient: Some("choi@example.org"),
+            action: Action::Failed,
+            status: Some("5.0.0"),
+            reply_code: Some(550),
+            diagnostic: Some("550 choi... mailbox disabled"),
+            remote_mta: Some("mail.example.org"),
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
+fn exim_failed_pipe_takes_the_generated_text() {
+    let b = parse_both("exim-pipe-failed.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("exim"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("support@example.jp"),
+            action: Action::Failed,
+            status: None,
+            reply_code: None,
+            diagnostic: Some(
+                "pipe to |/opt/helpdesk/bin/ingest --queue support: ingest: queue \"support\" \
+                 is locked by another process ingest: message not stored",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("Printer on 3F is jammed again"));
+}
+
+#[test]
+fn fml_refuses_a_non_member() {
+    // A mailing list's refusal of a post, not an MTA bounce: the list address failed.
+    let b = parse_both("fml-not-a-member.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("fml"));
+    assert_eq!(b.reporting_mta.as_deref(), Some("mx.example.com"));
+    assert_eq!(b.recipients.len(), 1);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("photo-club@lists.example.jp"),
+            action: Action::Failed,
+            status: None,
+            reply_code: None,
+            diagnostic: Some(
+                "You are not a member of this mailing list <photo-club@lists.example.jp>.",
+            ),
+            remote_mta: None,
+            remote_ip: None,
+            smtp_command: None,
+        },
+    );
+}
+
+#[test]
 fn postfix_human_readable_only() {
     let b = parse_both("postfix-human-only-spamhaus.eml").unwrap();
     assert_eq!(b.form, Form::HumanReadable);
@@ -809,7 +936,9 @@ fn every_fixture_is_covered() {
             "exchange2007-recipient-not-found.eml",
             "exim-dsn-userunknown.eml",
             "exim-human-only-dmarc.eml",
+            "exim-pipe-failed.eml",
             "ezweb-account-disabled.eml",
+            "fml-not-a-member.eml",
             "forwarded-postfix-dsn.eml",
             "gmail-legacy-userunknown.eml",
             "googlegroups-no-permission.eml",
@@ -824,7 +953,9 @@ fn every_fixture_is_covered() {
             "pasted-userunknown.txt",
             "postfix-dsn-s3150.eml",
             "postfix-human-only-spamhaus.eml",
+            "rfc3464-status-comment.eml",
             "sendmail-dsn-mailboxfull.eml",
+            "sendmail-transcript-deferred.eml",
             "verizon-no-valid-recipients.eml",
             "x1-user-unknown.eml",
             "x6-hop-count.eml",

@@ -24,6 +24,7 @@ mod exchange2003;
 mod exchange2007;
 mod exim;
 mod ezweb;
+mod fml;
 mod generic;
 mod gmail;
 mod googlegroups;
@@ -107,6 +108,7 @@ const PHRASES: &[&str] = &[
     "was not delivered to:",
     "we had trouble delivering your message",
     "while talking to ",
+    "you are not a member of this mailing list",
     "your mail sent on:",
     "your message was not delivered within ",
 ];
@@ -291,7 +293,7 @@ impl TextRecord {
 
 /// At most this many bytes of a description are kept (families that give every
 /// recipient the same text stay linear in the input).
-const MAX_DESCRIPTION_BYTES: usize = 4_096;
+pub(crate) const MAX_DESCRIPTION_BYTES: usize = 4_096;
 
 /// Closes one recipient block a family has read: the description is unfolded (and
 /// cut after [`MAX_DESCRIPTION_BYTES`]), and at most [`MAX_RECORDS`] records are kept.
@@ -341,6 +343,7 @@ const FAMILIES: &[Scanner] = &[
     amazonses::scan,
     gmail::scan,
     googlegroups::scan,
+    fml::scan,
     exchange2003::scan,
     exchange2007::scan,
     opensmtpd::scan,

@@ -33,7 +33,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     }
     let delayed = is_delay_warning(text);
     let mut records = address_list(text);
-    let exchanges = transcript(text);
+    let (exchanges, notes) = transcript(text);
     if records.is_empty() {
         // Only a transcript: one record per recipient a reply names (`550
         // <taro@example.jp>... User unknown`), else one per error reply.
@@ -84,6 +84,16 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             if !has_codes(&record.description) {
                 if let Some(reply) = exchange.reply.as_deref().filter(|r| has_codes(r)) {
                     record.description = reply.to_string();
+                }
+            }
+        }
+        // No reason and no reply: Sendmail's own line about this recipient in the
+        // transcript (`<taro@example.jp>... Deferred: Connection refused by ...`).
+        if record.description.trim().is_empty() {
+            if let Some(recipient) = record.recipient.as_deref() {
+                let note = notes.iter().find(|(a, _)| a.eq_ignore_ascii_case(recipient));
+                if let Some((_, note)) = note {
+                    record.description = note.clone();
                 }
             }
         }
@@ -170,10 +180,16 @@ struct Exchange {
     reply: Option<String>,
 }
 
-/// Reads the transcript: for every `<<< 4xx/5xx` reply, the host and the last command.
-fn transcript(text: &Text<'_>) -> Vec<Exchange> {
-    let Some(start) = text.find(TRANSCRIPT) else { return Vec::new() };
+/// Sendmail's own lines about one recipient, without codes: the address and the line
+/// (`<taro@example.jp>... Deferred: Name server: example.jp.: host name lookup failure`).
+type Note = (String, String);
+
+/// Reads the transcript: for every `<<< 4xx/5xx` reply, the host and the last command;
+/// and Sendmail's own code-less `<address>... text` lines.
+fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
+    let Some(start) = text.find(TRANSCRIPT) else { return (Vec::new(), Vec::new()) };
     let mut exchanges = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
     let mut host: Option<String> = None;
     let mut sent = String::new();
     let mut command: Option<&'static str> = None;
@@ -204,10 +220,22 @@ fn transcript(text: &Text<'_>) -> Vec<Exchange> {
                     command,
                     reply: Some(reply.to_string()),
                 });
+            } else if let Some(note) = own_note(trimmed).filter(|_| notes.len() < MAX_RECORDS) {
+                notes.push(note);
             }
         }
     }
-    exchanges
+    (exchanges, notes)
+}
+
+/// `<taro@example.jp>... Deferred: Connection refused by mx.example.jp.`: the address
+/// and the whole line.
+fn own_note(line: &str) -> Option<Note> {
+    let inner = line.strip_prefix('<')?;
+    let (address, rest) = inner.split_once(">...")?;
+    let address = address.trim();
+    let useful = address.contains('@') && !address.contains(char::is_whitespace);
+    (useful && !rest.trim().is_empty()).then(|| (address.to_string(), line.to_string()))
 }
 
 #[cfg(test)]
@@ -267,6 +295,31 @@ mod tests {
             Some("a@example.org")
         );
         assert_eq!(named_recipient("550 Host unknown <a@example.org>"), None);
+    }
+
+    #[test]
+    fn a_recipient_without_a_reason_takes_sendmails_own_line() {
+        let raw = "   ----- The following addresses had permanent fatal errors -----\n\
+<a@example.org>\n<b@example.org>\n\n   ----- Transcript of session follows -----\n\
+<b@example.org>... Deferred: Connection timed out with mx.example.org.\n\
+<a@example.org>... Deferred: Name server: example.org.: host name lookup failure\n\
+Message could not be delivered for 5 days\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        let a = scan.records[0].clone().into_report();
+        assert_eq!(
+            a.diagnostic.as_deref(),
+            Some(
+                "<a@example.org>... Deferred: Name server: example.org.: host name lookup failure"
+            )
+        );
+        assert_eq!((a.reply_code, a.status), (None, None));
+        let b = scan.records[1].clone().into_report();
+        assert_eq!(
+            b.diagnostic.as_deref(),
+            Some("<b@example.org>... Deferred: Connection timed out with mx.example.org.")
+        );
+        assert_eq!(own_note("<x@example.org>..."), None);
+        assert_eq!(own_note("<not an address>... x"), None);
     }
 
     #[test]
