@@ -407,6 +407,9 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "sender address is invalid", "sender domain is invalid", "'send mail as'",
         "sender verification failed", "sender denied", "sender not permitted",
         "bad sender address", "is not a registered gateway user",
+        // Mailing lists refusing a post from someone who is not subscribed.
+        "not a member of this mailing list", "not a member of this list",
+        "posting by non-members", "non-member posting",
     ]),
     // The destination says it takes no mail at all (a null MX, RFC 7505), before the
     // DNS trouble that reports it.
@@ -1632,6 +1635,8 @@ mod tests {
     fn classifies_gateway_provider_and_system_phrases() {
         let cases: &[(&str, &str, &str, &str, Reason)] = &[
             ("5.0.0", "550 'taro@example.net' is not a registered gateway user", "", "", Reason::Rejected),
+            ("", "You are not a member of this mailing list <staff@lists.example.org>.", "", "", Reason::Rejected),
+            ("5.7.1", "550 5.7.1 Posting by non-members to staff@lists.example.org is not allowed", "", "", Reason::Rejected),
             ("", "421, ERROR_CODE :, Host not reachable.", "", "", Reason::Expired),
             ("5.5.0", "554 \"|/usr/local/bin/filter taro\"... Service unavailable", "", "", Reason::SystemError),
             ("5.3.0", "550 5.0.0 <taro@example.jp>... Insufficient permission", "", "", Reason::SystemError),
