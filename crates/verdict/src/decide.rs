@@ -519,8 +519,13 @@ fn evidence_sentences(f: &Facts<'_>, cause: Cause) -> Vec<String> {
     } else if ip_evidence.is_empty() {
         out.push(text(Msg::EvNoEvidence, lang).to_string());
     } else if unknown == 0 {
+        // When the refusal already named the provider's own list, say that the public
+        // lists agree rather than repeat the conclusion.
+        let own_list_named = f.mentioned.iter().any(|m| !m.public);
         let id = if cause == Cause::SendingIpReputation {
             Msg::EvNoneListedRep
+        } else if own_list_named {
+            Msg::EvNoneListedOwnNamed
         } else {
             Msg::EvNoneListed
         };
@@ -905,18 +910,19 @@ mod tests {
         assert_eq!(v.cause, Cause::SendingIpBlocklisted);
         assert!(
             v.summary.contains(
-                "It is on none of the public lists checked, so the block is Microsoft's own list."
+                "None of the public lists checked lists it either: only Microsoft's own list blocks it."
             ),
             "{}",
             v.summary
         );
         assert!(v.summary.contains("The refusal names Microsoft's own block list."));
+        assert!(!v.summary.contains("so the block is"), "said twice: {}", v.summary);
         assert!(v.actions.iter().all(|a| !a.contains("is listed there")));
         assert!(v.actions.iter().any(|a| a.contains("8ad563e3-288e-2a61-8122-3ba03d6b8d75")));
         assert!(v.actions.iter().any(|a| a.contains("5–7 business days")));
 
         let ja = decide(&s3150(), &evidence, &LookupOutcome::Checked, Lang::Ja);
-        assert!(ja.summary.contains("確認した公開ブロックリストのどれにも載っていないため、このブロックは Microsoft 独自のリストによるものです。"), "{}", ja.summary);
+        assert!(ja.summary.contains("確認した公開ブロックリストにも載っていません。ブロックしているのは Microsoft 独自のリストだけです。"), "{}", ja.summary);
         assert_no_stray_english(&all_text(&ja));
     }
 
