@@ -121,7 +121,14 @@ fn nothing_checkable_exits_3() {
     let run = rebound(&["check", "--resolver", &port, "--timeout", "1", "192.0.2.1"]);
     assert_eq!(run.code(), 3, "{}", run.stdout());
     assert!(run.stderr().contains("no blocklist could be checked"));
-    assert_eq!(rebound(&["check", "--offline", "192.0.2.1"]).code(), 3);
+    let offline =
+        rebound(&["check", "--offline", "--format", "ndjson", "192.0.2.1", "example.com"]);
+    assert_eq!(offline.code(), 3);
+    let subjects: Vec<serde_json::Value> =
+        offline.stdout().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(subjects[0]["subject"], "192.0.2.1", "subjects are named even when unchecked");
+    assert_eq!(subjects[1]["subject"], "example.com");
+    assert!(subjects.iter().all(|s| s["listed"].is_null()));
 }
 
 #[test]

@@ -26,7 +26,7 @@ struct CheckOut<'a> {
 
 #[derive(Debug, Serialize)]
 struct SubjectOut<'a> {
-    subject: &'a str,
+    subject: String,
     /// True listed, false clean, null when no list answered for it.
     listed: Option<bool>,
     listings: Vec<&'a ListingOut>,
@@ -57,11 +57,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             let name = subject.to_string();
             let mine: Vec<&ListingOut> =
                 out_listings.iter().filter(|l| l.subject == name).collect();
-            SubjectOut {
-                subject: leak_name(&out_listings, &name),
-                listed: verdict(&mine),
-                listings: mine,
-            }
+            SubjectOut { subject: name, listed: verdict(&mine), listings: mine }
         })
         .collect();
     let all: Vec<&ListingOut> = out_listings.iter().collect();
@@ -92,11 +88,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(3)
         }
     })
-}
-
-/// The subject name as stored in the listings, so the per-subject view borrows it.
-fn leak_name<'a>(listings: &'a [ListingOut], name: &str) -> &'a str {
-    listings.iter().find(|l| l.subject == name).map_or("", |l| l.subject.as_str())
 }
 
 /// Listed when any blocklist (not allowlist) lists it; clean when at least one list
