@@ -26,10 +26,15 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`rebound ... | head`) is not an error worth reporting.
+            // JSON is written through serde_json, whose errors carry the I/O kind.
             if err.chain().any(|cause| {
-                cause
+                let kind = cause
                     .downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    .map(std::io::Error::kind)
+                    .or_else(|| {
+                        cause.downcast_ref::<serde_json::Error>().and_then(|e| e.io_error_kind())
+                    });
+                kind == Some(std::io::ErrorKind::BrokenPipe)
             }) {
                 return ExitCode::SUCCESS;
             }
