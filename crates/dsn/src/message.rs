@@ -11,67 +11,32 @@ use mail_parser::parsers::MessageStream;
 use mail_parser::{
     Address, Header, HeaderName, Host, Message, MessageParser, MimeHeaders, PartType,
 };
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// The one parser configuration, built once: `mail-parser`'s default one, except
-/// that `Received` and unknown headers are only delimited, not parsed: their values
-/// are read from the raw bytes (offsets) anyway, and the one parsed value still
-/// needed, the `by` host of the last `Received`, is parsed on demand. Every known
-/// header keeps its default parser, since some of them (dates) decide where a
-/// malformed header ends.
+/// The one parser configuration, built once. Only the headers whose parsed values
+/// are read (by us, or by `mail-parser` to find the parts) are parsed: `Subject`,
+/// `Content-Transfer-Encoding`, `From`, `To`, `Message-ID`, `Content-Type` and
+/// `Content-Disposition`. Dates keep their parser too, since a malformed date
+/// decides where its header ends. Every other header (`Received` among them) is
+/// only delimited: its value is read from the raw bytes (offsets) when needed, and
+/// the one parsed value still needed, the `by` host of the last `Received`, is
+/// parsed on demand. The value parsers of the other known headers end a header
+/// exactly where delimiting does (at the first line break not followed by a space
+/// or a tab), so the header offsets are those of the default configuration.
 static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
-    let mut parser = MessageParser::new();
-    for name in [
-        HeaderName::Subject,
-        HeaderName::Comments,
-        HeaderName::ContentDescription,
-        HeaderName::ContentLocation,
-        HeaderName::ContentTransferEncoding,
-    ] {
-        parser = parser.header_text(name);
-    }
-    for name in [
-        HeaderName::From,
-        HeaderName::To,
-        HeaderName::Cc,
-        HeaderName::Bcc,
-        HeaderName::ReplyTo,
-        HeaderName::Sender,
-        HeaderName::ResentTo,
-        HeaderName::ResentFrom,
-        HeaderName::ResentBcc,
-        HeaderName::ResentCc,
-        HeaderName::ResentSender,
-        HeaderName::ListArchive,
-        HeaderName::ListHelp,
-        HeaderName::ListId,
-        HeaderName::ListOwner,
-        HeaderName::ListPost,
-        HeaderName::ListSubscribe,
-        HeaderName::ListUnsubscribe,
-    ] {
-        parser = parser.header_address(name);
-    }
-    for name in [HeaderName::Date, HeaderName::ResentDate] {
-        parser = parser.header_date(name);
-    }
-    for name in [
-        HeaderName::MessageId,
-        HeaderName::References,
-        HeaderName::InReplyTo,
-        HeaderName::ReturnPath,
-        HeaderName::ContentId,
-        HeaderName::ResentMessageId,
-    ] {
-        parser = parser.header_id(name);
-    }
-    for name in [HeaderName::Keywords, HeaderName::ContentLanguage] {
-        parser = parser.header_comma_separated(name);
-    }
-    for name in [HeaderName::ContentType, HeaderName::ContentDisposition] {
-        parser = parser.header_content_type(name);
-    }
-    parser.ignore_header(HeaderName::Received).default_header_ignore()
+    MessageParser::new()
+        .header_text(HeaderName::Subject)
+        .header_text(HeaderName::ContentTransferEncoding)
+        .header_address(HeaderName::From)
+        .header_address(HeaderName::To)
+        .header_date(HeaderName::Date)
+        .header_date(HeaderName::ResentDate)
+        .header_id(HeaderName::MessageId)
+        .header_content_type(HeaderName::ContentType)
+        .header_content_type(HeaderName::ContentDisposition)
+        .ignore_header(HeaderName::Received)
+        .default_header_ignore()
 });
 
 /// Headers whose presence makes the input a message rather than pasted text.
@@ -171,18 +136,22 @@ pub(crate) struct Contents {
 
 /// Walks the bounce's own parts (not those of attached messages).
 pub(crate) fn contents(message: &Message<'_>) -> Contents {
+    let from = raw_header(message, &HeaderName::From);
+    let report = is_report(message);
+    let signed_as_bounce = signed_as_bounce(message, from.as_deref());
     let mut contents = Contents {
         date: raw_header(message, &HeaderName::Date),
-        looks_like_bounce: looks_like_bounce(message),
+        looks_like_bounce: looks_like_bounce(message, report, signed_as_bounce),
         failed_recipients: failed_recipients(message),
         auto_replied: auto_replied(message),
-        is_report: is_report(message),
-        signed_as_bounce: signed_as_bounce(message),
-        from: raw_header(message, &HeaderName::From).as_deref().and_then(crate::text::find_address),
+        is_report: report,
+        signed_as_bounce,
+        from: from.as_deref().and_then(crate::text::find_address),
         ..Contents::default()
     };
-    let mut plain: Vec<String> = Vec::new();
-    let mut html: Vec<String> = Vec::new();
+    // Bodies are borrowed from the parsed message where they can be.
+    let mut plain: Vec<Cow<'_, str>> = Vec::new();
+    let mut html: Vec<Cow<'_, str>> = Vec::new();
     let mut original: Option<OriginalMessage> = None;
     for part in &message.parts {
         let (ctype, subtype) = match part.content_type() {
@@ -195,9 +164,11 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
         match (ctype.as_str(), subtype) {
             ("multipart", _) => {}
             ("message", "delivery-status" | "global-delivery-status") => {
-                contents.reports.push(body_text(&part.body));
+                contents.reports.push(body_text(&part.body).into_owned());
             }
-            ("message", "feedback-report") => contents.feedback.push(body_text(&part.body)),
+            ("message", "feedback-report") => {
+                contents.feedback.push(body_text(&part.body).into_owned());
+            }
             ("message", "rfc822" | "global") | ("text", "rfc822-headers" | "rfc822-header")
                 if original.is_none() =>
             {
@@ -228,7 +199,7 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
                 .raw_message
                 .get(root.offset_body as usize..root.offset_end as usize)
                 .unwrap_or_default();
-            plain.push(lossy(body).into_owned());
+            plain.push(lossy(body));
         }
     }
     let mut human = if plain.is_empty() {
@@ -268,22 +239,22 @@ fn is_report(message: &Message<'_>) -> bool {
     })
 }
 
-/// Whether the headers of the bounce itself say it is a bounce.
-fn looks_like_bounce(message: &Message<'_>) -> bool {
+/// Whether the headers of the bounce itself say it is a bounce (`is_report` and
+/// `signed_as_bounce` being what [`is_report`] and [`signed_as_bounce`] say).
+fn looks_like_bounce(message: &Message<'_>, is_report: bool, signed_as_bounce: bool) -> bool {
     let return_path = raw_header(message, &HeaderName::ReturnPath).unwrap_or_default();
-    let is_report = is_report(message);
     let failed_header = message.parts.first().is_some_and(|root| {
         root.headers.iter().any(|h| h.name.as_str().eq_ignore_ascii_case("X-Failed-Recipients"))
     });
-    is_report || failed_header || return_path.trim() == "<>" || signed_as_bounce(message)
+    is_report || failed_header || return_path.trim() == "<>" || signed_as_bounce
 }
 
 /// Whether the bounce's `From` (MAILER-DAEMON, postmaster, "Mail Delivery ...") or its
-/// subject says it is a bounce.
-fn signed_as_bounce(message: &Message<'_>) -> bool {
-    let from = raw_header(message, &HeaderName::From).unwrap_or_default();
+/// subject says it is a bounce; `from` is the bounce's raw `From` header.
+fn signed_as_bounce(message: &Message<'_>, from: Option<&str>) -> bool {
+    let from = from.unwrap_or_default();
     let subject = message.subject().unwrap_or_default();
-    ["mailer-daemon", "postmaster", "mail delivery"].iter().any(|w| contains_ci(&from, w))
+    ["mailer-daemon", "postmaster", "mail delivery"].iter().any(|w| contains_ci(from, w))
         || [
             "undeliver",
             "returned mail",
@@ -348,13 +319,13 @@ fn header_named(message: &Message<'_>, name: &str) -> Option<String> {
     raw_value(message, header)
 }
 
-/// A part body as text (lossy for bytes that are not UTF-8).
-fn body_text(body: &PartType<'_>) -> String {
+/// A part body as text (lossy for bytes that are not UTF-8), borrowed when it can be.
+fn body_text<'a>(body: &'a PartType<'_>) -> Cow<'a, str> {
     match body {
-        PartType::Text(text) | PartType::Html(text) => text.to_string(),
-        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => lossy(bytes).into_owned(),
-        PartType::Message(message) => lossy(message.raw_message()).into_owned(),
-        PartType::Multipart(_) => String::new(),
+        PartType::Text(text) | PartType::Html(text) => Cow::Borrowed(text),
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => lossy(bytes),
+        PartType::Message(message) => lossy(message.raw_message()),
+        PartType::Multipart(_) => Cow::Borrowed(""),
     }
 }
 
@@ -485,6 +456,14 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
+        // Every marker line starts (once trimmed) with `-`, `=`, `o` or `m`: any other
+        // ASCII byte first rules the line out without trimming it. (The ASCII
+        // characters `trim` removes are space, tab, LF, VT, FF and CR.)
+        let first =
+            line.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'));
+        if first.is_none_or(|b| b.is_ascii() && !matches!(b | 0x20, b'-' | b'=' | b'o' | b'm')) {
+            continue;
+        }
         let trimmed = line.trim();
         if PLAIN_COPY_MARKERS.iter().any(|m| trimmed.eq_ignore_ascii_case(m)) {
             return Some((offset, offset));
@@ -492,8 +471,7 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
         if !(trimmed.starts_with("--") || trimmed.starts_with("==")) {
             continue;
         }
-        let lower = trimmed.to_ascii_lowercase();
-        if COPY_MARKERS.iter().any(|m| lower.contains(m)) {
+        if COPY_MARKERS.iter().any(|m| contains_ci(trimmed, m)) {
             return Some((start, offset));
         }
     }
@@ -547,13 +525,18 @@ mod tests {
     /// the last `Received`, and header offsets (a date that swallows the next line).
     #[test]
     fn reads_received_and_headers_as_the_default_parser() {
-        let raws: [&[u8]; 4] = [
+        let raws: [&[u8]; 6] = [
             b"Received: from a.example by first.example; Mon, 3 Mar 2025 10:00:00 +0900\n\
 Received: from b.example (b.example [192.0.2.1])\n\tby mx.example.jp. (Postfix) with ESMTP id X;\n \
 Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
             b"Received: from x by [192.0.2.7] with SMTP\nSubject: s\n\nbody\n",
             b"Received: garbage\nFrom: a@example.jp\n\nbody\n",
             b"Date: Thu, 20 Apr 2008 23:34:45 UT\nFrom: Sender <a@example.jp>\nTo: b@example.jp\n\nx\n",
+            b"Return-Path: <a@example.jp>\nCc: \"x\n y\" <c@example.jp>,\n =?UTF-8?B?5aSq\n 6YOO?= <d@x>\n\
+References: <r1@x>\n <r2@x>\nIn-Reply-To: <r1@x\nList-Id: =?utf-8?q?a=20?= <l.x>\n\
+Reply-To: (c\n) e@x\nContent-ID: <i@x>\nKeywords: a, =?utf-8?q?b?=\nComments: c\n\
+Resent-Message-ID: <m@x>\nContent-Language: ja\nMIME-Version: 1.0\nFrom: a@example.jp\n\nx\n",
+            b"Sender: =?utf-8?B?5aSq\nCc: =?utf-8?q?a\n =20b?= <c@x>\nBcc: \"q\nTo: t@x\n\nx\n",
         ];
         for raw in raws {
             let ours = parse_message(raw).unwrap();
@@ -633,6 +616,11 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
         assert_eq!(&text[..at], "intro\n");
         assert_eq!(&text[from..], "From: a\n");
         assert_eq!(inline_copy("-- \nsignature"), None);
+        // Lines are trimmed of any whitespace before they are compared.
+        let text = "a\n\u{3000}----- Original message -----\nb\n";
+        assert_eq!(inline_copy(text), Some((2, text.len() - 2)));
+        assert_eq!(inline_copy("a\n\x0b ORIGINAL MESSAGE FOLLOWS.\nb"), Some((30, 30)));
+        assert_eq!(inline_copy("a\n+ original message follows.\nb"), None);
         let text = "Unknown user: a@example.jp\n\nOriginal message follows.\n\nFrom: b\n";
         let (at, from) = inline_copy(text).unwrap();
         assert!(text[..at].ends_with("Original message follows.\n"));

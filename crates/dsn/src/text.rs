@@ -13,11 +13,23 @@ use std::sync::LazyLock;
 /// Joins all lines into one, collapsing every run of whitespace (line breaks and the
 /// indentation of continuation lines included) into one space, trimmed.
 pub(crate) fn unfold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
     if text.is_ascii() {
         // The same as below, a byte at a time: the ASCII characters that are
         // `char::is_whitespace` are space, tab, LF, VT, FF and CR.
         let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        // Usually there is nothing to collapse once the ends are trimmed: no
+        // whitespace but single spaces.
+        let trimmed = text.trim();
+        let mut after_space = false;
+        let already_unfolded = trimmed.bytes().all(|b| {
+            let ok = !is_space(b) || (b == b' ' && !after_space);
+            after_space = b == b' ';
+            ok
+        });
+        if already_unfolded {
+            return trimmed.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -37,6 +49,7 @@ pub(crate) fn unfold(text: &str) -> String {
         }
         return out;
     }
+    let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -491,9 +504,23 @@ mod tests {
     #[test]
     fn unfolds_ascii_as_unicode_text() {
         let general = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-        for text in
-            ["", " ", "a", " a\x0B b\x0Cc\r\n\td ", "x\u{1c}y", "a  b\n\n c", "\u{a0}a\u{a0}b"]
-        {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a\x0B b\x0Cc\r\n\td ",
+            "x\u{1c}y",
+            "a  b\n\n c",
+            "\u{a0}a\u{a0}b",
+            " a b c ",
+            "a b  c",
+            "a b\tc",
+            " \r\na b",
+            "a b \n",
+            "a\x0Bb",
+            "\x0Ca b\x0C",
+            "a b c",
+        ] {
             assert_eq!(unfold(text), general(text), "{text:?}");
         }
         assert_eq!(lossy(b"caf\xc3\xa9"), "café");
