@@ -239,6 +239,43 @@ fn sendmail_reason_only_in_the_transcript() {
 }
 
 #[test]
+fn old_sendmail_protocol_error_takes_the_servers_reply() {
+    // Sendmail 5.x: no address list, only the transcript. Sendmail's own line names
+    // the recipient and the `<<<` line before it gives the server's reason.
+    let b = parse_both("sendmail-v5-protocol-error.eml").unwrap();
+    assert_eq!(b.form, Form::HumanReadable);
+    assert_eq!(b.generator.as_deref(), Some("sendmail"));
+    assert_eq!(b.recipients.len(), 2);
+    check(
+        &b.recipients[0],
+        Expect {
+            recipient: Some("ichiro@example.ac.jp"),
+            action: Action::Failed,
+            status: None,
+            reply_code: Some(553),
+            diagnostic: Some("553 Relaying not allowed from your host (Remote protocol error)"),
+            remote_mta: Some("relay.example.ac.jp"),
+            remote_ip: None,
+            smtp_command: Some("MAIL FROM"),
+        },
+    );
+    check(
+        &b.recipients[1],
+        Expect {
+            recipient: Some("jiro@example.ne.jp"),
+            action: Action::Failed,
+            status: None,
+            reply_code: Some(550),
+            diagnostic: Some("550 No such mailbox here (User unknown)"),
+            remote_mta: Some("mail.example.ne.jp"),
+            remote_ip: None,
+            smtp_command: Some("RCPT TO"),
+        },
+    );
+    assert_eq!(b.original.subject.as_deref(), Some("meeting on Friday"));
+}
+
+#[test]
 fn status_comment_is_the_diagnostic_of_last_resort() {
     let b = parse_both("rfc3464-status-comment.eml").unwrap();
     assert_eq!(b.form, Form::DeliveryStatusReport);
@@ -956,6 +993,7 @@ fn every_fixture_is_covered() {
             "rfc3464-status-comment.eml",
             "sendmail-dsn-mailboxfull.eml",
             "sendmail-transcript-deferred.eml",
+            "sendmail-v5-protocol-error.eml",
             "verizon-no-valid-recipients.eml",
             "x1-user-unknown.eml",
             "x6-hop-count.eml",

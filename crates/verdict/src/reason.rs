@@ -359,6 +359,10 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "refused to talk to me", "please use the smtp server of your isp",
         "not currently accepting mail from your ip", "you are not allowed to connect",
         "too many spams from your ip", "your ip address is listed", "sender ip address rejected",
+        // The server hung up on the sending host (Sendmail: `Connection refused by
+        // mx.example.jp.`), which Sisimai counts as a block of that host.
+        "connection refused by", "connection reset by peer", "connection dropped",
+        "connection was dropped by remote host",
     ]),
     all(Reason::Blocked, &["listed"], &["rbl", "spamhaus", "spamcop", "uceprotect"]),
     // No or a wrong PTR record, before the generic "client host rejected" below.
@@ -381,6 +385,8 @@ pub(crate) const PHRASE_RULES: &[PhraseRule] = &[
         "relay not permitted", "unable to relay", "not configured to relay", "no relaying",
         "insecure mail relay", "relaying mail to", "email address is not verified",
         "not in my list of allowed rcpthosts", "isn't in my list of allowed rcpthosts",
+        "relaying not allowed", "relay not allowed", "not allowed to relay", "as a relay",
+        "not an open relay",
     ]),
     // An unambiguous spam verdict, before the authentication advice that may follow it.
     any(Reason::SpamDetected, &[
@@ -1297,6 +1303,7 @@ mod tests {
             // NoRelaying.
             ("5.7.1", "550 5.7.1 This system is not configured to relay mail for 198.51.100.7", Reason::NoRelaying),
             ("", "550 Insecure Mail Relay", Reason::NoRelaying),
+            ("", "553 Relaying not allowed from your host (Remote protocol error)", Reason::NoRelaying),
             ("", "554 Message rejected: Email address is not verified.", Reason::NoRelaying),
             // A spam verdict beats the SPF advice after it.
             ("5.0.0", "Your message was rejected due to spam classification. Please set up SPF for your domain.", Reason::SpamDetected),
@@ -1340,6 +1347,8 @@ mod tests {
             ("5.3.4", "552 5.3.4 Message exceeds the size limit of this server", Reason::EmailTooLarge),
             ("5.6.0", "552 5.6.0 Headers too large (32 max)", Reason::ContentError),
             ("4.4.1", "connect to mx.example.org[192.0.2.1]:25: Connection refused", Reason::NetworkError),
+            ("4.4.7", "<a@example.jp>... Deferred: Connection refused by mx.example.jp.", Reason::Blocked),
+            ("", "Remote protocol error: Connection reset by peer during result wait", Reason::Blocked),
             // MailboxFull, SystemFull.
             ("5.2.2", "552 5.2.2 This account is full and cannot take more mail", Reason::MailboxFull),
             ("4.2.2", "452 4.2.2 Mailbox has exceeded its storage limit", Reason::MailboxFull),

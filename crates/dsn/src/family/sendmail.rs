@@ -53,9 +53,21 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         for (recipient, exchange) in named {
             if seen.insert(recipient.to_ascii_lowercase()) && records.len() < MAX_RECORDS {
                 let reply = exchange.reply.as_deref().unwrap_or("");
+                let description = match (remote_reply(reply), &exchange.cause) {
+                    (Some(remote), _) => remote.to_string(),
+                    // `554 <taro@example.jp>... Remote protocol error` names the
+                    // recipient; the server's words are in the `<<<` line before it.
+                    (None, Some(cause)) => match reply.split_once(">... ") {
+                        Some((_, own)) if !own.trim().is_empty() => {
+                            format!("{cause} ({})", own.trim())
+                        }
+                        _ => cause.clone(),
+                    },
+                    (None, None) => reply.to_string(),
+                };
                 records.push(TextRecord {
                     recipient: Some(recipient),
-                    description: remote_reply(reply).unwrap_or(reply).to_string(),
+                    description,
                     ..TextRecord::default()
                 });
             }
@@ -176,8 +188,11 @@ struct Exchange {
     /// The `>>>` line the reply answered.
     sent: String,
     command: Option<&'static str>,
-    /// The `<<<` reply.
+    /// The `<<<` reply, or Sendmail's own line with a reply code.
     reply: Option<String>,
+    /// For Sendmail's own line about a recipient: the last `<<<` reply in the same
+    /// conversation that named no other recipient, which says why.
+    cause: Option<String>,
 }
 
 /// Sendmail's own lines about one recipient, without codes: the address and the line
@@ -193,6 +208,9 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
     let mut host: Option<String> = None;
     let mut sent = String::new();
     let mut command: Option<&'static str> = None;
+    // The last remote reply of the current "while talking to" conversation, and the
+    // recipient it is about.
+    let mut remote: Option<(String, Option<String>)> = None;
     for line in text.raw.get(start..).unwrap_or("").lines().skip(1) {
         let trimmed = line.trim();
         if trimmed.starts_with("-----") {
@@ -203,6 +221,7 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
             let name = trimmed.get(pos + "while talking to ".len()..).unwrap_or("");
             let name = name.trim_end_matches(':').trim_end_matches('.').trim();
             host = (!name.is_empty()).then(|| name.to_string());
+            remote = None;
             sent.clear();
             command = Some("CONNECT");
         } else if let Some(rest) = trimmed.strip_prefix(">>>") {
@@ -211,14 +230,32 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
         } else {
             // `<<< 550 ...` is the remote server's reply; a bare `554 5.3.0 unknown
             // mailer error 255` is Sendmail's own verdict (a local mailer's failure).
+            let from_remote = trimmed.starts_with("<<<");
             let reply = trimmed.strip_prefix("<<<").unwrap_or(trimmed).trim();
             let is_reply = find_codes(reply).reply_pos == Some(0);
             if is_reply && exchanges.len() < MAX_RECORDS {
+                let cause = if from_remote {
+                    // Which recipient the reply is about, if any: the one it names or
+                    // the one the `RCPT` it answered named.
+                    let about = named_recipient(reply).or_else(|| {
+                        let rcpt = sent.get(..4).is_some_and(|v| v.eq_ignore_ascii_case("rcpt"));
+                        rcpt.then(|| find_address(&sent)).flatten()
+                    });
+                    remote = Some((reply.to_string(), about));
+                    None
+                } else {
+                    let named = named_recipient(reply);
+                    remote.as_ref().zip(named).and_then(|((cause, about), named)| {
+                        let same = about.as_ref().is_none_or(|a| a.eq_ignore_ascii_case(&named));
+                        same.then(|| cause.clone())
+                    })
+                };
                 exchanges.push(Exchange {
                     host: host.clone(),
                     sent: sent.clone(),
                     command,
                     reply: Some(reply.to_string()),
+                    cause,
                 });
             } else if let Some(note) = own_note(trimmed).filter(|_| notes.len() < MAX_RECORDS) {
                 notes.push(note);
@@ -320,6 +357,28 @@ Message could not be delivered for 5 days\n";
         );
         assert_eq!(own_note("<x@example.org>..."), None);
         assert_eq!(own_note("<not an address>... x"), None);
+    }
+
+    #[test]
+    fn a_protocol_error_takes_the_servers_reply_before_it() {
+        // Old Sendmail: its own line names the recipient, the `<<<` line says why.
+        let raw = "   ----- Transcript of session follows -----\n\
+While talking to mx.example.edu:\n>>> MAIL From:<a@example.jp>\n<<< 550 Insecure Mail Relay\n\
+554 <b@example.edu>... Remote protocol error\n\
+While talking to mx.example.org:\n>>> RCPT To:<c@example.org>\n<<< 550 No such user here\n\
+554 <d@example.org>... Remote protocol error\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        let b = scan.records[0].clone().into_report();
+        assert_eq!(b.recipient.as_deref(), Some("b@example.edu"));
+        assert_eq!(
+            b.diagnostic.as_deref(),
+            Some("550 Insecure Mail Relay (Remote protocol error)")
+        );
+        assert_eq!(b.reply_code, Some(550));
+        assert_eq!(b.smtp_command.as_deref(), Some("MAIL FROM"));
+        // The reply answered a RCPT for another recipient: not d's reason.
+        let d = scan.records[1].clone().into_report();
+        assert_eq!(d.diagnostic.as_deref(), Some("554 <d@example.org>... Remote protocol error"));
     }
 
     #[test]
