@@ -4,13 +4,13 @@
 
 use crate::arf;
 use crate::family::{self, Generic};
+use crate::message::Message;
 use crate::message::{self, inline_copy};
 use crate::rfc3464::{self, clean_host, RecipientFields, Report};
 use crate::text::{
     clean_address, contains_ci, find_address, find_codes, find_command, find_remote_host,
 };
 use crate::{Action, Bounce, Form, Kind, OriginalMessage, ParseError, RecipientReport, StatusCode};
-use mail_parser::Message;
 use std::net::IpAddr;
 
 /// A bounce that came as a message.

@@ -22,6 +22,7 @@ mod arf;
 mod assemble;
 mod family;
 mod message;
+mod mime;
 mod rfc3464;
 mod status;
 mod text;

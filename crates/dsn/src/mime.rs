@@ -1,0 +1,520 @@
+//! The structure of a MIME message, found without decoding anything: header fields
+//! as raw byte slices, multipart bodies split at their delimiter lines. A part's body
+//! is decoded (transfer encoding, then charset, with `mail-parser`'s decoders) only
+//! when it is asked for, so the parts a bounce is never read for (the attached
+//! original, images, HTML next to plain text) cost a scan for line breaks and
+//! nothing more.
+
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::parsers::MessageStream;
+use std::borrow::Cow;
+
+/// How deep multiparts inside multiparts are followed. Real bounces nest two or
+/// three levels; this only stops hostile input.
+const MAX_DEPTH: usize = 16;
+
+/// One header field: its name and its raw value (everything after the colon up to
+/// and including the line break that ends the field, continuation lines included).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field<'a> {
+    pub name: &'a [u8],
+    pub value: &'a [u8],
+}
+
+/// A message or a body part: its header fields and its undecoded body.
+#[derive(Debug)]
+pub(crate) struct Entity<'a> {
+    pub fields: Vec<Field<'a>>,
+    pub body: &'a [u8],
+}
+
+impl<'a> Entity<'a> {
+    /// Reads the header fields at the start of `input`; the body is what follows the
+    /// blank line that ends them (nothing when there is none).
+    ///
+    /// As in `mail-parser`: whitespace before a field is skipped, a line without a
+    /// colon is skipped, and a field ends at the first line break not followed by a
+    /// space or a tab.
+    pub fn read(input: &'a [u8]) -> Entity<'a> {
+        let mut fields = Vec::new();
+        let mut at = 0;
+        loop {
+            // Skip whitespace; an empty line ends the header.
+            loop {
+                match input.get(at) {
+                    None => return Entity { fields, body: &[] },
+                    Some(b'\n') => {
+                        return Entity { fields, body: input.get(at + 1..).unwrap_or(&[]) }
+                    }
+                    Some(b) if b.is_ascii_whitespace() => at += 1,
+                    Some(_) => break,
+                }
+            }
+            let rest = input.get(at..).unwrap_or(&[]);
+            let Some(stop) = memchr::memchr2(b':', b'\n', rest) else {
+                return Entity { fields, body: &[] };
+            };
+            if rest.get(stop) == Some(&b'\n') {
+                at += stop + 1;
+                continue;
+            }
+            let name = trim(rest.get(..stop).unwrap_or(&[]));
+            let value_start = at + stop + 1;
+            let mut value_end = field_end(input, value_start);
+            // Some servers (Office 365 among them) write a `Content-Type` parameter
+            // on a line of its own without indenting it: `...;` then `boundary="x"`.
+            // Such a line has no colon to be a field of its own, so it must be part
+            // of the value.
+            if name.eq_ignore_ascii_case(b"Content-Type") {
+                while let Some(next) = unindented_parameter(input, value_start, value_end) {
+                    value_end = field_end(input, next);
+                }
+            }
+            fields.push(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
+            at = value_end;
+        }
+    }
+
+    /// The raw value of the first field called `name` (any case).
+    pub fn first(&self, name: &str) -> Option<&'a [u8]> {
+        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name.as_bytes())).map(|f| f.value)
+    }
+
+    /// The raw value of the last field called `name` (any case): the one a reader
+    /// that lets later fields override earlier ones (as `mail-parser` does) uses.
+    pub fn last(&self, name: &str) -> Option<&'a [u8]> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+            .map(|f| f.value)
+    }
+
+    /// Every field called `name`, in order.
+    pub fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a [u8]> + 's {
+        self.fields.iter().filter(|f| f.name.eq_ignore_ascii_case(name.as_bytes())).map(|f| f.value)
+    }
+
+    /// The `Content-Type`, when the entity has one that can be read.
+    pub fn content_type(&self) -> Option<ContentType<'a>> {
+        self.last("Content-Type").and_then(ContentType::parse)
+    }
+
+    /// The body with its transfer encoding (base64, quoted-printable) undone. A body
+    /// that is not valid in its encoding is given as it is.
+    pub fn decoded_body(&self) -> Cow<'a, [u8]> {
+        let encoding = self.last("Content-Transfer-Encoding").map(trim).unwrap_or_default();
+        if encoding.eq_ignore_ascii_case(b"quoted-printable") {
+            return Cow::Owned(decode_quoted_printable(self.body));
+        }
+        if !encoding.eq_ignore_ascii_case(b"base64") {
+            return Cow::Borrowed(self.body);
+        }
+        match MessageStream::new(self.body).decode_base64_mime(b"") {
+            (usize::MAX, _) => Cow::Borrowed(self.body),
+            (_, decoded) => decoded,
+        }
+    }
+
+    /// The body as text: transfer encoding undone, then the `charset` of the content
+    /// type applied when `mail-parser` knows it, else read as UTF-8 (bytes that are
+    /// not UTF-8 replaced).
+    pub fn text(&self) -> Cow<'a, str> {
+        let bytes = self.decoded_body();
+        let charset = self.content_type().and_then(|ct| ct.param("charset"));
+        // Most bounces are ASCII whatever charset they declare, and every charset but
+        // a few (UTF-7, UTF-16, UTF-32, HZ) maps ASCII to itself; ISO-2022 switches away
+        // from ASCII only with an escape.
+        let ascii_as_is = bytes.iter().all(|b| b.is_ascii() && *b != 0x1b)
+            && charset.as_deref().is_none_or(|c| {
+                let c = c.trim().to_ascii_lowercase();
+                !(c.starts_with("utf-7")
+                    || c.starts_with("utf-16")
+                    || c.starts_with("utf-32")
+                    || c.starts_with("ucs")
+                    || c.starts_with("hz")
+                    || c.starts_with("unicode"))
+            });
+        let decoder = charset
+            .filter(|_| !ascii_as_is)
+            .and_then(|charset| charset_decoder(charset.as_bytes()));
+        match (decoder, bytes) {
+            (Some(decode), bytes) => Cow::Owned(decode(&bytes)),
+            (None, Cow::Borrowed(bytes)) => String::from_utf8_lossy(bytes),
+            (None, Cow::Owned(bytes)) => match String::from_utf8(bytes) {
+                Ok(text) => Cow::Owned(text),
+                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            },
+        }
+    }
+
+    /// The body as UTF-8 text without any charset (for machine-readable parts such as
+    /// `message/delivery-status`, whose fields are ASCII or UTF-8).
+    pub fn text_without_charset(&self) -> Cow<'a, str> {
+        match self.decoded_body() {
+            Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+            Cow::Owned(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Cow::Owned(text),
+                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            },
+        }
+    }
+}
+
+/// Undoes quoted-printable (RFC 2045 6.7), leniently as mail readers do: `=XX` is the
+/// byte XX, `=` before the end of a line (spaces may come between) joins the lines,
+/// whitespace at the end of a line is dropped, and an `=` that starts no valid escape
+/// is kept as it is. Line breaks come out as CRLF once the input has used one, else
+/// LF.
+///
+/// Bounce text is mostly plain ASCII, so runs without `=` or line breaks are copied
+/// whole.
+fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut crlf = false;
+    // Trailing whitespace at the end of a line may be cut down to this length, not
+    // below: decoded bytes (`=20`) and text before a soft line break stay.
+    let mut keep = 0;
+    let mut at = 0;
+    while at < input.len() {
+        let rest = input.get(at..).unwrap_or_default();
+        let run = memchr::memchr3(b'=', b'\n', b'\r', rest).unwrap_or(rest.len());
+        let chunk = rest.get(..run).unwrap_or_default();
+        out.extend_from_slice(chunk);
+        if let Some(last) = chunk.iter().rposition(|b| !b.is_ascii_whitespace()) {
+            keep = out.len() - chunk.len() + last + 1;
+        }
+        at += run;
+        match input.get(at) {
+            Some(b'\r') => {
+                crlf = true;
+                at += 1;
+            }
+            Some(b'\n') => {
+                out.truncate(keep);
+                out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                keep = out.len();
+                at += 1;
+            }
+            Some(b'=') => {
+                let hex = |i: usize| input.get(i).and_then(|b| (*b as char).to_digit(16));
+                if let (Some(high), Some(low)) = (hex(at + 1), hex(at + 2)) {
+                    out.push((high * 16 + low) as u8);
+                    keep = out.len();
+                    at += 3;
+                    continue;
+                }
+                // A soft line break: `=`, maybe whitespace, then the line's end.
+                let mut next = at + 1;
+                while input.get(next).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                    crlf |= input.get(next) == Some(&b'\r');
+                    next += 1;
+                }
+                match input.get(next) {
+                    Some(b'\n') => {
+                        keep = out.len();
+                        at = next + 1;
+                    }
+                    None => at = next,
+                    Some(_) => {
+                        out.push(b'=');
+                        keep = out.len();
+                        at += 1;
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Where the field whose value starts at `from` ends: after the first line break not
+/// followed by a space or a tab (or at the end of the input).
+fn field_end(input: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(newline) = input.get(at..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+        at += newline + 1;
+        if !matches!(input.get(at), Some(b' ' | b'\t')) {
+            return at;
+        }
+    }
+    input.len()
+}
+
+/// When the value in `input[start..end]` ends with `;` and the line at `end` is a
+/// `name=value` parameter, where that line's value starts.
+fn unindented_parameter(input: &[u8], start: usize, end: usize) -> Option<usize> {
+    if !trim(input.get(start..end)?).ends_with(b";") {
+        return None;
+    }
+    let line = input.get(end..)?;
+    let name = line.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+    (name > 0 && line.get(name) == Some(&b'=')).then_some(end + name + 1)
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+/// A parsed `Content-Type` (or `Content-Disposition`) value.
+#[derive(Debug, Clone)]
+pub(crate) struct ContentType<'a> {
+    /// `text` in `text/plain`, as written.
+    pub kind: &'a str,
+    /// `plain` in `text/plain`, as written (empty when there is none).
+    pub subtype: &'a str,
+    /// The parameters after the type, undecoded (`; charset="utf-8"; ...`).
+    params: &'a str,
+}
+
+impl<'a> ContentType<'a> {
+    /// Reads `type/subtype; name=value; ...`; `None` when there is no type.
+    pub fn parse(value: &'a [u8]) -> Option<ContentType<'a>> {
+        let value = std::str::from_utf8(value).ok()?;
+        let (media, params) = value.split_once(';').unwrap_or((value, ""));
+        let (kind, subtype) = media.split_once('/').unwrap_or((media, ""));
+        let kind = kind.trim();
+        let token = |c: char| c.is_ascii_alphanumeric() || "-.+_!#$&^".contains(c);
+        let subtype = subtype.trim();
+        let subtype = &subtype[..subtype.find(|c: char| !token(c)).unwrap_or(subtype.len())];
+        (!kind.is_empty() && kind.chars().all(token)).then_some(ContentType {
+            kind,
+            subtype,
+            params,
+        })
+    }
+
+    /// Whether this is `kind/subtype` (any case).
+    pub fn is(&self, kind: &str, subtype: &str) -> bool {
+        self.kind.eq_ignore_ascii_case(kind) && self.subtype.eq_ignore_ascii_case(subtype)
+    }
+
+    /// The value of parameter `name` (any case), unquoted.
+    pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
+        let mut rest = self.params;
+        while !rest.is_empty() {
+            let (key, after) = rest.split_once('=')?;
+            let key = key.trim_start_matches([';', ' ', '\t', '\r', '\n']).trim();
+            let after = after.trim_start();
+            let (value, next) = if let Some(quoted) = after.strip_prefix('"') {
+                let (value, next) = unquote(quoted);
+                (value, next.split_once(';').map_or("", |(_, n)| n))
+            } else {
+                let end = after.find(';').unwrap_or(after.len());
+                (Cow::Borrowed(after[..end].trim()), after.get(end + 1..).unwrap_or(""))
+            };
+            if key.eq_ignore_ascii_case(name) {
+                return Some(value);
+            }
+            rest = next;
+        }
+        None
+    }
+}
+
+/// The quoted string at the start of `text` (after its opening quote), with `\`
+/// escapes undone, and the text after its closing quote.
+fn unquote(text: &str) -> (Cow<'_, str>, &str) {
+    let Some(end) = text.find(['"', '\\']) else { return (Cow::Borrowed(text), "") };
+    if text.as_bytes().get(end) == Some(&b'"') {
+        return (Cow::Borrowed(&text[..end]), &text[end + 1..]);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return (Cow::Owned(out), &text[i + 1..]),
+            '\\' => out.extend(chars.next().map(|(_, c)| c)),
+            c => out.push(c),
+        }
+    }
+    (Cow::Owned(out), "")
+}
+
+/// The leaves of a message's MIME tree in order: every part that is not itself a
+/// multipart. Attached messages (`message/rfc822`) are leaves: their insides are not
+/// the bounce's own parts. A multipart whose delimiter never appears is a leaf too,
+/// read as text.
+pub(crate) fn leaves<'a>(root: &Entity<'a>) -> Vec<Leaf<'a>> {
+    let mut out = Vec::new();
+    collect(Entity { fields: root.fields.clone(), body: root.body }, false, 0, &mut out);
+    out
+}
+
+/// One leaf part and how it is to be read.
+#[derive(Debug)]
+pub(crate) struct Leaf<'a> {
+    pub entity: Entity<'a>,
+    /// The type, lowercased (`text`, `plain`); `text/plain` when the part has none
+    /// (`message/rfc822` in a `multipart/digest`).
+    pub kind: String,
+    pub subtype: String,
+}
+
+fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
+    let content_type = entity.content_type();
+    let (kind, subtype) = match &content_type {
+        Some(ct) => (ct.kind.to_ascii_lowercase(), ct.subtype.to_ascii_lowercase()),
+        None if in_digest => ("message".to_string(), "rfc822".to_string()),
+        None => ("text".to_string(), "plain".to_string()),
+    };
+    if kind == "multipart" {
+        let boundary = content_type.as_ref().and_then(|ct| ct.param("boundary"));
+        let parts = boundary.as_deref().and_then(|b| split_multipart(entity.body, b.as_bytes()));
+        match parts {
+            Some(parts) if depth < MAX_DEPTH => {
+                for part in parts {
+                    collect(Entity::read(part), subtype == "digest", depth + 1, out);
+                }
+            }
+            // No delimiter anywhere: the body is all there is, as text.
+            _ => out.push(Leaf { entity, kind: "text".to_string(), subtype: String::new() }),
+        }
+        return;
+    }
+    out.push(Leaf { entity, kind, subtype });
+}
+
+/// The parts of a multipart body: what lies between its delimiter lines (`--` and
+/// the boundary at the start of a line), without the line break before each
+/// delimiter. `None` when no delimiter line appears at all.
+fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Vec<&'a [u8]>> {
+    if boundary.is_empty() {
+        return None;
+    }
+    let delimiter = [b"--", boundary].concat();
+    let finder = memchr::memmem::Finder::new(&delimiter);
+    let mut parts = Vec::new();
+    // Start of the current part (after its delimiter line), once one was seen.
+    let mut open: Option<usize> = None;
+    let mut search = 0;
+    while let Some(found) = body.get(search..).and_then(|rest| finder.find(rest)) {
+        let line_start = search + found;
+        search = line_start + 1;
+        if line_start > 0 && body.get(line_start - 1) != Some(&b'\n') {
+            continue;
+        }
+        let line_end =
+            memchr::memchr(b'\n', body.get(line_start..)?).map_or(body.len(), |n| line_start + n);
+        let after = body.get(line_start + delimiter.len()..line_end).unwrap_or_default();
+        let closing = after.starts_with(b"--");
+        let rest = if closing { after.get(2..).unwrap_or_default() } else { after };
+        if !rest.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Some(start) = open {
+            // The line break before the delimiter belongs to the delimiter.
+            let mut end = line_start.saturating_sub(1).max(start);
+            if end > start && body.get(end - 1) == Some(&b'\r') {
+                end -= 1;
+            }
+            parts.push(body.get(start..end).unwrap_or_default());
+        }
+        if closing {
+            return Some(parts);
+        }
+        open = Some((line_end + 1).min(body.len()));
+        search = line_end;
+    }
+    let start = open?;
+    parts.push(body.get(start..).unwrap_or_default());
+    Some(parts)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn names<'a>(entity: &Entity<'a>) -> Vec<&'a str> {
+        entity.fields.iter().map(|f| std::str::from_utf8(f.name).unwrap()).collect()
+    }
+
+    #[test]
+    fn reads_fields_and_body() {
+        let raw = b"From: a@example.jp\r\nSubject: one\r\n two\r\nno colon here\r\n\
+X-Empty:\r\n\r\nbody\r\n";
+        let entity = Entity::read(raw);
+        assert_eq!(names(&entity), ["From", "Subject", "X-Empty"]);
+        assert_eq!(entity.first("subject"), Some(&b" one\r\n two\r\n"[..]));
+        assert_eq!(entity.body, b"body\r\n");
+        // No blank line: all header; no colon at all: nothing.
+        assert_eq!(Entity::read(b"From: a\nTo: b").fields.len(), 2);
+        assert!(Entity::read(b"just words").fields.is_empty());
+        assert_eq!(Entity::read(b"A: 1\nA: 2\n\n").last("a"), Some(&b" 2\n"[..]));
+        // A content-type parameter on a line of its own, not indented.
+        let raw = b"Content-Type: multipart/alternative; differences=Content-Type;\r\n\
+boundary=\"b1\"\r\nFrom: a\r\n\r\n";
+        let entity = Entity::read(raw);
+        assert_eq!(names(&entity), ["Content-Type", "From"]);
+        assert_eq!(entity.content_type().unwrap().param("boundary").as_deref(), Some("b1"));
+    }
+
+    #[test]
+    fn reads_content_types() {
+        let ct = ContentType::parse(
+            b" multipart/report; report-type=delivery-status;\r\n\tboundary=\"=_a;b\\\"c\"",
+        )
+        .unwrap();
+        assert!(ct.is("Multipart", "REPORT"));
+        assert_eq!(ct.param("report-type").as_deref(), Some("delivery-status"));
+        assert_eq!(ct.param("BOUNDARY").as_deref(), Some("=_a;b\"c"));
+        assert_eq!(ct.param("charset"), None);
+        let ct = ContentType::parse(b"text/plain;charset=iso-2022-jp (comment)").unwrap();
+        assert_eq!(ct.param("charset").as_deref(), Some("iso-2022-jp (comment)"));
+        assert!(ContentType::parse(b"").is_none());
+        assert_eq!(ContentType::parse(b"text").unwrap().subtype, "");
+    }
+
+    #[test]
+    fn splits_multiparts_at_delimiter_lines_only() {
+        let body = b"preamble\r\n--b\r\nContent-Type: text/plain\r\n\r\none\r\n--b \r\n\r\n\
+two --b not a delimiter\r\n--bb not one either\r\n--b--\r\nepilogue\r\n";
+        let parts = split_multipart(body, b"b").unwrap();
+        assert_eq!(
+            parts,
+            [
+                &b"Content-Type: text/plain\r\n\r\none"[..],
+                &b"\r\ntwo --b not a delimiter\r\n--bb not one either"[..]
+            ]
+        );
+        assert_eq!(split_multipart(b"no delimiter\n", b"b"), None);
+        // An unclosed last part runs to the end.
+        assert_eq!(split_multipart(b"--b\n\nx\n", b"b").unwrap(), [&b"\nx\n"[..]]);
+    }
+
+    #[test]
+    fn lists_leaves_without_entering_attached_messages() {
+        let raw = b"Content-Type: multipart/mixed; boundary=o\n\n--o\n\
+Content-Type: multipart/alternative; boundary=i\n\n--i\nContent-Type: text/plain\n\nplain\n\
+--i\nContent-Type: text/html\n\n<p>html</p>\n--i--\n--o\nContent-Type: message/rfc822\n\n\
+Content-Type: multipart/mixed; boundary=x\n\n--x\n\ninside\n--x--\n--o--\n";
+        let leaves = leaves(&Entity::read(raw));
+        let kinds: Vec<_> = leaves.iter().map(|l| format!("{}/{}", l.kind, l.subtype)).collect();
+        assert_eq!(kinds, ["text/plain", "text/html", "message/rfc822"]);
+        assert_eq!(leaves[0].entity.text(), "plain");
+        // A multipart that never uses its boundary is one text leaf.
+        let raw = b"Content-Type: multipart/report; boundary=never\n\nAction: failed\n";
+        let leaves = super::leaves(&Entity::read(raw));
+        assert_eq!((leaves.len(), leaves[0].kind.as_str()), (1, "text"));
+    }
+
+    #[test]
+    fn decodes_only_on_request() {
+        let raw = "Content-Type: text/plain; charset=iso-2022-jp\n\
+Content-Transfer-Encoding: base64\n\nGyRCJTUlJCVIGyhC\n";
+        let entity = Entity::read(raw.as_bytes());
+        assert_eq!(entity.text(), "サイト");
+        let raw = b"Content-Transfer-Encoding: quoted-printable\n\n550 =E3=81=82=\n b\n";
+        assert_eq!(Entity::read(raw).text(), "550 \u{3042} b\n");
+        let qp = |t: &[u8]| String::from_utf8(decode_quoted_printable(t)).unwrap();
+        assert_eq!(qp(b"a=3Db  \r\nc=20\r\nd =\r\ne= \t\r\nf\r\n"), "a=b\r\nc \r\nd ef\r\n");
+        assert_eq!(qp(b"100% =XY and =4"), "100% =XY and =4");
+        assert_eq!(qp(b"end="), "end");
+        assert_eq!(qp(b"=e3=81=82"), "\u{3042}");
+        // Not base64 after all: the body as it is.
+        let raw = b"Content-Transfer-Encoding: base64\n\n550 5.1.1 unknown\n";
+        assert_eq!(Entity::read(raw).text(), "550 5.1.1 unknown\n");
+    }
+}
