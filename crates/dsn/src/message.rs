@@ -116,12 +116,13 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
     let root = &message.root;
     let from = raw_header(root, "From");
     let report = is_report(root);
-    let signed_as_bounce = signed_as_bounce(root, from.as_deref());
+    let subject = subject(root).unwrap_or_default();
+    let signed_as_bounce = signed_as_bounce(&subject, from.as_deref());
     let mut contents = Contents {
         date: raw_header(root, "Date"),
         looks_like_bounce: looks_like_bounce(root, report, signed_as_bounce),
         failed_recipients: failed_recipients(root),
-        auto_replied: auto_replied(root),
+        auto_replied: auto_replied(root, &subject),
         is_report: report,
         signed_as_bounce,
         from: from.as_deref().and_then(crate::text::find_address),
@@ -208,9 +209,8 @@ fn looks_like_bounce(root: &Entity<'_>, is_report: bool, signed_as_bounce: bool)
 
 /// Whether the bounce's `From` (MAILER-DAEMON, postmaster, "Mail Delivery ...") or its
 /// subject says it is a bounce; `from` is the bounce's raw `From` header.
-fn signed_as_bounce(root: &Entity<'_>, from: Option<&str>) -> bool {
+fn signed_as_bounce(subject: &str, from: Option<&str>) -> bool {
     let from = from.unwrap_or_default();
-    let subject = subject(root).unwrap_or_default();
     ["mailer-daemon", "postmaster", "mail delivery"].iter().any(|w| contains_ci(from, w))
         || [
             "undeliver",
@@ -226,7 +226,7 @@ fn signed_as_bounce(root: &Entity<'_>, from: Option<&str>) -> bool {
             "bounce",
         ]
         .iter()
-        .any(|w| contains_ci(&subject, w))
+        .any(|w| contains_ci(subject, w))
 }
 
 /// The addresses of every `X-Failed-Recipients` header (comma-separated lists).
@@ -242,9 +242,9 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
 
 /// Whether the headers say the message is an automatic reply (RFC 3834 and the
 /// older conventions vacation programs use).
-fn auto_replied(root: &Entity<'_>) -> bool {
+fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
     let header = |name: &str| header_named(root, name).map(|v| v.to_ascii_lowercase());
-    let subject = subject(root).unwrap_or_default().to_ascii_lowercase();
+    let subject = subject.to_ascii_lowercase();
     header("Auto-Submitted").is_some_and(|v| v.starts_with("auto-replied"))
         || header("X-Autoreply").is_some()
         || header("X-Autorespond").is_some()

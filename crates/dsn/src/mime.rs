@@ -36,7 +36,8 @@ impl<'a> Entity<'a> {
     /// colon is skipped, and a field ends at the first line break not followed by a
     /// space or a tab.
     pub fn read(input: &'a [u8]) -> Entity<'a> {
-        let mut fields = Vec::new();
+        // Bounces and the messages they return carry a few dozen fields.
+        let mut fields = Vec::with_capacity(32);
         let mut at = 0;
         loop {
             // Skip whitespace; an empty line ends the header.
@@ -125,7 +126,8 @@ impl<'a> Entity<'a> {
         // Most bounces are ASCII whatever charset they declare, and every charset but
         // a few (UTF-7, UTF-16, UTF-32, HZ) maps ASCII to itself; ISO-2022 switches away
         // from ASCII only with an escape.
-        let ascii_as_is = bytes.iter().all(|b| b.is_ascii() && *b != 0x1b)
+        let ascii_as_is = bytes.is_ascii()
+            && memchr::memchr(0x1b, &bytes).is_none()
             && charset.as_deref().is_none_or(|c| {
                 let c = c.trim().to_ascii_lowercase();
                 !(c.starts_with("utf-7")
@@ -138,26 +140,31 @@ impl<'a> Entity<'a> {
         let decoder = charset
             .filter(|_| !ascii_as_is)
             .and_then(|charset| charset_decoder(charset.as_bytes()));
-        match (decoder, bytes) {
-            (Some(decode), bytes) => Cow::Owned(decode(&bytes)),
-            (None, Cow::Borrowed(bytes)) => String::from_utf8_lossy(bytes),
-            (None, Cow::Owned(bytes)) => match String::from_utf8(bytes) {
-                Ok(text) => Cow::Owned(text),
-                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            },
+        match decoder {
+            Some(decode) => Cow::Owned(decode(&bytes)),
+            None => utf8_lossy(bytes),
         }
     }
 
     /// The body as UTF-8 text without any charset (for machine-readable parts such as
     /// `message/delivery-status`, whose fields are ASCII or UTF-8).
     pub fn text_without_charset(&self) -> Cow<'a, str> {
-        match self.decoded_body() {
-            Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
-            Cow::Owned(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Cow::Owned(text),
-                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            },
-        }
+        utf8_lossy(self.decoded_body())
+    }
+}
+
+/// Bytes as UTF-8 text, borrowed when they can be, bytes that are not UTF-8 replaced.
+/// (Validating first is much faster than `String::from_utf8_lossy` on valid text.)
+fn utf8_lossy(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
+    match bytes {
+        Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        },
+        Cow::Owned(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Cow::Owned(text),
+            Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        },
     }
 }
 
