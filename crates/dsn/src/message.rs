@@ -131,7 +131,7 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
     // Bodies are borrowed from the input where they can be.
     let mut plain: Vec<Cow<'_, str>> = Vec::new();
     // HTML is decoded only when there is no plain text (it is often the biggest part).
-    let mut html: Vec<&Entity<'_>> = Vec::new();
+    let mut html: Vec<&mime::Leaf<'_>> = Vec::new();
     let mut original: Option<OriginalMessage> = None;
     let leaves = mime::leaves(root);
     for leaf in &leaves {
@@ -157,11 +157,11 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
                 }
             }
             ("text", "rfc822-headers" | "rfc822-header") if original.is_none() => {
-                original = original_from_text(&part.text());
+                original = original_from_text(&leaf.text());
             }
             ("message", "rfc822" | "global") | ("text", "rfc822-headers" | "rfc822-header") => {}
-            ("text", "html") => html.push(part),
-            ("text", _) => plain.push(part.text()),
+            ("text", "html") => html.push(leaf),
+            ("text", _) => plain.push(leaf.text()),
             _ => {}
         }
     }
@@ -381,10 +381,12 @@ const PLAIN_COPY_MARKERS: &[&str] =
 /// bounce's own text ends (where the line starts, or after an undecorated line such as
 /// `Original message follows.`) and where the copied headers start.
 pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    while offset < bytes.len() {
         let start = offset;
-        offset += line.len();
+        offset = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n + 1);
+        let line = &text[start..offset];
         // Every marker line starts (once trimmed) with `-`, `=`, `o` or `m`: any other
         // ASCII byte first rules the line out without trimming it. (The ASCII
         // characters `trim` removes are space, tab, LF, VT, FF and CR.)
@@ -412,10 +414,10 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
 pub(crate) fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(open) = rest.find('<') {
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('>') else {
+        let Some(close) = memchr::memchr(b'>', after.as_bytes()) else {
             rest = "";
             break;
         };

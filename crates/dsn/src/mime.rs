@@ -8,6 +8,7 @@
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::parsers::MessageStream;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// How deep multiparts inside multiparts are followed. Real bounces nest two or
 /// three levels; this only stops hostile input.
@@ -120,9 +121,15 @@ impl<'a> Entity<'a> {
     /// The body as text: transfer encoding undone, then the `charset` of the content
     /// type applied when `mail-parser` knows it, else read as UTF-8 (bytes that are
     /// not UTF-8 replaced).
+    #[cfg(test)]
     pub fn text(&self) -> Cow<'a, str> {
+        self.text_in(self.content_type().as_ref())
+    }
+
+    /// [`Entity::text`] with the entity's content type already parsed.
+    fn text_in(&self, content_type: Option<&ContentType<'a>>) -> Cow<'a, str> {
         let bytes = self.decoded_body();
-        let charset = self.content_type().and_then(|ct| ct.param("charset"));
+        let charset = content_type.and_then(|ct| ct.param("charset"));
         // Most bounces are ASCII whatever charset they declare, and every charset but
         // a few (UTF-7, UTF-16, UTF-32, HZ) maps ASCII to itself; ISO-2022 switches away
         // from ASCII only with an escape.
@@ -357,6 +364,16 @@ pub(crate) struct Leaf<'a> {
     /// (`message/rfc822` in a `multipart/digest`).
     pub kind: String,
     pub subtype: String,
+    content_type: Option<ContentType<'a>>,
+}
+
+impl<'a> Leaf<'a> {
+    /// The body as text: transfer encoding undone, then the `charset` of the content
+    /// type applied when `mail-parser` knows it, else read as UTF-8 (bytes that are
+    /// not UTF-8 replaced).
+    pub fn text(&self) -> Cow<'a, str> {
+        self.entity.text_in(self.content_type.as_ref())
+    }
 }
 
 fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
@@ -376,11 +393,16 @@ fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<
                 }
             }
             // No delimiter anywhere: the body is all there is, as text.
-            _ => out.push(Leaf { entity, kind: "text".to_string(), subtype: String::new() }),
+            _ => out.push(Leaf {
+                entity,
+                kind: "text".to_string(),
+                subtype: String::new(),
+                content_type,
+            }),
         }
         return;
     }
-    out.push(Leaf { entity, kind, subtype });
+    out.push(Leaf { entity, kind, subtype, content_type });
 }
 
 /// The parts of a multipart body: what lies between its delimiter lines (`--` and
@@ -390,39 +412,46 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Vec<&'a [u8]>>
     if boundary.is_empty() {
         return None;
     }
-    let delimiter = [b"--", boundary].concat();
-    let finder = memchr::memmem::Finder::new(&delimiter);
     let mut parts = Vec::new();
     // Start of the current part (after its delimiter line), once one was seen.
     let mut open: Option<usize> = None;
-    let mut search = 0;
-    while let Some(found) = body.get(search..).and_then(|rest| finder.find(rest)) {
-        let line_start = search + found;
-        search = line_start + 1;
-        if line_start > 0 && body.get(line_start - 1) != Some(&b'\n') {
-            continue;
+    // Only lines that start with `--` can be delimiters, and there are few of them:
+    // one searcher for `\n--`, built once, finds them all.
+    static LINE_DASHES: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\n--"));
+    let mut line_start = if body.starts_with(b"--") { 0 } else { usize::MAX };
+    let mut search_from = 0;
+    loop {
+        if line_start == usize::MAX {
+            match body.get(search_from..).and_then(|rest| LINE_DASHES.find(rest)) {
+                Some(found) => line_start = search_from + found + 1,
+                None => break,
+            }
         }
         let line_end =
             memchr::memchr(b'\n', body.get(line_start..)?).map_or(body.len(), |n| line_start + n);
-        let after = body.get(line_start + delimiter.len()..line_end).unwrap_or_default();
-        let closing = after.starts_with(b"--");
-        let rest = if closing { after.get(2..).unwrap_or_default() } else { after };
-        if !rest.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if let Some(start) = open {
-            // The line break before the delimiter belongs to the delimiter.
-            let mut end = line_start.saturating_sub(1).max(start);
-            if end > start && body.get(end - 1) == Some(&b'\r') {
-                end -= 1;
+        let line = body.get(line_start..line_end)?;
+        let after = line.strip_prefix(b"--").and_then(|l| l.strip_prefix(boundary));
+        if let Some(after) = after {
+            let closing = after.starts_with(b"--");
+            let rest = if closing { after.get(2..).unwrap_or_default() } else { after };
+            if rest.iter().all(u8::is_ascii_whitespace) {
+                if let Some(start) = open {
+                    // The line break before the delimiter belongs to the delimiter.
+                    let mut end = line_start.saturating_sub(1).max(start);
+                    if end > start && body.get(end - 1) == Some(&b'\r') {
+                        end -= 1;
+                    }
+                    parts.push(body.get(start..end).unwrap_or_default());
+                }
+                if closing {
+                    return Some(parts);
+                }
+                open = Some((line_end + 1).min(body.len()));
             }
-            parts.push(body.get(start..end).unwrap_or_default());
         }
-        if closing {
-            return Some(parts);
-        }
-        open = Some((line_end + 1).min(body.len()));
-        search = line_end;
+        search_from = line_end;
+        line_start = usize::MAX;
     }
     let start = open?;
     parts.push(body.get(start..).unwrap_or_default());
@@ -500,7 +529,7 @@ Content-Type: multipart/mixed; boundary=x\n\n--x\n\ninside\n--x--\n--o--\n";
         let leaves = leaves(&Entity::read(raw));
         let kinds: Vec<_> = leaves.iter().map(|l| format!("{}/{}", l.kind, l.subtype)).collect();
         assert_eq!(kinds, ["text/plain", "text/html", "message/rfc822"]);
-        assert_eq!(leaves[0].entity.text(), "plain");
+        assert_eq!(leaves[0].text(), "plain");
         // A multipart that never uses its boundary is one text leaf.
         let raw = b"Content-Type: multipart/report; boundary=never\n\nAction: failed\n";
         let leaves = super::leaves(&Entity::read(raw));
