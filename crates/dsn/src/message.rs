@@ -12,7 +12,7 @@ use crate::mime::{self, Entity};
 use crate::text::{contains_ci, lossy, unfold};
 use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Address, HeaderValue, Host};
+use mail_parser::{Address, HeaderValue};
 use std::borrow::Cow;
 
 /// A message: its header fields and its undecoded body.
@@ -187,11 +187,43 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
     contents
 }
 
-/// The `by` host of the last `Received` header of the message.
+/// The `by` host of the last `Received` header of the message (the first hop the
+/// bounce took, usually the host that wrote it).
 pub(crate) fn received_by(message: &Message<'_>) -> Option<String> {
-    let value = message.root.last("Received")?;
-    let received = MessageStream::new(value).parse_received();
-    received.as_received().and_then(|r| r.by.as_ref()).map(host_text)
+    by_host(&lossy(message.root.last("Received")?))
+}
+
+/// The host after the `by` keyword of a `Received` value (RFC 5321 4.4), outside
+/// comments: `mx.example.jp` (trailing dot removed) or an address literal's IP.
+fn by_host(received: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut words =
+        received.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty());
+    while let Some(word) = words.next() {
+        // Comments can nest, and `by` inside one (`(... by Postfix ...)`) is no keyword.
+        let opens = word.matches('(').count();
+        let closes = word.matches(')').count();
+        let outside = depth == 0 && opens == 0;
+        depth = (depth + opens).saturating_sub(closes);
+        if !(outside && word.eq_ignore_ascii_case("by")) {
+            continue;
+        }
+        let host = words.next()?.trim_end_matches(',');
+        if host.starts_with('(') {
+            return None;
+        }
+        return match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            Some(literal) => {
+                let literal = literal.strip_prefix("IPv6:").unwrap_or(literal);
+                literal.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+            }
+            None => {
+                let name = host.trim_end_matches('.');
+                (!name.is_empty()).then(|| name.to_string())
+            }
+        };
+    }
+    None
 }
 
 /// Whether the entity is a `multipart/report`.
@@ -276,13 +308,6 @@ fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     match MessageStream::new(entity.last("Subject")?).parse_unstructured() {
         HeaderValue::Text(text) => Some(text),
         _ => None,
-    }
-}
-
-fn host_text(host: &Host<'_>) -> String {
-    match host {
-        Host::Name(name) => name.trim_end_matches('.').to_string(),
-        Host::IpAddr(ip) => ip.to_string(),
     }
 }
 
@@ -481,6 +506,24 @@ Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
             let message = parse_message(raw).unwrap();
             assert_eq!(received_by(&message).as_deref(), by);
             assert_eq!(original_message(&message.root).from.as_deref(), from);
+        }
+    }
+
+    #[test]
+    fn finds_the_by_host_of_a_received_value() {
+        let cases = [
+            (
+                " from a (a [192.0.2.1]) by mx.example.jp. (Postfix) with ESMTP",
+                Some("mx.example.jp"),
+            ),
+            (" from a (HELO by-pass by x.example) BY [192.0.2.9]; Mon, 3 Mar", Some("192.0.2.9")),
+            (" from a by [IPv6:2001:db8::1] with SMTP", Some("2001:db8::1")),
+            (" (qmail 1 invoked by uid 0); 3 Mar 2025", None),
+            (" from a by", None),
+            (" by (no host)", None),
+        ];
+        for (value, host) in cases {
+            assert_eq!(by_host(value).as_deref(), host, "{value}");
         }
     }
 
