@@ -35,7 +35,7 @@ use std::net::IpAddr;
 ///
 /// The input may be a whole message (headers and body, any MIME structure) or bare
 /// bounce text without headers. It is a message when its first line is a header field
-/// and `mail-parser` finds at least one of `From`, `To`, `Subject`, `Date`,
+/// and its header holds at least one of `From`, `To`, `Subject`, `Date`,
 /// `Content-Type`, `Received`, `Return-Path` or `Message-ID`; otherwise it is pasted
 /// text ([`Form::PastedText`]).
 ///
