@@ -20,6 +20,7 @@
 //! first use, finds in one pass over the diagnostic the set of phrases it contains,
 //! and each rule is then checked against that set.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -963,11 +964,38 @@ impl Reason {
 /// True when the lower-cased diagnostic names the envelope sender's address in angle
 /// brackets and does not name the recipient's.
 fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
-    let sender = sender.trim().to_lowercase();
-    let recipient = recipient.unwrap_or_default().trim().to_lowercase();
-    sender.contains('@')
-        && text.contains(&format!("<{sender}>"))
-        && (recipient.is_empty() || !text.contains(&recipient))
+    let sender = sender.trim();
+    // Lower-casing neither adds nor removes an `@`, so most reports stop here.
+    if !sender.contains('@') {
+        return false;
+    }
+    let recipient = recipient.unwrap_or_default().trim();
+    if sender.is_ascii() && recipient.is_ascii() {
+        // ASCII addresses lower-case as ASCII: compare in place, without copies.
+        let (text, sender) = (text.as_bytes(), sender.as_bytes());
+        let bracketed = text.windows(sender.len() + 2).any(|w| {
+            w.first() == Some(&b'<')
+                && w.last() == Some(&b'>')
+                && w[1..w.len() - 1].eq_ignore_ascii_case(sender)
+        });
+        let names_recipient = !recipient.is_empty()
+            && text.windows(recipient.len()).any(|w| w.eq_ignore_ascii_case(recipient.as_bytes()));
+        return bracketed && !names_recipient;
+    }
+    let sender = sender.to_lowercase();
+    let recipient = recipient.to_lowercase();
+    text.contains(&format!("<{sender}>")) && (recipient.is_empty() || !text.contains(&recipient))
+}
+
+/// `text` with its ASCII letters in upper (or lower) case; borrowed when they already
+/// are, as they usually are.
+fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
+    let wrong = |b: &u8| if upper { b.is_ascii_lowercase() } else { b.is_ascii_uppercase() };
+    match (text.bytes().any(|b| wrong(&b)), upper) {
+        (false, _) => Cow::Borrowed(text),
+        (true, true) => Cow::Owned(text.to_ascii_uppercase()),
+        (true, false) => Cow::Owned(text.to_ascii_lowercase()),
+    }
 }
 
 /// Every phrase of every table, found in one pass over the diagnostic: one
@@ -993,6 +1021,10 @@ struct CompiledPhrase {
     reason: Reason,
     all: Ids,
     any: Ids,
+    /// `all` and `any` folded as [`Found::folded`] is: a diagnostic holds a few of
+    /// the hundreds of phrases, so one test on these rules out most rules.
+    all_folded: u64,
+    any_folded: u64,
 }
 
 /// A [`RhostRules`]'s text tokens and phrase rules as ids.
@@ -1002,11 +1034,21 @@ struct CompiledRhost {
 }
 
 /// The phrases found in one diagnostic, by id.
-struct Found(Vec<u64>);
+struct Found {
+    words: Vec<u64>,
+    /// Every word or-ed into one: bit `id % 64` is set when a phrase with such an id
+    /// was found. A clear bit proves the phrases are missing; a set one proves nothing.
+    folded: u64,
+}
+
+/// Bit `id % 64` of [`Found::folded`].
+fn fold(id: usize) -> u64 {
+    1 << (id % 64)
+}
 
 impl Found {
     fn has(&self, id: usize) -> bool {
-        self.0[id / 64] & (1 << (id % 64)) != 0
+        self.words[id / 64] & fold(id) != 0
     }
 
     fn any(&self, ids: &[usize]) -> bool {
@@ -1015,8 +1057,17 @@ impl Found {
 }
 
 impl CompiledPhrase {
+    fn new(rule: &PhraseRule, all: Ids, any: Ids) -> CompiledPhrase {
+        let folded = |ids: &[usize]| ids.iter().fold(0, |bits, &id| bits | fold(id));
+        let (all_folded, any_folded) = (folded(&all), folded(&any));
+        CompiledPhrase { reason: rule.reason, all, any, all_folded, any_folded }
+    }
+
     fn matches(&self, found: &Found) -> bool {
-        self.all.iter().all(|&id| found.has(id)) && (self.any.is_empty() || found.any(&self.any))
+        self.all_folded & !found.folded == 0
+            && (self.any.is_empty() || self.any_folded & found.folded != 0)
+            && self.all.iter().all(|&id| found.has(id))
+            && (self.any.is_empty() || found.any(&self.any))
     }
 }
 
@@ -1043,11 +1094,7 @@ impl Interner {
     fn rules(&mut self, rules: &'static [PhraseRule]) -> Vec<CompiledPhrase> {
         rules
             .iter()
-            .map(|rule| CompiledPhrase {
-                reason: rule.reason,
-                all: self.ids(rule.all),
-                any: self.ids(rule.any),
-            })
+            .map(|rule| CompiledPhrase::new(rule, self.ids(rule.all), self.ids(rule.any)))
             .collect()
     }
 }
@@ -1073,8 +1120,11 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
 impl Compiled {
     /// The phrases that `text` (lower-cased) contains.
     fn find(&self, text: &str) -> Found {
-        let mut found = Found(vec![0; self.phrases.len().div_ceil(64)]);
-        let mut set = |id: usize| found.0[id / 64] |= 1 << (id % 64);
+        let mut found = Found { words: vec![0; self.phrases.len().div_ceil(64)], folded: 0 };
+        let mut set = |id: usize| {
+            found.words[id / 64] |= fold(id);
+            found.folded |= fold(id);
+        };
         match &self.automaton {
             Some(automaton) => {
                 automaton.find_overlapping_iter(text).for_each(|hit| set(hit.pattern().as_usize()))
@@ -1107,18 +1157,17 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
         return Reason::Delivered;
     }
     let found = compiled.find(&text);
-    let mut command =
-        report.smtp_command.as_deref().unwrap_or_default().trim().to_ascii_uppercase();
+    let mut command = ascii_cased(report.smtp_command.as_deref().unwrap_or_default().trim(), true);
     if command.is_empty() && names_sender(&text, sender, report.recipient.as_deref()) {
-        command = "MAIL".to_string();
+        command = Cow::Borrowed("MAIL");
     }
     let host = report.remote_mta.as_deref().unwrap_or_default();
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = ascii_cased(host.trim().trim_end_matches('.'), false);
     let notice = report.status.is_none() && report.reply_code.is_none();
     let notice_domain = match (notice, report.recipient.as_deref().and_then(|r| r.rsplit_once('@')))
     {
-        (true, Some((_, domain))) => domain.trim().to_ascii_lowercase(),
-        _ => String::new(),
+        (true, Some((_, domain))) => ascii_cased(domain.trim(), false),
+        _ => Cow::Borrowed(""),
     };
     // A provider's own code is its final word; the context rules do not apply.
     let providers = || {
@@ -1656,6 +1705,58 @@ mod tests {
         ];
         for (status, text, command, host, want) in cases {
             assert_eq!(classify(&full(status, text, command, host)), *want, "{status} {text}");
+        }
+    }
+
+    #[test]
+    fn names_sender_compares_as_lower_case_copies_would() {
+        fn reference(text: &str, sender: &str, recipient: Option<&str>) -> bool {
+            let sender = sender.trim().to_lowercase();
+            let recipient = recipient.unwrap_or_default().trim().to_lowercase();
+            sender.contains('@')
+                && text.contains(&format!("<{sender}>"))
+                && (recipient.is_empty() || !text.contains(&recipient))
+        }
+        let texts = [
+            "550 <news@shop.example>... access denied",
+            "550 <news@shop.example> to <taro@example.jp>... denied",
+            "550 <news@shop.example to taro@example.jp",
+            "<news@shop.example>",
+            "<>",
+            "550 <ニュース@shop.example>... denied",
+            "550 <news@shop.example\u{212a}>... denied",
+            "550 <news@shop.examplek>... denied",
+            "",
+        ];
+        let senders = [
+            "news@shop.example",
+            " NEWS@Shop.Example ",
+            "news",
+            "",
+            "@",
+            "ニュース@shop.example",
+            "news@shop.example\u{212A}",
+            "news@shop.exampleK",
+            "news@shop.examplek",
+        ];
+        let recipients = [
+            None,
+            Some(""),
+            Some("taro@example.jp"),
+            Some(" TARO@EXAMPLE.JP"),
+            Some("タロ@example.jp"),
+        ];
+        for text in texts {
+            let text = text.to_lowercase();
+            for sender in senders {
+                for recipient in recipients {
+                    assert_eq!(
+                        names_sender(&text, sender, recipient),
+                        reference(&text, sender, recipient),
+                        "{text:?} {sender:?} {recipient:?}"
+                    );
+                }
+            }
         }
     }
 
