@@ -987,6 +987,21 @@ fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
     text.contains(&format!("<{sender}>")) && (recipient.is_empty() || !text.contains(&recipient))
 }
 
+/// `text` lower-cased: an ASCII text that fits in `buf` is lower-cased there, sparing
+/// an allocation for nearly every diagnostic.
+fn lower_case<'a>(text: &str, buf: &'a mut [u8]) -> Cow<'a, str> {
+    if text.is_ascii() {
+        if let Some(lower) = buf.get_mut(..text.len()) {
+            lower.copy_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            if let Ok(lower) = std::str::from_utf8(lower) {
+                return Cow::Borrowed(lower);
+            }
+        }
+    }
+    Cow::Owned(text.to_lowercase())
+}
+
 /// `text` with its ASCII letters in upper (or lower) case; borrowed when they already
 /// are, as they usually are.
 fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
@@ -1023,8 +1038,8 @@ struct CompiledPhrase {
     any: Ids,
     /// `all` and `any` folded as [`Found::folded`] is: a diagnostic holds a few of
     /// the hundreds of phrases, so one test on these rules out most rules.
-    all_folded: u64,
-    any_folded: u64,
+    all_folded: u128,
+    any_folded: u128,
 }
 
 /// A [`RhostRules`]'s text tokens and phrase rules as ids.
@@ -1036,19 +1051,24 @@ struct CompiledRhost {
 /// The phrases found in one diagnostic, by id.
 struct Found {
     words: Vec<u64>,
-    /// Every word or-ed into one: bit `id % 64` is set when a phrase with such an id
+    /// The words folded into one: bit `id % 128` is set when a phrase with such an id
     /// was found. A clear bit proves the phrases are missing; a set one proves nothing.
-    folded: u64,
+    folded: u128,
 }
 
-/// Bit `id % 64` of [`Found::folded`].
-fn fold(id: usize) -> u64 {
+/// Bit `id % 128` of [`Found::folded`].
+fn fold(id: usize) -> u128 {
+    1 << (id % 128)
+}
+
+/// Bit `id % 64` of word `id / 64` of [`Found::words`].
+fn bit(id: usize) -> u64 {
     1 << (id % 64)
 }
 
 impl Found {
     fn has(&self, id: usize) -> bool {
-        self.words[id / 64] & fold(id) != 0
+        self.words[id / 64] & bit(id) != 0
     }
 
     fn any(&self, ids: &[usize]) -> bool {
@@ -1122,7 +1142,7 @@ impl Compiled {
     fn find(&self, text: &str) -> Found {
         let mut found = Found { words: vec![0; self.phrases.len().div_ceil(64)], folded: 0 };
         let mut set = |id: usize| {
-            found.words[id / 64] |= fold(id);
+            found.words[id / 64] |= bit(id);
             found.folded |= fold(id);
         };
         match &self.automaton {
@@ -1142,11 +1162,12 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     if matches!(report.kind, Kind::Feedback) {
         return Reason::Feedback;
     }
-    let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
+    let diagnostic = report.diagnostic.as_deref().unwrap_or_default();
+    let mut buf = [0; 512];
     let compiled = &*COMPILED;
     // An automatic reply carries no status code; one that has one is a bounce.
     if matches!(report.kind, Kind::AutoReply) && report.status.is_none() {
-        let found = compiled.find(&text);
+        let found = compiled.find(&lower_case(diagnostic, &mut buf));
         return compiled
             .autoreply
             .iter()
@@ -1156,6 +1177,7 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     if report.action == Action::Delivered || report.status.is_some_and(|s| s.class == 2) {
         return Reason::Delivered;
     }
+    let text = lower_case(diagnostic, &mut buf);
     let found = compiled.find(&text);
     let mut command = ascii_cased(report.smtp_command.as_deref().unwrap_or_default().trim(), true);
     if command.is_empty() && names_sender(&text, sender, report.recipient.as_deref()) {
@@ -1170,11 +1192,14 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
         _ => Cow::Borrowed(""),
     };
     // A provider's own code is its final word; the context rules do not apply.
+    let mut recognised = [false; RHOST_RULES.len()];
+    for ((provider, compiled), recognised) in
+        RHOST_RULES.iter().zip(&compiled.rhost).zip(&mut recognised)
+    {
+        *recognised = provider.recognises(&host, found.any(&compiled.texts), &notice_domain);
+    }
     let providers = || {
-        RHOST_RULES
-            .iter()
-            .zip(&compiled.rhost)
-            .filter(|(p, c)| p.recognises(&host, found.any(&c.texts), &notice_domain))
+        RHOST_RULES.iter().zip(&compiled.rhost).zip(recognised).filter_map(|(p, r)| r.then_some(p))
     };
     if let Some((_, reason)) = providers()
         .flat_map(|(provider, _)| provider.statuses)
@@ -1757,6 +1782,17 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn lower_case_in_a_buffer_is_to_lowercase() {
+        let long = "550 User UNKNOWN ".repeat(40);
+        for text in ["", "550 5.1.1 User Unknown", "User un\u{212A}nown İ", long.as_str()] {
+            let mut buf = [0; 512];
+            assert_eq!(lower_case(text, &mut buf), text.to_lowercase(), "{text:?}");
+            let mut small = [0; 4];
+            assert_eq!(lower_case(text, &mut small), text.to_lowercase(), "{text:?}");
         }
     }
 
