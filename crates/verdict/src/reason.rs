@@ -1048,9 +1048,13 @@ struct CompiledRhost {
     rules: Vec<CompiledPhrase>,
 }
 
-/// The phrases found in one diagnostic, by id.
+/// The phrases found in one diagnostic, by id: bit `id % 64` of word `id / 64`, the
+/// first words inline (every phrase today), any further ones in `more`, which stays
+/// empty, and so unallocated, unless a phrase with so high an id is found.
+#[derive(Default)]
 struct Found {
-    words: Vec<u64>,
+    words: [u64; 16],
+    more: Vec<u64>,
     /// The words folded into one: bit `id % 128` is set when a phrase with such an id
     /// was found. A clear bit proves the phrases are missing; a set one proves nothing.
     folded: u128,
@@ -1061,14 +1065,34 @@ fn fold(id: usize) -> u128 {
     1 << (id % 128)
 }
 
-/// Bit `id % 64` of word `id / 64` of [`Found::words`].
+/// Bit `id % 64` of word `id / 64` of [`Found`].
 fn bit(id: usize) -> u64 {
     1 << (id % 64)
 }
 
 impl Found {
     fn has(&self, id: usize) -> bool {
-        self.words[id / 64] & bit(id) != 0
+        let word = match self.words.get(id / 64) {
+            Some(word) => Some(word),
+            None => self.more.get(id / 64 - self.words.len()),
+        };
+        word.is_some_and(|word| word & bit(id) != 0)
+    }
+
+    fn set(&mut self, id: usize) {
+        self.folded |= fold(id);
+        let word = match id.checked_sub(self.words.len() * 64) {
+            None => self.words.get_mut(id / 64),
+            Some(beyond) => {
+                if self.more.len() <= beyond / 64 {
+                    self.more.resize(beyond / 64 + 1, 0);
+                }
+                self.more.get_mut(beyond / 64)
+            }
+        };
+        if let Some(word) = word {
+            *word |= bit(id);
+        }
     }
 
     fn any(&self, ids: &[usize]) -> bool {
@@ -1140,11 +1164,8 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
 impl Compiled {
     /// The phrases that `text` (lower-cased) contains.
     fn find(&self, text: &str) -> Found {
-        let mut found = Found { words: vec![0; self.phrases.len().div_ceil(64)], folded: 0 };
-        let mut set = |id: usize| {
-            found.words[id / 64] |= bit(id);
-            found.folded |= fold(id);
-        };
+        let mut found = Found::default();
+        let mut set = |id: usize| found.set(id);
         match &self.automaton {
             Some(automaton) => {
                 automaton.find_overlapping_iter(text).for_each(|hit| set(hit.pattern().as_usize()))
@@ -1794,6 +1815,19 @@ mod tests {
             let mut small = [0; 4];
             assert_eq!(lower_case(text, &mut small), text.to_lowercase(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn found_holds_ids_past_its_inline_words() {
+        let ids = [0, 63, 64, 1023, 1024, 1100, 5000];
+        let mut found = Found::default();
+        for id in ids {
+            found.set(id);
+        }
+        for id in 0..6000 {
+            assert_eq!(found.has(id), ids.contains(&id), "{id}");
+        }
+        assert!(Found::default().more.is_empty());
     }
 
     /// The phrase rules as they read, one `str::contains` per phrase.
