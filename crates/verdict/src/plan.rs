@@ -14,6 +14,8 @@ use aho_corasick::AhoCorasick;
 
 use rebound_dsn::Bounce;
 
+use crate::case::to_lowercase;
+
 /// Where a sending IP or host name was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -452,7 +454,7 @@ fn searchable(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         Cow::Borrowed(text)
     } else {
-        Cow::Owned(text.to_lowercase())
+        Cow::Owned(to_lowercase(text))
     }
 }
 

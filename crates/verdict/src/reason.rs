@@ -30,6 +30,7 @@ use aho_corasick::AhoCorasick;
 
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport, StatusCode};
 
+use crate::case::lower_case;
 use crate::provider::domain_matches;
 use crate::Lang;
 
@@ -987,21 +988,6 @@ fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
     text.contains(&format!("<{sender}>")) && (recipient.is_empty() || !text.contains(&recipient))
 }
 
-/// `text` lower-cased: an ASCII text that fits in `buf` is lower-cased there, sparing
-/// an allocation for nearly every diagnostic.
-fn lower_case<'a>(text: &str, buf: &'a mut [u8]) -> Cow<'a, str> {
-    if text.is_ascii() {
-        if let Some(lower) = buf.get_mut(..text.len()) {
-            lower.copy_from_slice(text.as_bytes());
-            lower.make_ascii_lowercase();
-            if let Ok(lower) = std::str::from_utf8(lower) {
-                return Cow::Borrowed(lower);
-            }
-        }
-    }
-    Cow::Owned(text.to_lowercase())
-}
-
 /// `text` with its ASCII letters in upper (or lower) case; borrowed when they already
 /// are, as they usually are.
 fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
@@ -1803,17 +1789,6 @@ mod tests {
                     );
                 }
             }
-        }
-    }
-
-    #[test]
-    fn lower_case_in_a_buffer_is_to_lowercase() {
-        let long = "550 User UNKNOWN ".repeat(40);
-        for text in ["", "550 5.1.1 User Unknown", "User un\u{212A}nown İ", long.as_str()] {
-            let mut buf = [0; 512];
-            assert_eq!(lower_case(text, &mut buf), text.to_lowercase(), "{text:?}");
-            let mut small = [0; 4];
-            assert_eq!(lower_case(text, &mut small), text.to_lowercase(), "{text:?}");
         }
     }
 
