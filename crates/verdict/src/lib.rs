@@ -18,6 +18,7 @@
 // Tests may unwrap freely (see the workspace lints); library code may not.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod case;
 mod decide;
 mod hosting;
 mod plan;

@@ -6,9 +6,15 @@
 //! `[IP]`). The bounced message's `Received` headers are deliberately not used: the
 //! first hop there is the user's own connection to the submission server.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use rebound_dsn::Bounce;
+
+use crate::case::to_lowercase;
 
 /// Where a sending IP or host name was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,27 +134,36 @@ fn is_ip_char(b: u8) -> bool {
     b.is_ascii_hexdigit() || b == b'.' || b == b':'
 }
 
-/// Every IP address literal in `text` (an ASCII-lower-cased diagnostic), in order.
+/// Every IP address literal in `text`, in order, ignoring ASCII case.
 /// A literal must stand alone: not glued to a word before or after it (`x192.0.2.1`),
 /// except for the `IPv6:` prefix of address literals.
-fn ip_tokens(text: &str) -> Vec<IpToken> {
+fn ip_tokens(text: &str, mut each: impl FnMut(IpToken)) {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        if !is_ip_char(bytes[i]) {
-            i += 1;
+    // Every address holds a `.` or a `:`, so only the runs of address characters
+    // around those are looked at, not the runs of hex letters in every word. `i` is 0
+    // or the end of the run before, which no address character follows.
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'.' || b == b':') {
+        let mut run_start = i + at;
+        while run_start > i && is_ip_char(bytes[run_start - 1]) {
+            run_start -= 1;
+        }
+        let mut run_end = i + at;
+        while run_end < bytes.len() && is_ip_char(bytes[run_end]) {
+            run_end += 1;
+        }
+        i = run_end;
+        let run = &bytes[run_start..run_end];
+        // An IPv4 address has three dots, an IPv6 one two colons at least: most runs
+        // (status codes, the ends of sentences) are neither and need no parsing.
+        let count = |c: u8| run.iter().filter(|&&b| b == c).count();
+        if count(b'.') < 3 && count(b':') < 2 {
             continue;
         }
-        let run_start = i;
-        while i < bytes.len() && is_ip_char(bytes[i]) {
-            i += 1;
-        }
-        let run_end = i;
         let mut start = run_start;
         let mut end = run_end;
-        let ipv6_literal =
-            text[..run_start].ends_with("ipv") && text[run_start..run_end].starts_with("6:");
+        let ipv6_literal = ends_with_ignore_case(&bytes[..run_start], "ipv")
+            && text[run_start..run_end].starts_with("6:");
         if ipv6_literal {
             start += 2;
         } else if !text[start..end].starts_with("::") {
@@ -170,10 +185,27 @@ fn ip_tokens(text: &str) -> Vec<IpToken> {
             continue;
         }
         if let Ok(ip) = text[start..end].parse::<IpAddr>() {
-            out.push(IpToken { ip, start, end });
+            each(IpToken { ip, start, end });
         }
     }
-    out
+}
+
+/// `text` ends with `suffix` (lower case), ignoring ASCII case.
+fn ends_with_ignore_case(text: &[u8], suffix: &str) -> bool {
+    text.len()
+        .checked_sub(suffix.len())
+        .is_some_and(|at| text[at..].eq_ignore_ascii_case(suffix.as_bytes()))
+}
+
+/// `text` starts with `prefix` (lower case), ignoring ASCII case.
+fn starts_with_ignore_case(text: &[u8], prefix: &str) -> bool {
+    text.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// `text` without the bytes of `trim` at its end.
+fn trim_end_bytes<'a>(text: &'a [u8], trim: &[u8]) -> &'a [u8] {
+    let kept = text.iter().rposition(|b| !trim.contains(b)).map_or(0, |last| last + 1);
+    &text[..kept]
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -206,28 +238,28 @@ pub(crate) fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// Does the text just before `start` end in a forward trigger?
-fn forward_trigger_before(text: &str, start: usize) -> bool {
-    let before = text[..start].trim_end_matches([' ', '[', '(', '=', ':', '\t']);
-    // `ip=` and `ip:` end in their own separator; test them against the raw text.
+/// Does the text just before `start` end in a forward trigger (ignoring ASCII case)?
+fn forward_trigger_before(text: &[u8], start: usize) -> bool {
     let raw = &text[..start];
+    let before = trim_end_bytes(raw, b" [(=:\t");
     FORWARD_TRIGGERS.iter().any(|t| {
         if t.ends_with(['=', ':']) {
-            raw.ends_with(t) || raw.trim_end_matches([' ', '[']).ends_with(t)
+            // `ip=` and `ip:` end in their own separator; test them against the raw text.
+            ends_with_ignore_case(raw, t) || ends_with_ignore_case(trim_end_bytes(raw, b" ["), t)
         } else {
-            before.ends_with(t)
+            ends_with_ignore_case(before, t)
                 && before[..before.len() - t.len()]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+                    .last()
+                    .is_none_or(|b| !b.is_ascii_alphanumeric())
         }
     })
 }
 
-/// Does the text just after `end` start with a backward trigger?
-fn backward_trigger_after(text: &str, end: usize) -> bool {
-    let after = text[end..].trim_start_matches([' ', ']', ')', '\t']);
-    BACKWARD_TRIGGERS.iter().any(|t| after.starts_with(t))
+/// Does the text just after `end` start with a backward trigger (ignoring ASCII case)?
+fn backward_trigger_after(text: &[u8], end: usize) -> bool {
+    let after = &text[end..];
+    let skip = after.iter().position(|b| !b" ])\t".contains(b)).unwrap_or(after.len());
+    BACKWARD_TRIGGERS.iter().any(|t| starts_with_ignore_case(&after[skip..], t))
 }
 
 /// Is the address written as a bare `[IP]` (or `[IP  count]`) that is not attached to
@@ -240,24 +272,30 @@ fn bare_bracketed(text: &str, start: usize) -> bool {
     start < 2 || !bytes.get(start - 2).is_some_and(|b| is_word_byte(*b) || *b == b'.')
 }
 
-/// Sending IPs the receiver names in one diagnostic, in order.
+/// Sending IPs the receiver names in one diagnostic, in order, each once.
 pub(crate) fn sending_ips(diagnostic: &str, remote_ip: Option<IpAddr>) -> Vec<IpAddr> {
-    let text = diagnostic.to_ascii_lowercase();
-    ip_tokens(&text)
-        .into_iter()
-        .filter(|t| {
-            bare_bracketed(&text, t.start)
-                || forward_trigger_before(&text, t.start)
-                || backward_trigger_after(&text, t.end)
-        })
-        .map(|t| t.ip)
-        .filter(|ip| is_public(*ip) && Some(*ip) != remote_ip)
-        .fold(Vec::new(), |mut seen, ip| {
-            if !seen.contains(&ip) {
-                seen.push(ip);
-            }
-            seen
-        })
+    let mut seen = Vec::new();
+    each_sending_ip(diagnostic, remote_ip, |ip| {
+        if !seen.contains(&ip) {
+            seen.push(ip);
+        }
+    });
+    seen
+}
+
+/// Calls `each` with every sending IP the receiver names in one diagnostic, in order
+/// (repeats included). The diagnostic is read in place: the triggers are matched
+/// ignoring ASCII case, as they would be in an ASCII-lower-cased copy.
+fn each_sending_ip(diagnostic: &str, remote_ip: Option<IpAddr>, mut each: impl FnMut(IpAddr)) {
+    let text = diagnostic.as_bytes();
+    ip_tokens(diagnostic, |t| {
+        let sender = bare_bracketed(diagnostic, t.start)
+            || forward_trigger_before(text, t.start)
+            || backward_trigger_after(text, t.end);
+        if sender && is_public(t.ip) && Some(t.ip) != remote_ip {
+            each(t.ip);
+        }
+    });
 }
 
 /// A known blocklist and the lower-case words that name it.
@@ -296,33 +334,92 @@ const KNOWN_LISTS: &[KnownList] = &[
 const ZONE_TRIGGERS: &[&str] =
     &["blocked using ", "black list at ", "blacklisted at ", "listed in ", "listed on "];
 
-/// Zones written after [`ZONE_TRIGGERS`] in a lower-cased text.
-fn zones_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for trigger in ZONE_TRIGGERS {
-        let mut from = 0;
-        while let Some(pos) = text[from..].find(trigger) {
-            let start = from + pos + trigger.len();
-            let zone: String = text[start..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
-                .collect();
-            let zone = zone.trim_end_matches('.').to_string();
-            let labels: Vec<&str> = zone.split('.').collect();
-            if labels.len() >= 2
-                && labels.iter().all(|l| !l.is_empty())
-                && labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_alphabetic()))
-            {
-                out.push(zone);
-            }
-            from = start;
-        }
-    }
-    out
+/// The [`ZONE_TRIGGERS`] and then the words of [`KNOWN_LISTS`], in table order, as
+/// pattern ids of one automaton: one pass over a diagnostic finds every mention,
+/// where looking for each phrase on its own took a pass per phrase.
+struct Mentions {
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<&'static str>,
+    /// For each word (pattern id less the triggers), its index in [`KNOWN_LISTS`].
+    list_of_word: Vec<usize>,
 }
 
+static MENTIONS: LazyLock<Mentions> = LazyLock::new(|| {
+    let words =
+        KNOWN_LISTS.iter().enumerate().flat_map(|(i, k)| k.words.iter().map(move |w| (i, *w)));
+    let (list_of_word, words): (Vec<usize>, Vec<&str>) = words.unzip();
+    let patterns: Vec<&'static str> = ZONE_TRIGGERS.iter().copied().chain(words).collect();
+    // The patterns are lower case: ignoring ASCII case, an ASCII diagnostic is read
+    // as it is, with no lower-cased copy. Should the automaton not build, each
+    // pattern is looked for on its own.
+    let automaton = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).ok();
+    Mentions { automaton, patterns, list_of_word }
+});
+
+impl Mentions {
+    /// Calls `each` with the pattern id, start and end of every occurrence of every
+    /// pattern in `text`, ignoring ASCII case.
+    fn find(&self, text: &str, mut each: impl FnMut(usize, usize, usize)) {
+        match &self.automaton {
+            Some(automaton) => automaton
+                .find_overlapping_iter(text)
+                .for_each(|hit| each(hit.pattern().as_usize(), hit.start(), hit.end())),
+            None => {
+                let text = text.to_ascii_lowercase();
+                for (id, pattern) in self.patterns.iter().enumerate() {
+                    for (start, _) in text.match_indices(pattern) {
+                        each(id, start, start + pattern.len());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The blocklist zone written at `start` of `text`, if one is, in lower case.
+fn zone_at(text: &str, start: usize) -> Option<String> {
+    let zone: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let zone = zone.trim_end_matches('.').to_string();
+    let labels: Vec<&str> = zone.split('.').collect();
+    let plausible = labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty())
+        && labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_alphabetic()));
+    plausible.then_some(zone)
+}
+
+/// Blocklists a diagnostic names, added to `out`; `text` is as [`searchable`] gives it: first the zones written
+/// after [`ZONE_TRIGGERS`] (trigger by trigger, in table order), then every list named
+/// by its words alone, in table order.
 fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
-    for zone in zones_in(text) {
+    let mentions = &*MENTIONS;
+    // (trigger, start, end) of every trigger; a text seldom has one, and then no
+    // allocation is made.
+    let mut triggers = Vec::new();
+    let mut named = [false; KNOWN_LISTS.len()];
+    mentions.find(text, |id, start, end| match id.checked_sub(ZONE_TRIGGERS.len()) {
+        None => triggers.push((id, start, end)),
+        Some(word) => {
+            if let Some(flag) =
+                mentions.list_of_word.get(word).and_then(|&list| named.get_mut(list))
+            {
+                *flag = true;
+            }
+        }
+    });
+    // Each trigger's places from left to right, a place counted only after the end of
+    // the one before, as a search resumed there finds them.
+    triggers.sort_by_key(|&(id, start, _)| (id, start));
+    let mut resume = (usize::MAX, 0);
+    for (id, start, end) in triggers {
+        if resume.0 == id && start < resume.1 {
+            continue;
+        }
+        resume = (id, end);
+        let Some(zone) = zone_at(text, end) else { continue };
         let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
         let (id, name, public, defunct) = match known {
             Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
@@ -337,8 +434,8 @@ fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
             None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
         }
     }
-    for known in KNOWN_LISTS {
-        if known.words.iter().any(|w| text.contains(w)) && !out.iter().any(|m| m.id == known.id) {
+    for (known, _) in KNOWN_LISTS.iter().zip(named).filter(|(_, named)| *named) {
+        if !out.iter().any(|m| m.id == known.id) {
             out.push(MentionedList {
                 id: known.id,
                 name: known.name.to_string(),
@@ -347,6 +444,17 @@ fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
                 defunct: known.defunct,
             });
         }
+    }
+}
+
+/// A diagnostic as [`mentioned_in`] reads it: an ASCII text as it is (its lower case is
+/// its ASCII lower case, which the search ignores), any other text lower-cased, since
+/// some non-ASCII letters lower-case to ASCII ones (the Kelvin sign to `k`).
+fn searchable(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(to_lowercase(text))
     }
 }
 
@@ -384,12 +492,12 @@ pub fn plan(bounce: &Bounce) -> LookupPlan {
     let mut out = LookupPlan::default();
     for report in &bounce.recipients {
         let Some(diagnostic) = report.diagnostic.as_deref() else { continue };
-        for ip in sending_ips(diagnostic, report.remote_ip) {
+        each_sending_ip(diagnostic, report.remote_ip, |ip| {
             if !out.ips.iter().any(|(seen, _)| *seen == ip) {
                 out.ips.push((ip, FoundIn::Diagnostic));
             }
-        }
-        mentioned_in(&diagnostic.to_lowercase(), &mut out.mentioned_lists);
+        });
+        mentioned_in(&searchable(diagnostic), &mut out.mentioned_lists);
     }
     if let Some(mta) = bounce.reporting_mta.as_deref() {
         let mta = mta.trim().trim_end_matches('.').trim_matches(['[', ']']);
@@ -532,6 +640,199 @@ mod tests {
         }
         let got: Vec<String> = plan(&bounce).ips.iter().map(|(ip, _)| ip.to_string()).collect();
         assert_eq!(got, ["192.0.2.2", "192.0.2.1"]);
+    }
+
+    /// `sending_ips` as it read before: an ASCII-lower-cased copy, every run of
+    /// address characters parsed, the triggers matched in the copy.
+    fn reference_sending_ips(diagnostic: &str, remote_ip: Option<IpAddr>) -> Vec<IpAddr> {
+        let text = diagnostic.to_ascii_lowercase();
+        let bytes = text.as_bytes();
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !is_ip_char(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let run_start = i;
+            while i < bytes.len() && is_ip_char(bytes[i]) {
+                i += 1;
+            }
+            let (mut start, mut end) = (run_start, i);
+            if text[..run_start].ends_with("ipv") && text[run_start..i].starts_with("6:") {
+                start += 2;
+            } else if !text[start..end].starts_with("::") {
+                while start < end && matches!(bytes[start], b':' | b'.') {
+                    start += 1;
+                }
+            }
+            while end > start
+                && matches!(bytes[end - 1], b'.' | b':')
+                && !text[start..end].ends_with("::")
+            {
+                end -= 1;
+            }
+            let glued_before = start == run_start
+                && run_start > 0
+                && bytes.get(run_start - 1).is_some_and(|b| is_word_byte(*b));
+            let glued_after = bytes.get(i).is_some_and(|b| is_word_byte(*b));
+            if glued_before || glued_after || start >= end {
+                continue;
+            }
+            if let Ok(ip) = text[start..end].parse::<IpAddr>() {
+                tokens.push((ip, start, end));
+            }
+        }
+        let forward = |start: usize| {
+            let before = text[..start].trim_end_matches([' ', '[', '(', '=', ':', '\t']);
+            let raw = &text[..start];
+            FORWARD_TRIGGERS.iter().any(|t| {
+                if t.ends_with(['=', ':']) {
+                    raw.ends_with(t) || raw.trim_end_matches([' ', '[']).ends_with(t)
+                } else {
+                    before.ends_with(t)
+                        && before[..before.len() - t.len()]
+                            .chars()
+                            .next_back()
+                            .is_none_or(|c| !c.is_ascii_alphanumeric())
+                }
+            })
+        };
+        let backward = |end: usize| {
+            let after = text[end..].trim_start_matches([' ', ']', ')', '\t']);
+            BACKWARD_TRIGGERS.iter().any(|t| after.starts_with(t))
+        };
+        let mut seen = Vec::new();
+        for (ip, start, end) in tokens {
+            let sender = bare_bracketed(&text, start) || forward(start) || backward(end);
+            if sender && is_public(ip) && Some(ip) != remote_ip && !seen.contains(&ip) {
+                seen.push(ip);
+            }
+        }
+        seen
+    }
+
+    /// `mentioned_in` as it read before: a lower-cased copy searched once per phrase.
+    fn reference_mentioned_in(diagnostic: &str) -> Vec<MentionedList> {
+        let text = diagnostic.to_lowercase();
+        let mut out: Vec<MentionedList> = Vec::new();
+        let mut zones = Vec::new();
+        for trigger in ZONE_TRIGGERS {
+            let mut from = 0;
+            while let Some(pos) = text[from..].find(trigger) {
+                let start = from + pos + trigger.len();
+                zones.extend(zone_at(&text, start));
+                from = start;
+            }
+        }
+        for zone in zones {
+            let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
+            let (id, name, public, defunct) = match known {
+                Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
+                None => ("other", zone.clone(), true, false),
+            };
+            match out.iter_mut().find(|m| m.id == id && (id != "other" || m.name == name)) {
+                Some(existing) => {
+                    if existing.zone.is_none() {
+                        existing.zone = Some(zone);
+                    }
+                }
+                None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
+            }
+        }
+        for known in KNOWN_LISTS {
+            if known.words.iter().any(|w| text.contains(w)) && !out.iter().any(|m| m.id == known.id)
+            {
+                out.push(MentionedList {
+                    id: known.id,
+                    name: known.name.to_string(),
+                    zone: None,
+                    public: known.public,
+                    defunct: known.defunct,
+                });
+            }
+        }
+        out
+    }
+
+    /// Diagnostics that put addresses beside every trigger, in every case, glued and
+    /// not, with list words and zones, and non-ASCII letters that lower-case to ASCII.
+    fn varied_diagnostics() -> Vec<String> {
+        let addresses = [
+            "192.0.2.77",
+            "[203.0.113.45]",
+            "(198.51.100.7)",
+            "[IPv6:2001:db8::77]",
+            "IPV6:2001:DB8::25",
+            "2001:DB8:1::25",
+            "::ffff:203.0.113.9",
+            "10.1.2.3",
+            "x192.0.2.1",
+            "192.0.2.1x",
+            "4.16.55.1.",
+            ":192.0.2.9:",
+            "1.2.3",
+            "5.7.1",
+            "::",
+            "fe80::1",
+            "203.0.113.300",
+        ];
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "550 5.7.1 Client host [192.0.2.85] blocked using zen.spamhaus.org; see SPAMCOP".into(),
+            "BLOCKED USING ZEN.SPAMHAUS.ORG and Blocked Using bl.Example.ORG. and blocked using x"
+                .into(),
+            "Listed in dnsbl.sorbs.net, listed on b.barracudacentral.org, black list at \
+             psbl.surriel.com, blacklisted at bl.spamcop.net, listed in ., listed in a..b"
+                .into(),
+            "messages from [203.0.113.45] weren't sent: our block list (S3150), Trend Micro".into(),
+            "blac\u{212A}listed at bl.example.org; bloc\u{212A}ed using zen.spamhaus.org; \
+             l\u{130}sted in x.example; listed in \u{212A}.example.org"
+                .into(),
+            "Mail-Abuse.com PSBL mailspike SpamRATS cloudmark proofpoint uceprotect sorbs \
+             (s3140) Banned Sending IP listed in Spamhaus.org listed in spamhaus.org"
+                .into(),
+            "listed in listed in zen.spamhaus.org listed on listed on a.b".into(),
+        ];
+        let phrases: Vec<&str> = FORWARD_TRIGGERS
+            .iter()
+            .chain(BACKWARD_TRIGGERS)
+            .chain(ZONE_TRIGGERS)
+            .copied()
+            .chain(["host mx.example.org", "said:", "x", ""])
+            .collect();
+        for (i, address) in addresses.iter().enumerate() {
+            for phrase in &phrases {
+                let upper = phrase.to_uppercase();
+                let other = addresses[(i + 3) % addresses.len()];
+                texts.push(format!("550 {phrase} {address} refused"));
+                texts.push(format!("550 {upper}{address}"));
+                texts.push(format!("{address} {phrase} zen.spamhaus.org"));
+                texts.push(format!("{address}]) {upper} {other}"));
+                texts.push(format!("{phrase}:\t[{address}] ümlaut {other} {upper}="));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn reads_diagnostics_as_lower_cased_copies_did() {
+        let remote: Option<IpAddr> = "192.0.2.77".parse().ok();
+        let mut compared = 0;
+        for text in varied_diagnostics() {
+            for remote_ip in [None, remote] {
+                assert_eq!(
+                    sending_ips(&text, remote_ip),
+                    reference_sending_ips(&text, remote_ip),
+                    "{text:?}"
+                );
+            }
+            let mut got = Vec::new();
+            mentioned_in(&searchable(&text), &mut got);
+            assert_eq!(got, reference_mentioned_in(&text), "{text:?}");
+            compared += 1;
+        }
+        assert!(compared > 1000, "{compared}");
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! first use, finds in one pass over the diagnostic the set of phrases it contains,
 //! and each rule is then checked against that set.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -29,6 +30,7 @@ use aho_corasick::AhoCorasick;
 
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport, StatusCode};
 
+use crate::case::lower_case;
 use crate::provider::domain_matches;
 use crate::Lang;
 
@@ -963,11 +965,38 @@ impl Reason {
 /// True when the lower-cased diagnostic names the envelope sender's address in angle
 /// brackets and does not name the recipient's.
 fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
-    let sender = sender.trim().to_lowercase();
-    let recipient = recipient.unwrap_or_default().trim().to_lowercase();
-    sender.contains('@')
-        && text.contains(&format!("<{sender}>"))
-        && (recipient.is_empty() || !text.contains(&recipient))
+    let sender = sender.trim();
+    // Lower-casing neither adds nor removes an `@`, so most reports stop here.
+    if !sender.contains('@') {
+        return false;
+    }
+    let recipient = recipient.unwrap_or_default().trim();
+    if sender.is_ascii() && recipient.is_ascii() {
+        // ASCII addresses lower-case as ASCII: compare in place, without copies.
+        let (text, sender) = (text.as_bytes(), sender.as_bytes());
+        let bracketed = text.windows(sender.len() + 2).any(|w| {
+            w.first() == Some(&b'<')
+                && w.last() == Some(&b'>')
+                && w[1..w.len() - 1].eq_ignore_ascii_case(sender)
+        });
+        let names_recipient = !recipient.is_empty()
+            && text.windows(recipient.len()).any(|w| w.eq_ignore_ascii_case(recipient.as_bytes()));
+        return bracketed && !names_recipient;
+    }
+    let sender = sender.to_lowercase();
+    let recipient = recipient.to_lowercase();
+    text.contains(&format!("<{sender}>")) && (recipient.is_empty() || !text.contains(&recipient))
+}
+
+/// `text` with its ASCII letters in upper (or lower) case; borrowed when they already
+/// are, as they usually are.
+fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
+    let wrong = |b: &u8| if upper { b.is_ascii_lowercase() } else { b.is_ascii_uppercase() };
+    match (text.bytes().any(|b| wrong(&b)), upper) {
+        (false, _) => Cow::Borrowed(text),
+        (true, true) => Cow::Owned(text.to_ascii_uppercase()),
+        (true, false) => Cow::Owned(text.to_ascii_lowercase()),
+    }
 }
 
 /// Every phrase of every table, found in one pass over the diagnostic: one
@@ -993,6 +1022,10 @@ struct CompiledPhrase {
     reason: Reason,
     all: Ids,
     any: Ids,
+    /// `all` and `any` folded as [`Found::folded`] is: a diagnostic holds a few of
+    /// the hundreds of phrases, so one test on these rules out most rules.
+    all_folded: u128,
+    any_folded: u128,
 }
 
 /// A [`RhostRules`]'s text tokens and phrase rules as ids.
@@ -1001,12 +1034,51 @@ struct CompiledRhost {
     rules: Vec<CompiledPhrase>,
 }
 
-/// The phrases found in one diagnostic, by id.
-struct Found(Vec<u64>);
+/// The phrases found in one diagnostic, by id: bit `id % 64` of word `id / 64`, the
+/// first words inline (every phrase today), any further ones in `more`, which stays
+/// empty, and so unallocated, unless a phrase with so high an id is found.
+#[derive(Default)]
+struct Found {
+    words: [u64; 16],
+    more: Vec<u64>,
+    /// The words folded into one: bit `id % 128` is set when a phrase with such an id
+    /// was found. A clear bit proves the phrases are missing; a set one proves nothing.
+    folded: u128,
+}
+
+/// Bit `id % 128` of [`Found::folded`].
+fn fold(id: usize) -> u128 {
+    1 << (id % 128)
+}
+
+/// Bit `id % 64` of word `id / 64` of [`Found`].
+fn bit(id: usize) -> u64 {
+    1 << (id % 64)
+}
 
 impl Found {
     fn has(&self, id: usize) -> bool {
-        self.0[id / 64] & (1 << (id % 64)) != 0
+        let word = match self.words.get(id / 64) {
+            Some(word) => Some(word),
+            None => self.more.get(id / 64 - self.words.len()),
+        };
+        word.is_some_and(|word| word & bit(id) != 0)
+    }
+
+    fn set(&mut self, id: usize) {
+        self.folded |= fold(id);
+        let word = match id.checked_sub(self.words.len() * 64) {
+            None => self.words.get_mut(id / 64),
+            Some(beyond) => {
+                if self.more.len() <= beyond / 64 {
+                    self.more.resize(beyond / 64 + 1, 0);
+                }
+                self.more.get_mut(beyond / 64)
+            }
+        };
+        if let Some(word) = word {
+            *word |= bit(id);
+        }
     }
 
     fn any(&self, ids: &[usize]) -> bool {
@@ -1015,8 +1087,17 @@ impl Found {
 }
 
 impl CompiledPhrase {
+    fn new(rule: &PhraseRule, all: Ids, any: Ids) -> CompiledPhrase {
+        let folded = |ids: &[usize]| ids.iter().fold(0, |bits, &id| bits | fold(id));
+        let (all_folded, any_folded) = (folded(&all), folded(&any));
+        CompiledPhrase { reason: rule.reason, all, any, all_folded, any_folded }
+    }
+
     fn matches(&self, found: &Found) -> bool {
-        self.all.iter().all(|&id| found.has(id)) && (self.any.is_empty() || found.any(&self.any))
+        self.all_folded & !found.folded == 0
+            && (self.any.is_empty() || self.any_folded & found.folded != 0)
+            && self.all.iter().all(|&id| found.has(id))
+            && (self.any.is_empty() || found.any(&self.any))
     }
 }
 
@@ -1043,11 +1124,7 @@ impl Interner {
     fn rules(&mut self, rules: &'static [PhraseRule]) -> Vec<CompiledPhrase> {
         rules
             .iter()
-            .map(|rule| CompiledPhrase {
-                reason: rule.reason,
-                all: self.ids(rule.all),
-                any: self.ids(rule.any),
-            })
+            .map(|rule| CompiledPhrase::new(rule, self.ids(rule.all), self.ids(rule.any)))
             .collect()
     }
 }
@@ -1073,8 +1150,8 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
 impl Compiled {
     /// The phrases that `text` (lower-cased) contains.
     fn find(&self, text: &str) -> Found {
-        let mut found = Found(vec![0; self.phrases.len().div_ceil(64)]);
-        let mut set = |id: usize| found.0[id / 64] |= 1 << (id % 64);
+        let mut found = Found::default();
+        let mut set = |id: usize| found.set(id);
         match &self.automaton {
             Some(automaton) => {
                 automaton.find_overlapping_iter(text).for_each(|hit| set(hit.pattern().as_usize()))
@@ -1092,11 +1169,12 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     if matches!(report.kind, Kind::Feedback) {
         return Reason::Feedback;
     }
-    let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
+    let diagnostic = report.diagnostic.as_deref().unwrap_or_default();
+    let mut buf = [0; 512];
     let compiled = &*COMPILED;
     // An automatic reply carries no status code; one that has one is a bounce.
     if matches!(report.kind, Kind::AutoReply) && report.status.is_none() {
-        let found = compiled.find(&text);
+        let found = compiled.find(&lower_case(diagnostic, &mut buf));
         return compiled
             .autoreply
             .iter()
@@ -1106,26 +1184,29 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     if report.action == Action::Delivered || report.status.is_some_and(|s| s.class == 2) {
         return Reason::Delivered;
     }
+    let text = lower_case(diagnostic, &mut buf);
     let found = compiled.find(&text);
-    let mut command =
-        report.smtp_command.as_deref().unwrap_or_default().trim().to_ascii_uppercase();
+    let mut command = ascii_cased(report.smtp_command.as_deref().unwrap_or_default().trim(), true);
     if command.is_empty() && names_sender(&text, sender, report.recipient.as_deref()) {
-        command = "MAIL".to_string();
+        command = Cow::Borrowed("MAIL");
     }
     let host = report.remote_mta.as_deref().unwrap_or_default();
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = ascii_cased(host.trim().trim_end_matches('.'), false);
     let notice = report.status.is_none() && report.reply_code.is_none();
     let notice_domain = match (notice, report.recipient.as_deref().and_then(|r| r.rsplit_once('@')))
     {
-        (true, Some((_, domain))) => domain.trim().to_ascii_lowercase(),
-        _ => String::new(),
+        (true, Some((_, domain))) => ascii_cased(domain.trim(), false),
+        _ => Cow::Borrowed(""),
     };
     // A provider's own code is its final word; the context rules do not apply.
+    let mut recognised = [false; RHOST_RULES.len()];
+    for ((provider, compiled), recognised) in
+        RHOST_RULES.iter().zip(&compiled.rhost).zip(&mut recognised)
+    {
+        *recognised = provider.recognises(&host, found.any(&compiled.texts), &notice_domain);
+    }
     let providers = || {
-        RHOST_RULES
-            .iter()
-            .zip(&compiled.rhost)
-            .filter(|(p, c)| p.recognises(&host, found.any(&c.texts), &notice_domain))
+        RHOST_RULES.iter().zip(&compiled.rhost).zip(recognised).filter_map(|(p, r)| r.then_some(p))
     };
     if let Some((_, reason)) = providers()
         .flat_map(|(provider, _)| provider.statuses)
@@ -1657,6 +1738,71 @@ mod tests {
         for (status, text, command, host, want) in cases {
             assert_eq!(classify(&full(status, text, command, host)), *want, "{status} {text}");
         }
+    }
+
+    #[test]
+    fn names_sender_compares_as_lower_case_copies_would() {
+        fn reference(text: &str, sender: &str, recipient: Option<&str>) -> bool {
+            let sender = sender.trim().to_lowercase();
+            let recipient = recipient.unwrap_or_default().trim().to_lowercase();
+            sender.contains('@')
+                && text.contains(&format!("<{sender}>"))
+                && (recipient.is_empty() || !text.contains(&recipient))
+        }
+        let texts = [
+            "550 <news@shop.example>... access denied",
+            "550 <news@shop.example> to <taro@example.jp>... denied",
+            "550 <news@shop.example to taro@example.jp",
+            "<news@shop.example>",
+            "<>",
+            "550 <ニュース@shop.example>... denied",
+            "550 <news@shop.example\u{212a}>... denied",
+            "550 <news@shop.examplek>... denied",
+            "",
+        ];
+        let senders = [
+            "news@shop.example",
+            " NEWS@Shop.Example ",
+            "news",
+            "",
+            "@",
+            "ニュース@shop.example",
+            "news@shop.example\u{212A}",
+            "news@shop.exampleK",
+            "news@shop.examplek",
+        ];
+        let recipients = [
+            None,
+            Some(""),
+            Some("taro@example.jp"),
+            Some(" TARO@EXAMPLE.JP"),
+            Some("タロ@example.jp"),
+        ];
+        for text in texts {
+            let text = text.to_lowercase();
+            for sender in senders {
+                for recipient in recipients {
+                    assert_eq!(
+                        names_sender(&text, sender, recipient),
+                        reference(&text, sender, recipient),
+                        "{text:?} {sender:?} {recipient:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn found_holds_ids_past_its_inline_words() {
+        let ids = [0, 63, 64, 1023, 1024, 1100, 5000];
+        let mut found = Found::default();
+        for id in ids {
+            found.set(id);
+        }
+        for id in 0..6000 {
+            assert_eq!(found.has(id), ids.contains(&id), "{id}");
+        }
+        assert!(Found::default().more.is_empty());
     }
 
     /// The phrase rules as they read, one `str::contains` per phrase.

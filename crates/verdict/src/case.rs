@@ -1,0 +1,92 @@
+//! Lower-casing diagnostics for the phrase searches, as `str::to_lowercase` does, with
+//! less work: most diagnostics are ASCII, and most of the rest are in scripts that
+//! have no case.
+
+use std::borrow::Cow;
+
+/// Blocks whose every code point lower-cases to itself: scripts without case (Hebrew
+/// to Myanmar; CJK, kana and their symbols; Hangul), general punctuation, and the
+/// half- and full-width forms after the full-width capitals. `is_its_own_lower_case`
+/// in the tests checks every code point of every block.
+const CASELESS: &[(char, char)] = &[
+    ('\u{0590}', '\u{109F}'),
+    ('\u{2000}', '\u{206F}'),
+    ('\u{3000}', '\u{9FFF}'),
+    ('\u{AC00}', '\u{D7FF}'),
+    ('\u{FF3B}', '\u{FFFF}'),
+];
+
+/// `text` lower-cased: an ASCII text that fits in `buf` is lower-cased there, sparing
+/// an allocation for nearly every diagnostic.
+pub(crate) fn lower_case<'a>(text: &str, buf: &'a mut [u8]) -> Cow<'a, str> {
+    if text.is_ascii() {
+        if let Some(lower) = buf.get_mut(..text.len()) {
+            lower.copy_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            if let Ok(lower) = std::str::from_utf8(lower) {
+                return Cow::Borrowed(lower);
+            }
+        }
+    }
+    Cow::Owned(to_lowercase(text))
+}
+
+/// `text.to_lowercase()`. The standard library looks every non-ASCII character up in
+/// its case table; a character of a [`CASELESS`] block is taken as it is.
+pub(crate) fn to_lowercase(text: &str) -> String {
+    // A capital sigma lower-cases by its neighbours (final or not): leave such a text
+    // to the standard library, whose every other mapping is character by character.
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if CASELESS.iter().any(|&(first, last)| (first..=last).contains(&c)) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_its_own_lower_case() {
+        for &(first, last) in CASELESS {
+            for c in first..=last {
+                assert!(c.to_lowercase().eq([c]), "{c:?} {:X}", u32::from(c));
+            }
+        }
+    }
+
+    #[test]
+    fn lower_cases_as_the_standard_library() {
+        // Without the sigma, which would send the whole text to the standard library.
+        let every_char: String = (char::MIN..=char::MAX).filter(|&c| c != 'Σ').collect();
+        assert_eq!(to_lowercase(&every_char), every_char.to_lowercase());
+        let long = "550 User UNKNOWN ".repeat(40);
+        for text in [
+            "",
+            "550 5.1.1 User Unknown",
+            "User un\u{212A}nown İ",
+            "ΟΔΟΣ Σ ΑΣ. ΣΑ",
+            "Γεια σας kijitora@example.jp, ΘΑ ΘΈΛΑΜΕ",
+            "kijitora@example.jp 様 連絡しようとしたグループ（LIBSISIMAI）が存在しない",
+            "נמסר ל-USER שלום, Zukünftig ÜBER",
+            "\u{FFFD}\u{FFFD} Ｕｓｅｒ ｕｎｋｎｏｗｎ",
+            long.as_str(),
+        ] {
+            assert_eq!(to_lowercase(text), text.to_lowercase(), "{text:?}");
+            let mut buf = [0; 512];
+            assert_eq!(lower_case(text, &mut buf), text.to_lowercase(), "{text:?}");
+            let mut small = [0; 4];
+            assert_eq!(lower_case(text, &mut small), text.to_lowercase(), "{text:?}");
+        }
+    }
+}
