@@ -7,63 +7,92 @@
 
 use crate::StatusCode;
 use memchr::memmem::Finder;
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
 /// Joins all lines into one, collapsing every run of whitespace (line breaks and the
 /// indentation of continuation lines included) into one space, trimmed.
 pub(crate) fn unfold(text: &str) -> String {
-    if text.is_ascii() {
-        // The same as below, a byte at a time: the ASCII characters that are
-        // `char::is_whitespace` are space, tab, LF, VT, FF and CR.
-        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-        // Usually there is nothing to collapse once the ends are trimmed: no
-        // whitespace but single spaces.
-        let trimmed = text.trim();
-        let mut after_space = false;
-        let already_unfolded = trimmed.bytes().all(|b| {
-            let ok = !is_space(b) || (b == b' ' && !after_space);
-            after_space = b == b' ';
-            ok
-        });
-        if already_unfolded {
-            return trimmed.to_owned();
-        }
+    unfolded(text).into_owned()
+}
+
+/// [`unfold`], borrowing `text` when it has nothing to collapse but its ends (a
+/// single-line value, the usual case).
+pub(crate) fn unfolded(text: &str) -> Cow<'_, str> {
+    if !text.is_ascii() {
         let mut out = String::with_capacity(text.len());
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            while bytes.get(i).is_some_and(|b| is_space(*b)) {
-                i += 1;
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
             }
-            let start = i;
-            while bytes.get(i).is_some_and(|b| !is_space(*b)) {
-                i += 1;
-            }
-            if start < i {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(text.get(start..i).unwrap_or_default());
+            out.push_str(word);
+        }
+        return Cow::Owned(out);
+    }
+    // ASCII: `trim` and `split_whitespace` only see the ASCII whitespace bytes.
+    let trimmed = text.trim_matches(|c: char| c.is_ascii() && is_space(c as u8));
+    let bytes = trimmed.as_bytes();
+    let Some(mut fold) = next_fold(bytes, 0) else { return Cow::Borrowed(trimmed) };
+    let mut out = String::with_capacity(trimmed.len());
+    let mut word_start = 0;
+    loop {
+        // `word_start..fold` holds words and single spaces; a space right before
+        // `fold` belongs to the run of whitespace being collapsed.
+        let clean = trimmed.get(word_start..fold).unwrap_or_default();
+        out.push_str(clean.strip_suffix(' ').unwrap_or(clean));
+        out.push(' ');
+        // The trimmed text ends with a word, so a run of whitespace always ends
+        // before it does.
+        word_start = fold;
+        while bytes.get(word_start).is_some_and(|b| is_space(*b)) {
+            word_start += 1;
+        }
+        match next_fold(bytes, word_start) {
+            Some(next) => fold = next,
+            None => {
+                out.push_str(trimmed.get(word_start..).unwrap_or_default());
+                return Cow::Owned(out);
             }
         }
-        return out;
     }
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+}
+
+/// The ASCII bytes `char::is_whitespace` accepts: space, tab, LF, VT, FF and CR.
+fn is_space(byte: u8) -> bool {
+    byte == b' ' || (b'\t'..=b'\r').contains(&byte)
+}
+
+/// Where whitespace needs collapsing in an ASCII text that starts with a word: the
+/// first position at or after `from` of a whitespace byte other than a space, or of a
+/// space after a space.
+fn next_fold(bytes: &[u8], from: usize) -> Option<usize> {
+    // Each position is judged with the byte before it, so that whole chunks can be
+    // tested without branching (which the compiler turns into vector code) and only
+    // a chunk that holds a fold is looked at byte by byte.
+    const CHUNK: usize = 32;
+    let folds = |previous: u8, byte: u8| {
+        (byte == b' ' && previous == b' ') || byte.wrapping_sub(b'\t') <= b'\r' - b'\t'
+    };
+    let mut start = from.max(1);
+    while start < bytes.len() {
+        let end = (start + CHUNK).min(bytes.len());
+        let (previous, current) = (bytes.get(start - 1..end - 1)?, bytes.get(start..end)?);
+        let any = previous.iter().zip(current).fold(false, |any, (p, b)| any | folds(*p, *b));
+        if any {
+            let at = previous.iter().zip(current).position(|(p, b)| folds(*p, *b))?;
+            return Some(start + at);
         }
-        out.push_str(word);
+        start = end;
     }
-    out
+    None
 }
 
 /// `String::from_utf8_lossy`, quicker for the usual valid UTF-8 (no replacement
 /// needed).
-pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
     }
 }
@@ -523,6 +552,29 @@ mod tests {
         ] {
             assert_eq!(unfold(text), general(text), "{text:?}");
         }
+        // Every short text over a few bytes, and long ones whose folds fall on both
+        // sides of the chunk boundaries.
+        let alphabet = [b'a', b' ', b'\t', b'\n', b'\x0B', b'\r', 0x1c];
+        for len in 0..=6u32 {
+            for mut n in 0..(alphabet.len() as u32).pow(len) {
+                let mut bytes = Vec::new();
+                for _ in 0..len {
+                    bytes.push(alphabet[(n % alphabet.len() as u32) as usize]);
+                    n /= alphabet.len() as u32;
+                }
+                let text = String::from_utf8(bytes).unwrap();
+                assert_eq!(unfold(&text), general(&text), "{text:?}");
+            }
+        }
+        for at in 0..80 {
+            for fold in ["  ", "\r\n ", "\t", " \n\t  "] {
+                let text = format!("{}{fold}{}", "ab c".repeat(at / 4 + 1), "de f".repeat(20));
+                assert_eq!(unfold(&text), general(&text), "{text:?}");
+                let text = format!("{}{}{fold}z", "x".repeat(at), " y".repeat(at));
+                assert_eq!(unfold(&text), general(&text), "{text:?}");
+            }
+        }
+        assert!(matches!(unfolded(" one line\r\n"), Cow::Borrowed("one line")));
         assert_eq!(lossy(b"caf\xc3\xa9"), "café");
         assert_eq!(lossy(b"a\xffb"), "a\u{fffd}b");
     }
