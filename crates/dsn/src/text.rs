@@ -88,6 +88,37 @@ fn next_fold(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// `text.lines()` with the byte position where each line starts. Line ends are found
+/// with `memchr` (vector code) rather than `str::lines`' search per line.
+pub(crate) fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = newlines.next().map_or(text.len(), |newline| newline + 1);
+        let piece = text.get(start..end)?;
+        let at = start;
+        start = end;
+        let line = match piece.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => piece,
+        };
+        Some((at, line))
+    })
+}
+
+/// True when `line` is empty or all whitespace (`line.trim().is_empty()`), answered
+/// from the first byte for the usual line that starts with a letter or digit.
+pub(crate) fn is_blank(line: &str) -> bool {
+    match line.as_bytes().first() {
+        None => true,
+        Some(first) if first.is_ascii() && !is_space(*first) => false,
+        Some(_) => line.trim().is_empty(),
+    }
+}
+
 /// `String::from_utf8_lossy`, quicker for the usual valid UTF-8 (no replacement
 /// needed).
 pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
@@ -577,6 +608,38 @@ mod tests {
         assert!(matches!(unfolded(" one line\r\n"), Cow::Borrowed("one line")));
         assert_eq!(lossy(b"caf\xc3\xa9"), "café");
         assert_eq!(lossy(b"a\xffb"), "a\u{fffd}b");
+    }
+
+    /// [`lines_at`] cuts as `str::lines` does.
+    #[test]
+    fn cuts_lines_as_str_lines() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "\r\n\r",
+            "a\r\r\nb",
+            "é\nü\r\n",
+        ] {
+            let got: Vec<(usize, &str)> = lines_at(text).collect();
+            let want: Vec<&str> = text.lines().collect();
+            assert_eq!(got.iter().map(|(_, l)| *l).collect::<Vec<_>>(), want, "{text:?}");
+            for (at, line) in got {
+                assert!(text[at..].starts_with(line), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn tells_blank_lines() {
+        for line in ["", " ", "\t\r", "\u{3000}", "a", " a", "\u{3000}a", "é", "\x1c"] {
+            assert_eq!(is_blank(line), line.trim().is_empty(), "{line:?}");
+        }
     }
 
     /// [`find_ci`] finds what a naive scan finds.
