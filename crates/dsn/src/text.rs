@@ -385,26 +385,45 @@ pub(crate) struct RemoteHost {
 const HOST_MARKERS: &[&str] =
     &["host ", "connect to ", "lost connection with ", "conversation with ", "delivery to host "];
 
+/// A text with its ASCII lower-cased copy (the same byte positions), for the several
+/// case-insensitive searches made in one description with searchers built once.
+pub(crate) struct LowerCased<'a> {
+    pub text: &'a str,
+    pub lower: String,
+}
+
+impl<'a> LowerCased<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LowerCased { text, lower: text.to_ascii_lowercase() }
+    }
+}
+
 /// Finds the first `host NAME[IP]` (also `host NAME [IP]`, `connect to NAME[IP]:25`,
 /// `lost connection with NAME[IP]`, ...) in `text`.
 pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
+    remote_host_in(&LowerCased::new(text))
+}
+
+/// [`find_remote_host`] in a text already lower-cased.
+pub(crate) fn remote_host_in(text: &LowerCased<'_>) -> Option<RemoteHost> {
+    let (raw, lower) = (text.text, text.lower.as_str());
     let mut best: Option<(usize, RemoteHost)> = None;
-    for marker in HOST_MARKERS {
+    for (marker, finder) in HOST_MARKERS.iter().zip(HOST_FINDERS.iter()) {
         let mut from = 0;
         // Look at a few occurrences of each marker: "host" is also an ordinary word.
         for _ in 0..8 {
-            let Some(pos) = find_ci(tail(text, from), marker) else { break };
+            let Some(pos) = finder.find(tail(lower, from).as_bytes()) else { break };
             let start = from + pos + marker.len();
             from = start;
             if best.as_ref().is_some_and(|(p, _)| *p < start) {
                 break;
             }
             // "Client host [192.0.2.1]" names the sending side, not the remote MTA.
-            let before = text.get(start.saturating_sub(marker.len() + 7)..start - marker.len());
-            if before.is_some_and(|b| b.eq_ignore_ascii_case("client ")) {
+            let before = lower.get(start.saturating_sub(marker.len() + 7)..start - marker.len());
+            if before == Some("client ") {
                 continue;
             }
-            if let Some(host) = host_at(tail(text, start)) {
+            if let Some(host) = host_at(tail(raw, start)) {
                 best = Some((start, host));
                 break;
             }
@@ -412,6 +431,10 @@ pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
     }
     best.map(|(_, h)| h)
 }
+
+/// [`HOST_MARKERS`] as searchers, built once.
+static HOST_FINDERS: LazyLock<Vec<Finder<'static>>> =
+    LazyLock::new(|| HOST_MARKERS.iter().map(Finder::new).collect());
 
 /// Parses `NAME[IP]` / `NAME [IP]` / `[IP]` at the start of `text`.
 fn host_at(text: &str) -> Option<RemoteHost> {
@@ -435,13 +458,14 @@ fn host_at(text: &str) -> Option<RemoteHost> {
     if !(name.contains('.') || name.eq_ignore_ascii_case("localhost")) {
         return None;
     }
-    let refused_to_talk = after.trim_start().to_ascii_lowercase().starts_with("refused to talk");
+    let refused_to_talk = strip_prefix_ci(after.trim_start(), "refused to talk").is_some();
     let name = Some(name.to_string());
     // A bare name with neither brackets nor "said" is too weak ("host name lookup").
     if ip.is_none() {
         let next = after.trim_start();
-        let lower = next.get(..next.len().min(24)).unwrap_or("").to_ascii_lowercase();
-        if !(lower.starts_with("said") || lower.starts_with("refused") || lower.starts_with(':')) {
+        let head = next.get(..next.len().min(24)).unwrap_or("");
+        let said = ["said", "refused"].iter().any(|w| strip_prefix_ci(head, w).is_some());
+        if !(said || head.starts_with(':')) {
             return None;
         }
     }
@@ -495,11 +519,16 @@ const COMMAND_MARKERS: &[&str] =
 ///
 /// `HELO` and `LHLO` are reported as `EHLO`.
 pub(crate) fn find_command(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
+    command_in(&LowerCased::new(text))
+}
+
+/// [`find_command`] in a text already lower-cased.
+pub(crate) fn command_in(text: &LowerCased<'_>) -> Option<&'static str> {
+    let lower = text.lower.as_str();
     let mut best: Option<(usize, &'static str)> = None;
     for (marker, finder) in COMMAND_MARKERS.iter().zip(COMMAND_FINDERS.iter()) {
         let mut from = 0;
-        while let Some(pos) = finder.find(tail(&lower, from).as_bytes()) {
+        while let Some(pos) = finder.find(tail(lower, from).as_bytes()) {
             let at = from + pos;
             from = at + marker.len();
             if best.is_some_and(|(p, _)| p <= at) {
@@ -509,7 +538,7 @@ pub(crate) fn find_command(text: &str) -> Option<&'static str> {
             if at > 0 && lower.as_bytes()[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
-            let rest = tail(&lower, from);
+            let rest = tail(lower, from);
             let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
             if let Some(command) = verb_at(rest) {
                 best = Some((at, command));
@@ -536,22 +565,29 @@ static REFUSED_FINDER: LazyLock<Finder<'static>> =
 /// diagnostic: the remote server's answer (after `said:`, or from the reply code on)
 /// without Postfix's trailing "(in reply to ... command)". `description` must already
 /// be unfolded.
-pub(crate) fn diagnostic_from_description(description: &str) -> String {
-    let mut text = description.trim();
-    if let Some(pos) = find_ci(text, "(in reply to ") {
-        text = text[..pos].trim_end();
+pub(crate) fn diagnostic_in(description: &LowerCased<'_>) -> String {
+    let mut text = description.text.trim();
+    // The lower-cased `text`: trimming cuts the same bytes from both.
+    let trimmed_start = description.text.len() - description.text.trim_start().len();
+    let lower = tail(&description.lower, trimmed_start);
+    if let Some(pos) = IN_REPLY_FINDER.find(lower.get(..text.len()).unwrap_or("").as_bytes()) {
+        text = text.get(..pos).unwrap_or("").trim_end();
     }
-    if let Some(pos) = find_ci(text, " said:") {
-        let after = text[pos + " said:".len()..].trim();
+    if let Some(pos) = SAID_FINDER.find(lower.get(..text.len()).unwrap_or("").as_bytes()) {
+        let after = tail(text, pos + " said:".len()).trim();
         if !after.is_empty() {
             return after.to_string();
         }
     }
     if let Some(pos) = find_codes(text).reply_pos {
-        return text[pos..].trim().to_string();
+        return tail(text, pos).trim().to_string();
     }
     text.trim_matches(|c: char| c == ':' || c.is_whitespace()).to_string()
 }
+
+static IN_REPLY_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("(in reply to "));
+
+static SAID_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" said:"));
 
 /// Splits `text` into paragraphs separated by blank lines (lines of only whitespace).
 pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -687,6 +723,14 @@ mod tests {
         ] {
             assert_eq!(find_ci(hay, needle), naive(hay, needle), "{needle:?}");
         }
+        // Matches on both sides of the chunk boundaries, letters against the bytes
+        // that differ from them only in bit 0x20 (`@` and `` ` ``, `[` and `{`).
+        for at in 0..70 {
+            let hay = format!("{}Final-Recipient:{}", "@[`{ fINAL".repeat(at / 10), "x".repeat(at));
+            for needle in ["final-recipient:", "FINAL", "`", "@", "[", "{", "l", "x:", "nal-r"] {
+                assert_eq!(find_ci(&hay, needle), naive(&hay, needle), "{needle:?} in {hay:?}");
+            }
+        }
     }
 
     #[test]
@@ -812,19 +856,26 @@ mod tests {
 
     #[test]
     fn builds_diagnostics_from_descriptions() {
+        let diagnostic = |description: &str| diagnostic_in(&LowerCased::new(description));
         assert_eq!(
-            diagnostic_from_description(
+            diagnostic(
                 "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)"
             ),
             "550 5.1.1 unknown"
         );
         assert_eq!(
-            diagnostic_from_description(
+            diagnostic(
                 "SMTP error from remote mail server after RCPT TO:<a@b.example>: host mx [192.0.2.1]: 550 5.1.1 no"
             ),
             "550 5.1.1 no"
         );
-        assert_eq!(diagnostic_from_description("unknown user: \"neko\""), "unknown user: \"neko\"");
+        assert_eq!(diagnostic("unknown user: \"neko\""), "unknown user: \"neko\"");
+        // Case and surrounding whitespace do not move the cuts.
+        assert_eq!(
+            diagnostic("  \u{3000}Host x[192.0.2.1] SAID: 550 No (In Reply To RCPT TO command) "),
+            "550 No"
+        );
+        assert_eq!(diagnostic(" a SAID: "), "a SAID");
     }
 
     #[test]

@@ -40,7 +40,7 @@ mod x1;
 mod x6;
 
 use crate::text::{
-    clean_address, diagnostic_from_description, find_codes, find_command, find_remote_host, unfold,
+    clean_address, command_in, diagnostic_in, find_codes, remote_host_in, unfold, LowerCased,
 };
 use crate::{Action, Kind, RecipientReport};
 use aho_corasick::{AhoCorasick, Input, MatchKind};
@@ -296,13 +296,14 @@ pub(crate) struct TextRecord {
 impl TextRecord {
     /// Reads codes, diagnostic, remote MTA and command out of the description.
     pub(crate) fn into_report(self) -> RecipientReport {
-        let diagnostic = diagnostic_from_description(&self.description);
+        let description = LowerCased::new(&self.description);
+        let diagnostic = diagnostic_in(&description);
         let mut codes = find_codes(&diagnostic);
         if codes.reply.is_none() && codes.status.is_none() {
             codes = find_codes(&self.description);
         }
-        let host = find_remote_host(&self.description);
-        let command = find_command(&self.description)
+        let host = remote_host_in(&description);
+        let command = command_in(&description)
             .or(self.command)
             .or_else(|| host.as_ref().filter(|h| h.refused_to_talk).map(|_| "CONNECT"));
         RecipientReport {
