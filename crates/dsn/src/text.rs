@@ -332,11 +332,8 @@ fn first_codes(text: &str) -> Codes {
     let b = text.as_bytes();
     let mut first_reply: Option<(u16, usize)> = None;
     let mut first_status: Option<StatusCode> = None;
-    for i in 0..b.len() {
-        let c = b[i];
-        if !matches!(c, b'2' | b'4' | b'5') {
-            continue;
-        }
+    // Both kinds of code start with 2, 4 or 5: jump from one such digit to the next.
+    for i in memchr::memchr3_iter(b'2', b'4', b'5', b) {
         if let Some((reply, end)) = reply_at(b, i) {
             // A status code right after the reply code: `550 5.7.1`, `550-5.7.1`.
             let mut j = end;
