@@ -114,13 +114,19 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     lines_at(text).map(|(_, line)| line)
 }
 
-/// True when `line` is empty or all whitespace (`line.trim().is_empty()`), answered
-/// from the first byte for the usual line that starts with a letter or digit.
+/// True when `line` is empty or all whitespace (`line.trim().is_empty()`).
 pub(crate) fn is_blank(line: &str) -> bool {
-    match line.as_bytes().first() {
-        None => true,
-        Some(first) if first.is_ascii() && !is_space(*first) => false,
-        Some(_) => line.trim().is_empty(),
+    trim_start(line).is_empty()
+}
+
+/// `text.trim_start()`, quicker: ASCII whitespace is skipped a byte at a time, and only
+/// text that goes on with a character beyond ASCII is left to `str::trim_start`.
+pub(crate) fn trim_start(text: &str) -> &str {
+    let spaces = text.bytes().position(|b| !is_space(b)).unwrap_or(text.len());
+    let rest = tail(text, spaces);
+    match rest.as_bytes().first() {
+        Some(first) if !first.is_ascii() => rest.trim_start(),
+        _ => rest,
     }
 }
 
@@ -689,8 +695,21 @@ mod tests {
 
     #[test]
     fn tells_blank_lines() {
-        for line in ["", " ", "\t\r", "\u{3000}", "a", " a", "\u{3000}a", "é", "\x1c"] {
+        for line in [
+            "",
+            " ",
+            "\t\r",
+            "\u{3000}",
+            "a",
+            " a",
+            "\u{3000}a",
+            "é",
+            "\x1c",
+            " \x0B\u{3000} é",
+            "\u{85} ",
+        ] {
             assert_eq!(is_blank(line), line.trim().is_empty(), "{line:?}");
+            assert_eq!(trim_start(line), line.trim_start(), "{line:?}");
         }
     }
 

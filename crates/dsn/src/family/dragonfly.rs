@@ -16,7 +16,7 @@
 //! like our COMMAND:` names the remote host and the command.
 
 use super::{address_word, Scan, Text, TextRecord, MAX_RECORDS};
-use crate::text::{command_from_verb, lines, tail, unfold};
+use crate::text::{command_from_verb, find_ci, lines, tail, unfold};
 use std::net::IpAddr;
 
 const GREETING: &str = "this is the dragonfly mail agent";
@@ -38,9 +38,11 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let mut all_lines = lines(text.raw);
     loop {
         let line = all_lines.next();
-        let lower = line.map(|l| l.trim().to_ascii_lowercase()).unwrap_or_default();
-        let starts = lower.find(START);
-        let ends = line.is_none() || starts.is_some() || ENDS.iter().any(|e| lower == *e);
+        let trimmed = line.map_or("", str::trim);
+        let starts = find_ci(trimmed, START);
+        let ends = line.is_none()
+            || starts.is_some()
+            || ENDS.iter().any(|e| trimmed.eq_ignore_ascii_case(e));
         if ends {
             if let Some((recipient, description)) = current.take() {
                 push_record(&mut records, recipient, &description);
