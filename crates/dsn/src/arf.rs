@@ -3,7 +3,7 @@
 //! `Reporting-MTA` and `Arrival-Date` fields. Not a bounce: every recipient becomes a
 //! [`Kind::Feedback`] record without codes.
 
-use crate::rfc3464::{clean_host, fields};
+use crate::rfc3464::{clean_host, fields, NAME_BYTES};
 use crate::text::{clean_address, find_address};
 use crate::{Kind, RecipientReport};
 use std::collections::HashSet;
@@ -28,10 +28,11 @@ pub(crate) fn parse_feedback<'a>(parts: impl IntoIterator<Item = &'a str>) -> Fe
     let mut feedback = Feedback::default();
     let mut removal = Vec::new();
     let (mut seen, mut seen_removal) = (HashSet::new(), HashSet::new());
+    let mut name_buffer = [0; NAME_BYTES];
     for part in parts {
         for field in fields(part) {
             let value = field.value.trim();
-            match field.name.as_str() {
+            match field.lower_name(&mut name_buffer) {
                 "feedback-type" if feedback.feedback_type.is_none() => {
                     let word = value.split_whitespace().next().unwrap_or("");
                     feedback.feedback_type = (!word.is_empty()).then(|| word.to_ascii_lowercase());

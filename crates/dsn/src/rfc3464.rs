@@ -6,8 +6,9 @@
 //! handled too, by starting a new recipient group when a recipient field repeats.
 //! Folded (continuation) lines are unfolded into the field they continue.
 
-use crate::text::{clean_address, strip_type_prefix, unfold};
+use crate::text::{clean_address, is_blank, lines_at, strip_type_prefix, unfolded};
 use crate::StatusCode;
+use std::borrow::Cow;
 
 /// The fields of a per-recipient group that rebound uses, type prefixes removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,63 +42,78 @@ pub(crate) struct Report {
 const MAX_RECIPIENTS: usize = 10_000;
 
 /// One `Name: value` field, unfolded.
-pub(crate) struct Field {
-    /// The field name, lower-case.
-    pub name: String,
-    /// The value, unfolded.
-    pub value: String,
+pub(crate) struct Field<'a> {
+    /// The field name as written.
+    name: &'a str,
+    /// The value, unfolded (borrowed from the text unless that took collapsing).
+    pub value: Cow<'a, str>,
     /// A blank line came before this field.
     after_blank: bool,
 }
 
+/// Longer field names than this are read as no name: none that rebound reads is.
+pub(crate) const NAME_BYTES: usize = 32;
+
+impl Field<'_> {
+    /// The name lower-cased into `buffer` (no allocation per field); empty when it is
+    /// longer than [`NAME_BYTES`].
+    pub(crate) fn lower_name<'b>(&self, buffer: &'b mut [u8; NAME_BYTES]) -> &'b str {
+        let Some(lower) = buffer.get_mut(..self.name.len()) else { return "" };
+        lower.copy_from_slice(self.name.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).unwrap_or("")
+    }
+
+    /// True when the name starts with `prefix` (lower-case), in any case.
+    fn name_starts_with(&self, prefix: &str) -> bool {
+        self.name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    }
+}
+
 /// Splits `text` into fields. Lines that start with whitespace continue the previous
 /// field; lines without a colon that do not continue anything are ignored.
-pub(crate) fn fields(text: &str) -> Vec<Field> {
-    let mut out: Vec<Field> = Vec::new();
-    let mut raw_value = String::new();
+pub(crate) fn fields<'a>(text: &'a str) -> Vec<Field<'a>> {
+    // Reports usually hold a dozen fields or so.
+    let mut out: Vec<Field<'a>> = Vec::with_capacity(16);
+    // Where the open field's value starts and where its last line ends: its lines are
+    // one stretch of the text, and the line breaks between them are whitespace that
+    // unfolding collapses anyway.
+    let mut open: Option<(usize, usize)> = None;
     let mut blank_before = false;
-    let mut open = false;
-    let flush = |out: &mut Vec<Field>, raw_value: &mut String, open: &mut bool| {
-        if *open {
+    let close = |out: &mut Vec<Field<'a>>, open: &mut Option<(usize, usize)>| {
+        if let Some((start, end)) = open.take() {
             if let Some(last) = out.last_mut() {
-                last.value = unfold(raw_value);
+                last.value = unfolded(text.get(start..end).unwrap_or(""));
             }
         }
-        raw_value.clear();
-        *open = false;
     };
-    for line in text.lines() {
+    for (at, line) in lines_at(text) {
         let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            flush(&mut out, &mut raw_value, &mut open);
+        let line_end = at + line.len();
+        if is_blank(line) {
+            close(&mut out, &mut open);
             blank_before = true;
             continue;
         }
         if line.starts_with([' ', '\t']) {
-            if open {
-                raw_value.push(' ');
-                raw_value.push_str(line);
+            if let Some((_, end)) = open.as_mut() {
+                *end = line_end;
             }
             continue;
         }
-        flush(&mut out, &mut raw_value, &mut open);
-        let Some(colon) = line.find(':') else { continue };
-        let name = line[..colon].trim();
+        close(&mut out, &mut open);
+        let Some(colon) = memchr::memchr(b':', line.as_bytes()) else { continue };
+        let name = line.get(..colon).unwrap_or_default().trim();
         if name.is_empty()
             || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             continue;
         }
-        out.push(Field {
-            name: name.to_ascii_lowercase(),
-            value: String::new(),
-            after_blank: blank_before,
-        });
-        raw_value.push_str(&line[colon + 1..]);
-        open = true;
+        out.push(Field { name, value: Cow::Borrowed(""), after_blank: blank_before });
+        open = Some((at + colon + 1, line_end));
         blank_before = false;
     }
-    flush(&mut out, &mut raw_value, &mut open);
+    close(&mut out, &mut open);
     out
 }
 
@@ -140,12 +156,13 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
     let mut report = Report::default();
     let mut current: Option<RecipientFields> = None;
     let mut known = false;
+    let mut name_buffer = [0; NAME_BYTES];
     for field in fields {
-        let name = field.name.as_str();
-        let value = field.value.as_str();
-        if name.starts_with("x-postfix-") {
+        let name = field.lower_name(&mut name_buffer);
+        let value = field.value.as_ref();
+        if field.name_starts_with("x-postfix-") {
             report.generator = Some("postfix");
-        } else if name.starts_with("x-exim-") {
+        } else if field.name_starts_with("x-exim-") {
             report.generator.get_or_insert("exim");
         }
         if !is_per_recipient_field(name) {
@@ -310,6 +327,38 @@ Status: 5.2.2\n";
         assert_eq!(r.reporting_mta.as_deref(), Some("a.example"));
         let got: Vec<_> = r.recipients.iter().map(|g| g.final_recipient.clone().unwrap()).collect();
         assert_eq!(got, ["x@example.com", "y@example.com"]);
+    }
+
+    #[test]
+    fn reads_fields_as_written() {
+        let text = "Final-Recipient: rfc822; a@example.com\r\n\
+Diagnostic-Code: smtp; 550 a\r\n\r\n \t b\r\n\
+\tc  d\r\n\
+X-Postfix-A-Field-Name-Longer-Than-The-Buffer: x\r\n\
+no colon\r\n \tcontinues nothing\r\n\
+\r\n\
+ACTION:failed";
+        let got = fields(text);
+        let names: Vec<&str> = got.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "Final-Recipient",
+                "Diagnostic-Code",
+                "X-Postfix-A-Field-Name-Longer-Than-The-Buffer",
+                "ACTION"
+            ]
+        );
+        let values: Vec<&str> = got.iter().map(|f| f.value.as_ref()).collect();
+        assert_eq!(values, ["rfc822; a@example.com", "smtp; 550 a", "x", "failed"]);
+        assert!(matches!(got[0].value, Cow::Borrowed(_)));
+        assert!(got[2].after_blank && got[3].after_blank && !got[1].after_blank);
+        let mut buffer = [0; NAME_BYTES];
+        assert_eq!(got[0].lower_name(&mut buffer), "final-recipient");
+        assert_eq!(got[2].lower_name(&mut buffer), "");
+        assert_eq!(parse_report(text).unwrap().generator, Some("postfix"));
+        let folded = fields("Diagnostic-Code: smtp; 550 a\n b\r\n\t c\n");
+        assert_eq!(folded[0].value, "smtp; 550 a b c");
     }
 
     #[test]

@@ -7,63 +7,134 @@
 
 use crate::StatusCode;
 use memchr::memmem::Finder;
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
 /// Joins all lines into one, collapsing every run of whitespace (line breaks and the
 /// indentation of continuation lines included) into one space, trimmed.
 pub(crate) fn unfold(text: &str) -> String {
-    if text.is_ascii() {
-        // The same as below, a byte at a time: the ASCII characters that are
-        // `char::is_whitespace` are space, tab, LF, VT, FF and CR.
-        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-        // Usually there is nothing to collapse once the ends are trimmed: no
-        // whitespace but single spaces.
-        let trimmed = text.trim();
-        let mut after_space = false;
-        let already_unfolded = trimmed.bytes().all(|b| {
-            let ok = !is_space(b) || (b == b' ' && !after_space);
-            after_space = b == b' ';
-            ok
-        });
-        if already_unfolded {
-            return trimmed.to_owned();
-        }
+    unfolded(text).into_owned()
+}
+
+/// [`unfold`], borrowing `text` when it has nothing to collapse but its ends (a
+/// single-line value, the usual case).
+pub(crate) fn unfolded(text: &str) -> Cow<'_, str> {
+    if !text.is_ascii() {
         let mut out = String::with_capacity(text.len());
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            while bytes.get(i).is_some_and(|b| is_space(*b)) {
-                i += 1;
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
             }
-            let start = i;
-            while bytes.get(i).is_some_and(|b| !is_space(*b)) {
-                i += 1;
-            }
-            if start < i {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(text.get(start..i).unwrap_or_default());
+            out.push_str(word);
+        }
+        return Cow::Owned(out);
+    }
+    // ASCII: `trim` and `split_whitespace` only see the ASCII whitespace bytes.
+    let trimmed = text.trim_matches(|c: char| c.is_ascii() && is_space(c as u8));
+    let bytes = trimmed.as_bytes();
+    let Some(mut fold) = next_fold(bytes, 0) else { return Cow::Borrowed(trimmed) };
+    let mut out = String::with_capacity(trimmed.len());
+    let mut word_start = 0;
+    loop {
+        // `word_start..fold` holds words and single spaces; a space right before
+        // `fold` belongs to the run of whitespace being collapsed.
+        let clean = trimmed.get(word_start..fold).unwrap_or_default();
+        out.push_str(clean.strip_suffix(' ').unwrap_or(clean));
+        out.push(' ');
+        // The trimmed text ends with a word, so a run of whitespace always ends
+        // before it does.
+        word_start = fold;
+        while bytes.get(word_start).is_some_and(|b| is_space(*b)) {
+            word_start += 1;
+        }
+        match next_fold(bytes, word_start) {
+            Some(next) => fold = next,
+            None => {
+                out.push_str(trimmed.get(word_start..).unwrap_or_default());
+                return Cow::Owned(out);
             }
         }
-        return out;
     }
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+}
+
+/// The ASCII bytes `char::is_whitespace` accepts: space, tab, LF, VT, FF and CR.
+fn is_space(byte: u8) -> bool {
+    byte == b' ' || (b'\t'..=b'\r').contains(&byte)
+}
+
+/// Where whitespace needs collapsing in an ASCII text that starts with a word: the
+/// first position at or after `from` of a whitespace byte other than a space, or of a
+/// space after a space.
+fn next_fold(bytes: &[u8], from: usize) -> Option<usize> {
+    // Each position is judged with the byte before it, so that whole chunks can be
+    // tested without branching (which the compiler turns into vector code) and only
+    // a chunk that holds a fold is looked at byte by byte.
+    const CHUNK: usize = 32;
+    let folds = |previous: u8, byte: u8| {
+        (byte == b' ' && previous == b' ') || byte.wrapping_sub(b'\t') <= b'\r' - b'\t'
+    };
+    let mut start = from.max(1);
+    while start < bytes.len() {
+        let end = (start + CHUNK).min(bytes.len());
+        let (previous, current) = (bytes.get(start - 1..end - 1)?, bytes.get(start..end)?);
+        let any = previous.iter().zip(current).fold(false, |any, (p, b)| any | folds(*p, *b));
+        if any {
+            let at = previous.iter().zip(current).position(|(p, b)| folds(*p, *b))?;
+            return Some(start + at);
         }
-        out.push_str(word);
+        start = end;
     }
-    out
+    None
+}
+
+/// `text.lines()` with the byte position where each line starts. Line ends are found
+/// with `memchr` (vector code) rather than `str::lines`' search per line.
+pub(crate) fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = newlines.next().map_or(text.len(), |newline| newline + 1);
+        let piece = text.get(start..end)?;
+        let at = start;
+        start = end;
+        let line = match piece.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => piece,
+        };
+        Some((at, line))
+    })
+}
+
+/// `text.lines()`, quicker (see [`lines_at`]).
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    lines_at(text).map(|(_, line)| line)
+}
+
+/// True when `line` is empty or all whitespace (`line.trim().is_empty()`).
+pub(crate) fn is_blank(line: &str) -> bool {
+    trim_start(line).is_empty()
+}
+
+/// `text.trim_start()`, quicker: ASCII whitespace is skipped a byte at a time, and only
+/// text that goes on with a character beyond ASCII is left to `str::trim_start`.
+pub(crate) fn trim_start(text: &str) -> &str {
+    let spaces = text.bytes().position(|b| !is_space(b)).unwrap_or(text.len());
+    let rest = tail(text, spaces);
+    match rest.as_bytes().first() {
+        Some(first) if !first.is_ascii() => rest.trim_start(),
+        _ => rest,
+    }
 }
 
 /// `String::from_utf8_lossy`, quicker for the usual valid UTF-8 (no replacement
 /// needed).
-pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn lossy(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
     }
 }
@@ -87,6 +158,12 @@ pub(crate) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
 /// True when `text` contains `needle`, ignoring ASCII case.
 pub(crate) fn contains_ci(text: &str, needle: &str) -> bool {
     find_ci(text, needle).is_some()
+}
+
+/// `text.strip_prefix(prefix)`, ignoring ASCII case.
+pub(crate) fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| text.get(prefix.len()..)).flatten()
 }
 
 /// `text[from..]`, or "" when `from` is out of range or not a char boundary.
@@ -248,16 +325,21 @@ pub(crate) fn find_codes(text: &str) -> Codes {
     }
 }
 
+/// True when the reply code [`find_codes`] finds in `text` starts it: `text` is a
+/// server's reply (`550 5.1.1 ...`). Most lines do not start with a code at all,
+/// which one look at their first bytes tells.
+pub(crate) fn starts_with_reply(text: &str) -> bool {
+    // `find_codes` only reports positions where `reply_at` reads a code.
+    reply_at(text.as_bytes(), 0).is_some() && find_codes(text).reply_pos == Some(0)
+}
+
 /// [`find_codes`] without the look past an expiry.
 fn first_codes(text: &str) -> Codes {
     let b = text.as_bytes();
     let mut first_reply: Option<(u16, usize)> = None;
     let mut first_status: Option<StatusCode> = None;
-    for i in 0..b.len() {
-        let c = b[i];
-        if !matches!(c, b'2' | b'4' | b'5') {
-            continue;
-        }
+    // Both kinds of code start with 2, 4 or 5: jump from one such digit to the next.
+    for i in memchr::memchr3_iter(b'2', b'4', b'5', b) {
         if let Some((reply, end)) = reply_at(b, i) {
             // A status code right after the reply code: `550 5.7.1`, `550-5.7.1`.
             let mut j = end;
@@ -306,26 +388,45 @@ pub(crate) struct RemoteHost {
 const HOST_MARKERS: &[&str] =
     &["host ", "connect to ", "lost connection with ", "conversation with ", "delivery to host "];
 
+/// A text with its ASCII lower-cased copy (the same byte positions), for the several
+/// case-insensitive searches made in one description with searchers built once.
+pub(crate) struct LowerCased<'a> {
+    pub text: &'a str,
+    pub lower: String,
+}
+
+impl<'a> LowerCased<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LowerCased { text, lower: text.to_ascii_lowercase() }
+    }
+}
+
 /// Finds the first `host NAME[IP]` (also `host NAME [IP]`, `connect to NAME[IP]:25`,
 /// `lost connection with NAME[IP]`, ...) in `text`.
 pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
+    remote_host_in(&LowerCased::new(text))
+}
+
+/// [`find_remote_host`] in a text already lower-cased.
+pub(crate) fn remote_host_in(text: &LowerCased<'_>) -> Option<RemoteHost> {
+    let (raw, lower) = (text.text, text.lower.as_str());
     let mut best: Option<(usize, RemoteHost)> = None;
-    for marker in HOST_MARKERS {
+    for (marker, finder) in HOST_MARKERS.iter().zip(HOST_FINDERS.iter()) {
         let mut from = 0;
         // Look at a few occurrences of each marker: "host" is also an ordinary word.
         for _ in 0..8 {
-            let Some(pos) = find_ci(tail(text, from), marker) else { break };
+            let Some(pos) = finder.find(tail(lower, from).as_bytes()) else { break };
             let start = from + pos + marker.len();
             from = start;
             if best.as_ref().is_some_and(|(p, _)| *p < start) {
                 break;
             }
             // "Client host [192.0.2.1]" names the sending side, not the remote MTA.
-            let before = text.get(start.saturating_sub(marker.len() + 7)..start - marker.len());
-            if before.is_some_and(|b| b.eq_ignore_ascii_case("client ")) {
+            let before = lower.get(start.saturating_sub(marker.len() + 7)..start - marker.len());
+            if before == Some("client ") {
                 continue;
             }
-            if let Some(host) = host_at(tail(text, start)) {
+            if let Some(host) = host_at(tail(raw, start)) {
                 best = Some((start, host));
                 break;
             }
@@ -333,6 +434,10 @@ pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
     }
     best.map(|(_, h)| h)
 }
+
+/// [`HOST_MARKERS`] as searchers, built once.
+static HOST_FINDERS: LazyLock<Vec<Finder<'static>>> =
+    LazyLock::new(|| HOST_MARKERS.iter().map(Finder::new).collect());
 
 /// Parses `NAME[IP]` / `NAME [IP]` / `[IP]` at the start of `text`.
 fn host_at(text: &str) -> Option<RemoteHost> {
@@ -356,13 +461,14 @@ fn host_at(text: &str) -> Option<RemoteHost> {
     if !(name.contains('.') || name.eq_ignore_ascii_case("localhost")) {
         return None;
     }
-    let refused_to_talk = after.trim_start().to_ascii_lowercase().starts_with("refused to talk");
+    let refused_to_talk = strip_prefix_ci(after.trim_start(), "refused to talk").is_some();
     let name = Some(name.to_string());
     // A bare name with neither brackets nor "said" is too weak ("host name lookup").
     if ip.is_none() {
         let next = after.trim_start();
-        let lower = next.get(..next.len().min(24)).unwrap_or("").to_ascii_lowercase();
-        if !(lower.starts_with("said") || lower.starts_with("refused") || lower.starts_with(':')) {
+        let head = next.get(..next.len().min(24)).unwrap_or("");
+        let said = ["said", "refused"].iter().any(|w| strip_prefix_ci(head, w).is_some());
+        if !(said || head.starts_with(':')) {
             return None;
         }
     }
@@ -416,11 +522,16 @@ const COMMAND_MARKERS: &[&str] =
 ///
 /// `HELO` and `LHLO` are reported as `EHLO`.
 pub(crate) fn find_command(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
+    command_in(&LowerCased::new(text))
+}
+
+/// [`find_command`] in a text already lower-cased.
+pub(crate) fn command_in(text: &LowerCased<'_>) -> Option<&'static str> {
+    let lower = text.lower.as_str();
     let mut best: Option<(usize, &'static str)> = None;
     for (marker, finder) in COMMAND_MARKERS.iter().zip(COMMAND_FINDERS.iter()) {
         let mut from = 0;
-        while let Some(pos) = finder.find(tail(&lower, from).as_bytes()) {
+        while let Some(pos) = finder.find(tail(lower, from).as_bytes()) {
             let at = from + pos;
             from = at + marker.len();
             if best.is_some_and(|(p, _)| p <= at) {
@@ -430,7 +541,7 @@ pub(crate) fn find_command(text: &str) -> Option<&'static str> {
             if at > 0 && lower.as_bytes()[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
-            let rest = tail(&lower, from);
+            let rest = tail(lower, from);
             let rest = rest.strip_prefix("pipelined ").unwrap_or(rest);
             if let Some(command) = verb_at(rest) {
                 best = Some((at, command));
@@ -457,22 +568,29 @@ static REFUSED_FINDER: LazyLock<Finder<'static>> =
 /// diagnostic: the remote server's answer (after `said:`, or from the reply code on)
 /// without Postfix's trailing "(in reply to ... command)". `description` must already
 /// be unfolded.
-pub(crate) fn diagnostic_from_description(description: &str) -> String {
-    let mut text = description.trim();
-    if let Some(pos) = find_ci(text, "(in reply to ") {
-        text = text[..pos].trim_end();
+pub(crate) fn diagnostic_in(description: &LowerCased<'_>) -> String {
+    let mut text = description.text.trim();
+    // The lower-cased `text`: trimming cuts the same bytes from both.
+    let trimmed_start = description.text.len() - description.text.trim_start().len();
+    let lower = tail(&description.lower, trimmed_start);
+    if let Some(pos) = IN_REPLY_FINDER.find(lower.get(..text.len()).unwrap_or("").as_bytes()) {
+        text = text.get(..pos).unwrap_or("").trim_end();
     }
-    if let Some(pos) = find_ci(text, " said:") {
-        let after = text[pos + " said:".len()..].trim();
+    if let Some(pos) = SAID_FINDER.find(lower.get(..text.len()).unwrap_or("").as_bytes()) {
+        let after = tail(text, pos + " said:".len()).trim();
         if !after.is_empty() {
             return after.to_string();
         }
     }
     if let Some(pos) = find_codes(text).reply_pos {
-        return text[pos..].trim().to_string();
+        return tail(text, pos).trim().to_string();
     }
     text.trim_matches(|c: char| c == ':' || c.is_whitespace()).to_string()
 }
+
+static IN_REPLY_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("(in reply to "));
+
+static SAID_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" said:"));
 
 /// Splits `text` into paragraphs separated by blank lines (lines of only whitespace).
 pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -523,8 +641,76 @@ mod tests {
         ] {
             assert_eq!(unfold(text), general(text), "{text:?}");
         }
+        // Every short text over a few bytes, and long ones whose folds fall on both
+        // sides of the chunk boundaries.
+        let alphabet = [b'a', b' ', b'\t', b'\n', b'\x0B', b'\r', 0x1c];
+        for len in 0..=6u32 {
+            for mut n in 0..(alphabet.len() as u32).pow(len) {
+                let mut bytes = Vec::new();
+                for _ in 0..len {
+                    bytes.push(alphabet[(n % alphabet.len() as u32) as usize]);
+                    n /= alphabet.len() as u32;
+                }
+                let text = String::from_utf8(bytes).unwrap();
+                assert_eq!(unfold(&text), general(&text), "{text:?}");
+            }
+        }
+        for at in 0..80 {
+            for fold in ["  ", "\r\n ", "\t", " \n\t  "] {
+                let text = format!("{}{fold}{}", "ab c".repeat(at / 4 + 1), "de f".repeat(20));
+                assert_eq!(unfold(&text), general(&text), "{text:?}");
+                let text = format!("{}{}{fold}z", "x".repeat(at), " y".repeat(at));
+                assert_eq!(unfold(&text), general(&text), "{text:?}");
+            }
+        }
+        assert!(matches!(unfolded(" one line\r\n"), Cow::Borrowed("one line")));
         assert_eq!(lossy(b"caf\xc3\xa9"), "café");
         assert_eq!(lossy(b"a\xffb"), "a\u{fffd}b");
+    }
+
+    /// [`lines_at`] cuts as `str::lines` does.
+    #[test]
+    fn cuts_lines_as_str_lines() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "\r\n\r",
+            "a\r\r\nb",
+            "é\nü\r\n",
+        ] {
+            let got: Vec<(usize, &str)> = lines_at(text).collect();
+            let want: Vec<&str> = text.lines().collect();
+            assert_eq!(got.iter().map(|(_, l)| *l).collect::<Vec<_>>(), want, "{text:?}");
+            for (at, line) in got {
+                assert!(text[at..].starts_with(line), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn tells_blank_lines() {
+        for line in [
+            "",
+            " ",
+            "\t\r",
+            "\u{3000}",
+            "a",
+            " a",
+            "\u{3000}a",
+            "é",
+            "\x1c",
+            " \x0B\u{3000} é",
+            "\u{85} ",
+        ] {
+            assert_eq!(is_blank(line), line.trim().is_empty(), "{line:?}");
+            assert_eq!(trim_start(line), line.trim_start(), "{line:?}");
+        }
     }
 
     /// [`find_ci`] finds what a naive scan finds.
@@ -552,6 +738,14 @@ mod tests {
             "Host mx[1] said: HOST host é Connect to 550-HoSt!",
         ] {
             assert_eq!(find_ci(hay, needle), naive(hay, needle), "{needle:?}");
+        }
+        // Matches on both sides of the chunk boundaries, letters against the bytes
+        // that differ from them only in bit 0x20 (`@` and `` ` ``, `[` and `{`).
+        for at in 0..70 {
+            let hay = format!("{}Final-Recipient:{}", "@[`{ fINAL".repeat(at / 10), "x".repeat(at));
+            for needle in ["final-recipient:", "FINAL", "`", "@", "[", "{", "l", "x:", "nal-r"] {
+                assert_eq!(find_ci(&hay, needle), naive(&hay, needle), "{needle:?} in {hay:?}");
+            }
         }
     }
 
@@ -608,6 +802,26 @@ mod tests {
     }
 
     #[test]
+    fn tells_replies_and_prefixes() {
+        for text in [
+            "550 5.1.1 x",
+            "550 x 421 4.4.2 y",
+            "554 4.4.7 expired <421 4.4.2 timed out>",
+            "250 ok",
+            "x 550",
+            "5501",
+            "",
+            "421-4.7.0 x",
+        ] {
+            assert_eq!(starts_with_reply(text), find_codes(text).reply_pos == Some(0), "{text:?}");
+        }
+        assert_eq!(strip_prefix_ci("(Reason: 550)", "(reason:"), Some(" 550)"));
+        assert_eq!(strip_prefix_ci("(reas", "(reason:"), None);
+        assert_eq!(strip_prefix_ci("éé", "é"), Some("é"));
+        assert_eq!(strip_prefix_ci("é", "\u{c3}"), None);
+    }
+
+    #[test]
     fn finds_remote_hosts() {
         let h = find_remote_host("host mx.example.com[198.51.100.7] said: 550").unwrap();
         assert_eq!(h.name.as_deref(), Some("mx.example.com"));
@@ -658,19 +872,26 @@ mod tests {
 
     #[test]
     fn builds_diagnostics_from_descriptions() {
+        let diagnostic = |description: &str| diagnostic_in(&LowerCased::new(description));
         assert_eq!(
-            diagnostic_from_description(
+            diagnostic(
                 "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)"
             ),
             "550 5.1.1 unknown"
         );
         assert_eq!(
-            diagnostic_from_description(
+            diagnostic(
                 "SMTP error from remote mail server after RCPT TO:<a@b.example>: host mx [192.0.2.1]: 550 5.1.1 no"
             ),
             "550 5.1.1 no"
         );
-        assert_eq!(diagnostic_from_description("unknown user: \"neko\""), "unknown user: \"neko\"");
+        assert_eq!(diagnostic("unknown user: \"neko\""), "unknown user: \"neko\"");
+        // Case and surrounding whitespace do not move the cuts.
+        assert_eq!(
+            diagnostic("  \u{3000}Host x[192.0.2.1] SAID: 550 No (In Reply To RCPT TO command) "),
+            "550 No"
+        );
+        assert_eq!(diagnostic(" a SAID: "), "a SAID");
     }
 
     #[test]

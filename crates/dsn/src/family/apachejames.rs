@@ -16,7 +16,7 @@
 //! describes all of them.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const ERROR: &str = "error message below:";
 const DETAILS: &str = "message details:";
@@ -26,7 +26,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let details_at = text.find(DETAILS).filter(|d| *d > error_at)?;
     let error = text.raw.get(error_at + ERROR.len()..details_at).unwrap_or("");
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in tail(text.raw, details_at + DETAILS.len()).lines() {
+    for line in lines(tail(text.raw, details_at + DETAILS.len())) {
         let trimmed = line.trim();
         let Some(list) = trimmed.get(..8).filter(|p| p.eq_ignore_ascii_case("rcpt to:")) else {
             continue;

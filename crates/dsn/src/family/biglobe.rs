@@ -11,7 +11,7 @@
 //! The addresses of the first list share the reason of the second.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const LIST: &str = "----- the following addresses had delivery problems -----";
 const REASON: &str = "----- non-delivered information -----";
@@ -22,8 +22,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let list_end = reason_at.filter(|r| *r > list_at).unwrap_or(text.raw.len());
     let list = text.raw.get(list_at + LIST.len()..list_end).unwrap_or("");
     let reason: Vec<&str> = reason_at.map_or(Vec::new(), |at| {
-        tail(text.raw, at + REASON.len())
-            .lines()
+        lines(tail(text.raw, at + REASON.len()))
             .map(str::trim)
             .skip_while(|l| l.is_empty())
             .take_while(|l| !l.is_empty() && !l.starts_with("--"))
@@ -31,7 +30,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     });
     let reason = reason.join(" ");
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in list.lines() {
+    for line in lines(list) {
         if let Some(address) = address_word(line.trim()) {
             push_block(&mut records, address, &reason, false);
         }

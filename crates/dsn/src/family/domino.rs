@@ -15,7 +15,7 @@
 //! ```
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const LIST_MARKER: &str = "was not delivered to:";
 const REASON_MARKER: &str = "because:";
@@ -26,7 +26,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let reason_at = tail(&text.lower, list_start).find(REASON_MARKER).map(|p| p + list_start)?;
     let list = text.raw.get(list_start..reason_at).unwrap_or("");
     let mut reason = String::new();
-    for line in tail(text.raw, reason_at + REASON_MARKER.len()).lines() {
+    for line in lines(tail(text.raw, reason_at + REASON_MARKER.len())) {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if reason.is_empty() {
@@ -38,7 +38,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         reason.push_str(trimmed);
     }
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in list.lines() {
+    for line in lines(list) {
         if let Some(address) = address_word(line.trim()) {
             push_block(&mut records, address, &reason, false);
         }

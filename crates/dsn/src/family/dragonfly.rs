@@ -16,7 +16,7 @@
 //! like our COMMAND:` names the remote host and the command.
 
 use super::{address_word, Scan, Text, TextRecord, MAX_RECORDS};
-use crate::text::{command_from_verb, tail, unfold};
+use crate::text::{command_from_verb, find_ci, lines, tail, unfold};
 use std::net::IpAddr;
 
 const GREETING: &str = "this is the dragonfly mail agent";
@@ -29,18 +29,20 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         return None;
     }
     let reporting_mta = text.find(GREETING).and_then(|at| {
-        let line = tail(text.raw, at).lines().next().unwrap_or("");
+        let line = lines(tail(text.raw, at)).next().unwrap_or("");
         let host = line.rsplit_once(" at ")?.1.trim().trim_end_matches('.');
         (!host.is_empty() && !host.contains(' ')).then(|| host.to_string())
     });
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
-    let mut lines = text.raw.lines();
+    let mut all_lines = lines(text.raw);
     loop {
-        let line = lines.next();
-        let lower = line.map(|l| l.trim().to_ascii_lowercase()).unwrap_or_default();
-        let starts = lower.find(START);
-        let ends = line.is_none() || starts.is_some() || ENDS.iter().any(|e| lower == *e);
+        let line = all_lines.next();
+        let trimmed = line.map_or("", str::trim);
+        let starts = find_ci(trimmed, START);
+        let ends = line.is_none()
+            || starts.is_some()
+            || ENDS.iter().any(|e| trimmed.eq_ignore_ascii_case(e));
         if ends {
             if let Some((recipient, description)) = current.take() {
                 push_record(&mut records, recipient, &description);
@@ -76,7 +78,7 @@ fn push_record(records: &mut Vec<TextRecord>, recipient: String, description: &s
 /// "mx.example.jp [192.0.2.25] did not like our RCPT TO:": the host, its address and
 /// the command.
 fn dislike(description: &str) -> (Option<String>, Option<IpAddr>, Option<&'static str>) {
-    let Some(line) = description.lines().find(|l| l.contains(DISLIKE)) else {
+    let Some(line) = lines(description).find(|l| l.contains(DISLIKE)) else {
         return (None, None, None);
     };
     let (host, said) = line.split_once(DISLIKE).unwrap_or((line, ""));

@@ -20,7 +20,7 @@
 //! lines in between may be indented or not.
 
 use super::{push_block, Scan, Text, TextRecord};
-use crate::text::{clean_address, tail};
+use crate::text::{clean_address, is_blank, lines, tail};
 
 const MARKER: &str = "did not reach the following recipient(s):";
 
@@ -28,8 +28,8 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let at = text.find(MARKER)?;
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
-    for line in tail(text.raw, at + MARKER.len()).lines() {
-        if line.trim().is_empty() {
+    for line in lines(tail(text.raw, at + MARKER.len())) {
+        if is_blank(line) {
             if let Some((recipient, description)) = current.take() {
                 push_block(&mut records, recipient, &description, false);
             }

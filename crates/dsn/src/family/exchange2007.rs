@@ -21,6 +21,7 @@
 //! under "Delivery has failed" share the explanation that follows them.
 
 use super::{address_word, is_delay_warning, push_block, Scan, Text, TextRecord};
+use crate::text::lines;
 
 const LIST: &str = "delivery has failed to these recipients or groups:";
 const ADMIN: &str = "diagnostic information for administrators:";
@@ -53,7 +54,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
 fn admin_blocks(part: &str) -> Vec<TextRecord> {
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
-    for line in part.lines() {
+    for line in lines(part) {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if let Some((recipient, description)) = current.take() {
@@ -83,14 +84,14 @@ fn listed(part: &str) -> Vec<TextRecord> {
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
     for paragraph in part.split("\n\n").flat_map(|p| p.split("\r\n\r\n")) {
-        let mut lines = paragraph.lines().map(str::trim).filter(|l| !l.is_empty());
-        let Some(first) = lines.next() else { continue };
+        let mut filled_lines = lines(paragraph).map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = filled_lines.next() else { continue };
         match listed_address(first) {
             Some(address) => {
                 if let Some((recipient, description)) = current.take() {
                     push_block(&mut records, recipient, &description, false);
                 }
-                let rest: Vec<&str> = lines.collect();
+                let rest: Vec<&str> = filled_lines.collect();
                 current = Some((address, rest.join(" ")));
             }
             None => {

@@ -20,7 +20,7 @@ use super::{
     address_word, is_delay_warning, push_block, Scan, Text, TextRecord, MAX_DESCRIPTION_BYTES,
     MAX_RECORDS,
 };
-use crate::text::{clean_address, find_ci, unfold};
+use crate::text::{clean_address, find_ci, lines, unfold};
 use crate::Action;
 
 /// Phrases only Exim's bounces use.
@@ -75,7 +75,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             _ => {}
         }
     };
-    for line in start.lines() {
+    for line in lines(start) {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             continue;
@@ -171,7 +171,7 @@ fn add_generated_text(text: &Text<'_>, records: &mut [TextRecord], targets: &[(u
 fn generated_sections(after: &str) -> Vec<(String, String)> {
     let mut sections: Vec<(String, String)> = Vec::new();
     let mut in_head = false;
-    for line in after.lines().skip(1) {
+    for line in lines(after).skip(1) {
         let trimmed = line.trim();
         if let Some(head) = trimmed.strip_prefix("------") {
             if head.to_ascii_lowercase().contains("this is a copy of the message")

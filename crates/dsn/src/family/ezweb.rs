@@ -13,6 +13,7 @@
 //! of dashes, are the reason of all of them.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
+use crate::text::lines;
 
 const SIGNATURES: &[&str] = &[
     "the user(s) account is disabled",
@@ -27,7 +28,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     }
     let mut recipients: Vec<String> = Vec::new();
     let mut reason = String::new();
-    for line in text.raw.lines() {
+    for line in lines(text.raw) {
         let trimmed = line.trim();
         if trimmed.len() > 3 && trimmed.bytes().all(|b| b == b'-') {
             break;

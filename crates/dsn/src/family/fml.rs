@@ -12,13 +12,14 @@
 //! description. No codes.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
+use crate::text::lines;
 
 const NOT_MEMBER: &str = "you are not a member of this mailing list";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let at = text.find(NOT_MEMBER)?;
     let sentence = text.raw.get(at..)?;
-    let sentence = sentence.lines().next().unwrap_or("").trim();
+    let sentence = lines(sentence).next().unwrap_or("").trim();
     // The list address right after the phrase, in angle brackets.
     let after = sentence.get(NOT_MEMBER.len()..)?.trim_start();
     let list = after

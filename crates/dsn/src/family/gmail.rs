@@ -19,7 +19,7 @@
 //! them.
 
 use super::{push_block, Scan, Text, TextRecord};
-use crate::text::{clean_address, find_ci, tail, unfold};
+use crate::text::{clean_address, find_ci, is_blank, lines, tail, unfold};
 use std::net::IpAddr;
 
 const LIST_MARKERS: &[&str] = &[
@@ -37,7 +37,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let delayed = marker.contains("delayed");
     let after_marker = tail(text.raw, marker_at + marker.len());
     let mut recipients: Vec<String> = Vec::new();
-    for line in after_marker.lines().skip(1) {
+    for line in lines(after_marker).skip(1) {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if recipients.is_empty() {
@@ -60,9 +60,8 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         None => "",
     };
     // Up to a separator line (`=====`), if any.
-    let description: Vec<&str> = details
-        .lines()
-        .skip_while(|l| l.trim().is_empty())
+    let description: Vec<&str> = lines(details)
+        .skip_while(|l| is_blank(l))
         .take_while(|l| {
             let t = l.trim();
             !(t.len() > 3 && t.bytes().all(|b| b == b'=' || b == b'-'))

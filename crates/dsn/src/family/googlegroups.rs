@@ -20,8 +20,9 @@
 use super::{push_block, summary, Scan, Text, TextRecord};
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let signed = text.lower.trim_end().ends_with("google groups");
-    if !(text.has("groups.google.com/support") || signed && text.has("groups.google.com")) {
+    // Whether the text ends with the signature is asked last: it reads the text's end.
+    let signed = || text.lower.trim_end().ends_with("google groups");
+    if !(text.has("groups.google.com/support") || text.has("groups.google.com") && signed()) {
         return None;
     }
     let description = summary(text.raw);

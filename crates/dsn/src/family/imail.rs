@@ -20,7 +20,7 @@
 //! response:".
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const COPY: &str = "original message follows.";
 const RESPONSE: &str = "body of message generated response:";
@@ -38,7 +38,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         rest.split("\n\n").find(|p| !p.trim().is_empty()).unwrap_or("")
     });
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in body.lines() {
+    for line in lines(body) {
         let trimmed = line.trim();
         let lower = trimmed.to_ascii_lowercase();
         if let Some(rest) = lower.strip_prefix(UNDELIVERABLE) {

@@ -14,7 +14,7 @@
 //! what it sent and `>>>` what it received.
 
 use super::{push_block, Scan, Text, TextRecord};
-use crate::text::{command_from_verb, find_address};
+use crate::text::{command_from_verb, find_address, lines};
 
 const SIGNATURE: &str = "message from interscan messaging security suite";
 
@@ -24,7 +24,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     }
     let mut records: Vec<TextRecord> = Vec::new();
     let mut sent: Option<(Option<String>, Option<&'static str>)> = None;
-    for line in text.raw.lines() {
+    for line in lines(text.raw) {
         let trimmed = line.trim();
         if let Some(rest) = trimmed.strip_prefix("Sent <<<") {
             sent = Some((find_address(rest), command_from_verb(rest)));

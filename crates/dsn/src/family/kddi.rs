@@ -9,7 +9,7 @@
 //! The lines after "Could not be delivered to:" up to a blank line are the reason.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{is_blank, lines, tail};
 
 const MARKER: &str = "could not be delivered to:";
 
@@ -19,7 +19,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     }
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, Vec<&str>)> = None;
-    for line in text.raw.lines() {
+    for line in lines(text.raw) {
         let lower = line.to_ascii_lowercase();
         if let Some(at) = lower.find(MARKER) {
             if let Some((recipient, reason)) = current.take() {
@@ -27,7 +27,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             }
             let named = tail(line, at + MARKER.len()).split_whitespace().next();
             current = named.and_then(address_word).map(|a| (a, Vec::new()));
-        } else if line.trim().is_empty() {
+        } else if is_blank(line) {
             if let Some((recipient, reason)) = current.take() {
                 push_block(&mut records, recipient, &reason.join(" "), false);
             }

@@ -40,12 +40,10 @@ mod x1;
 mod x6;
 
 use crate::text::{
-    clean_address, diagnostic_from_description, find_codes, find_command, find_remote_host, unfold,
+    clean_address, command_in, diagnostic_in, find_codes, remote_host_in, unfold, LowerCased,
 };
 use crate::{Action, Kind, RecipientReport};
 use aho_corasick::{AhoCorasick, Input, MatchKind};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
@@ -117,13 +115,13 @@ const PHRASES: &[&str] = &[
 /// phrases it begins with; built once.
 struct Phrases {
     automaton: Option<AhoCorasick>,
-    index: HashMap<&'static str, usize, BuildHasherDefault<PhraseHasher>>,
+    index: PhraseIndex,
     prefixes: Vec<Vec<usize>>,
 }
 
 static KNOWN: LazyLock<Phrases> = LazyLock::new(|| Phrases {
     automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(PHRASES).ok(),
-    index: PHRASES.iter().enumerate().map(|(i, p)| (*p, i)).collect(),
+    index: PhraseIndex::new(),
     prefixes: PHRASES
         .iter()
         .map(|long| {
@@ -134,27 +132,59 @@ static KNOWN: LazyLock<Phrases> = LazyLock::new(|| Phrases {
         .collect(),
 });
 
-/// A small, fast hasher for the phrase index (FNV-1a over 8-byte words).
-#[derive(Default)]
-struct PhraseHasher(u64);
+/// Slots of the [`PhraseIndex`] table: a power of two, under half full.
+const INDEX_SLOTS: usize = 256;
+const _: () = assert!(PHRASES.len() < INDEX_SLOTS / 2);
 
-impl Hasher for PhraseHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// Which of [`PHRASES`] a needle is, found without hashing the needle whole: an
+/// open-addressing table keyed on its length and its first and last eight bytes
+/// (which tell the phrases apart well enough; whole phrases are compared anyway).
+struct PhraseIndex {
+    /// The index in [`PHRASES`] of the phrase in each slot.
+    slots: [Option<u8>; INDEX_SLOTS],
+}
+
+impl PhraseIndex {
+    fn new() -> PhraseIndex {
+        let mut slots = [None; INDEX_SLOTS];
+        for (i, phrase) in PHRASES.iter().enumerate() {
+            let Ok(i) = u8::try_from(i) else { break };
+            let mut slot = Self::home(phrase);
+            while slots.get(slot).is_some_and(Option::is_some) {
+                slot = (slot + 1) % INDEX_SLOTS;
+            }
+            if let Some(free) = slots.get_mut(slot) {
+                *free = Some(i);
+            }
+        }
+        PhraseIndex { slots }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = self.0 ^ 0xcbf2_9ce4_8422_2325;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3);
+    /// The slot where the search for `needle` starts.
+    fn home(needle: &str) -> usize {
+        let bytes = needle.as_bytes();
+        let word = |chunk: Option<&[u8]>| {
+            chunk.and_then(|c| <[u8; 8]>::try_from(c).ok()).map_or(0, u64::from_le_bytes)
+        };
+        let (first, last) = match bytes.len() {
+            0..8 => (bytes.iter().fold(0, |word, b| word << 8 | u64::from(*b)), 0),
+            len => (word(bytes.get(..8)), word(bytes.get(len - 8..))),
+        };
+        let mixed =
+            (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // The top bits of the product depend on all the bits of the key.
+        (mixed >> (u64::BITS - INDEX_SLOTS.trailing_zeros())) as usize
+    }
+
+    fn get(&self, needle: &str) -> Option<usize> {
+        let mut slot = Self::home(needle);
+        loop {
+            let i = usize::from((*self.slots.get(slot)?)?);
+            if PHRASES.get(i) == Some(&needle) {
+                return Some(i);
+            }
+            slot = (slot + 1) % INDEX_SLOTS;
         }
-        for byte in chunks.remainder() {
-            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash.rotate_left(29);
     }
 }
 
@@ -233,7 +263,7 @@ impl<'a> Text<'a> {
     pub(crate) fn find(&self, needle: &str) -> Option<usize> {
         if self.found.valid {
             if let Some(i) = KNOWN.index.get(needle) {
-                return self.found.at.get(*i).copied().filter(|at| *at != usize::MAX);
+                return self.found.at.get(i).copied().filter(|at| *at != usize::MAX);
             }
         }
         self.lower.find(needle)
@@ -266,13 +296,14 @@ pub(crate) struct TextRecord {
 impl TextRecord {
     /// Reads codes, diagnostic, remote MTA and command out of the description.
     pub(crate) fn into_report(self) -> RecipientReport {
-        let diagnostic = diagnostic_from_description(&self.description);
+        let description = LowerCased::new(&self.description);
+        let diagnostic = diagnostic_in(&description);
         let mut codes = find_codes(&diagnostic);
         if codes.reply.is_none() && codes.status.is_none() {
             codes = find_codes(&self.description);
         }
-        let host = find_remote_host(&self.description);
-        let command = find_command(&self.description)
+        let host = remote_host_in(&description);
+        let command = command_in(&description)
             .or(self.command)
             .or_else(|| host.as_ref().filter(|h| h.refused_to_talk).map(|_| "CONNECT"));
         RecipientReport {
@@ -463,6 +494,18 @@ pub(crate) fn is_delay_warning(text: &Text<'_>) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_finds_every_phrase_and_nothing_else() {
+        let index = PhraseIndex::new();
+        for (i, phrase) in PHRASES.iter().enumerate() {
+            assert_eq!(index.get(phrase), Some(i), "{phrase:?}");
+            assert_eq!(index.get(&phrase[1..]), None, "{phrase:?}");
+        }
+        for needle in ["", "e", "delivery to the following recipient", "x".repeat(300).as_str()] {
+            assert_eq!(index.get(needle), None, "{needle:?}");
+        }
+    }
 
     /// The one-pass answers are what searching the lower-cased text gives.
     #[test]

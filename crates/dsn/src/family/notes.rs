@@ -12,7 +12,7 @@
 //! Lines that are not addresses are the reason for the addresses that follow them.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const MARKER: &str = "------- failure reasons";
 
@@ -21,7 +21,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let mut records: Vec<TextRecord> = Vec::new();
     let mut reason = String::new();
     let mut reason_done = false;
-    for line in tail(text.raw, at).lines().skip(1) {
+    for line in lines(tail(text.raw, at)).skip(1) {
         let trimmed = line.trim();
         if trimmed.starts_with("-------") {
             break;

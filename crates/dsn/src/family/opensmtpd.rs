@@ -17,7 +17,7 @@
 //! copy marker is one recipient.
 
 use super::{address_word, is_delay_warning, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const LIST_MARKER: &str = "list of recipients:";
 const END_MARKER: &str = "below is a copy of the original message";
@@ -29,7 +29,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let at = text.find(LIST_MARKER)?;
     let delayed = is_delay_warning(text) || text.has("a message is delayed for more than");
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in tail(text.raw, at + LIST_MARKER.len()).lines() {
+    for line in lines(tail(text.raw, at + LIST_MARKER.len())) {
         if line.to_ascii_lowercase().contains(END_MARKER) {
             break;
         }

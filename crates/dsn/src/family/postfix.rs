@@ -13,7 +13,7 @@
 //! blank line or the next block.
 
 use super::{is_delay_warning, push_block, Scan, Text, TextRecord};
-use crate::text::{clean_address, tail};
+use crate::text::{clean_address, is_blank, lines, tail, trim_start};
 
 const GREETING: &str = "this is the mail system at host ";
 
@@ -28,8 +28,8 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             push_block(records, recipient, &description, delayed);
         }
     };
-    for line in text.raw.lines() {
-        if line.trim().is_empty() {
+    for line in lines(text.raw) {
+        if is_blank(line) {
             finish(&mut current, &mut records);
             continue;
         }
@@ -66,7 +66,7 @@ fn reporting_mta(text: &Text<'_>) -> Option<String> {
 /// `<address>: rest` or `<address> (expanded from <alias>): rest`; returns the
 /// address and the rest of the line.
 fn block_start(line: &str) -> Option<(String, &str)> {
-    let trimmed = line.trim_start().strip_prefix('<')?;
+    let trimmed = trim_start(line).strip_prefix('<')?;
     let close = trimmed.find('>')?;
     let address = &trimmed[..close];
     if !address.contains('@') || address.contains(char::is_whitespace) {

@@ -17,7 +17,8 @@
 
 use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
 use crate::text::{
-    clean_address, command_from_verb, find_address, find_ci, find_codes, tail, unfold,
+    clean_address, command_from_verb, contains_ci, find_address, find_ci, find_codes, lines,
+    starts_with_reply, strip_prefix_ci, unfold,
 };
 use crate::Action;
 
@@ -121,10 +122,9 @@ fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
         return records;
     }
     let mut in_list = false;
-    for line in text.raw.lines() {
+    for line in lines(text.raw) {
         let trimmed = line.trim();
-        let lower = trimmed.to_ascii_lowercase();
-        if LISTS.iter().any(|l| lower.contains(l)) {
+        if LISTS.iter().any(|l| contains_ci(trimmed, l)) {
             in_list = true;
             continue;
         }
@@ -135,9 +135,8 @@ fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
             in_list = false;
             continue;
         }
-        if let Some(reason) = lower.strip_prefix("(reason:") {
-            let start = trimmed.len() - reason.len();
-            let reason = trimmed.get(start..).unwrap_or("").trim_end_matches(')').trim();
+        if let Some(reason) = strip_prefix_ci(trimmed, "(reason:") {
+            let reason = reason.trim_end_matches(')').trim();
             if let Some(last) = records.last_mut() {
                 last.description = unfold(reason);
             }
@@ -145,8 +144,7 @@ fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
         }
         // `"|/usr/local/bin/filter"` then `(expanded from: <taro@example.jp>)`: a
         // program or file the address was expanded to.
-        if let Some(alias) = lower.strip_prefix("(expanded from:") {
-            let alias = tail(trimmed, trimmed.len() - alias.len());
+        if let Some(alias) = strip_prefix_ci(trimmed, "(expanded from:") {
             if let Some(last) = records.last_mut().filter(|r| r.recipient.is_none()) {
                 last.recipient = find_address(alias);
             }
@@ -178,7 +176,7 @@ fn named_recipient(reply: &str) -> Option<String> {
 /// the remote server's reply after the address: that reply, when there is one.
 fn remote_reply(reply: &str) -> Option<&str> {
     let (_, after) = reply.split_once(">... ")?;
-    (find_codes(after).reply_pos == Some(0)).then_some(after)
+    starts_with_reply(after).then_some(after)
 }
 
 /// One error reply in the transcript and what led to it.
@@ -211,13 +209,12 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
     // The last remote reply of the current "while talking to" conversation, and the
     // recipient it is about.
     let mut remote: Option<(String, Option<String>)> = None;
-    for line in text.raw.get(start..).unwrap_or("").lines().skip(1) {
+    for line in lines(text.raw.get(start..).unwrap_or("")).skip(1) {
         let trimmed = line.trim();
         if trimmed.starts_with("-----") {
             break;
         }
-        let lower = trimmed.to_ascii_lowercase();
-        if let Some(pos) = lower.find("while talking to ") {
+        if let Some(pos) = find_ci(trimmed, "while talking to ") {
             let name = trimmed.get(pos + "while talking to ".len()..).unwrap_or("");
             let name = name.trim_end_matches(':').trim_end_matches('.').trim();
             host = (!name.is_empty()).then(|| name.to_string());
@@ -232,7 +229,7 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
             // mailer error 255` is Sendmail's own verdict (a local mailer's failure).
             let from_remote = trimmed.starts_with("<<<");
             let reply = trimmed.strip_prefix("<<<").unwrap_or(trimmed).trim();
-            let is_reply = find_codes(reply).reply_pos == Some(0);
+            let is_reply = starts_with_reply(reply);
             if is_reply && exchanges.len() < MAX_RECORDS {
                 let cause = if from_remote {
                     // Which recipient the reply is about, if any: the one it names or

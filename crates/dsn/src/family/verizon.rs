@@ -14,7 +14,7 @@
 //! `Error:` line is their reason.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const SIGNATURE: &str = "message could not be delivered to mobile.";
 const ORIGINAL: &str = "original message:";
@@ -23,14 +23,13 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let at = text.find(SIGNATURE)?;
     let original_at = text.find(ORIGINAL).filter(|o| *o > at);
     let intro = text.raw.get(at..original_at.unwrap_or(text.raw.len())).unwrap_or("");
-    let reason = intro
-        .lines()
+    let reason = lines(intro)
         .map(str::trim)
         .find_map(|l| l.strip_prefix("Error:"))
-        .map_or_else(|| intro.lines().next().unwrap_or(""), str::trim);
+        .map_or_else(|| lines(intro).next().unwrap_or(""), str::trim);
     let mut records: Vec<TextRecord> = Vec::new();
     if let Some(o) = original_at {
-        for line in tail(text.raw, o + ORIGINAL.len()).lines().map(str::trim) {
+        for line in lines(tail(text.raw, o + ORIGINAL.len())).map(str::trim) {
             let Some(to) = line.strip_prefix("To:") else { continue };
             for word in to.split([',', ' ']) {
                 if let Some(address) = address_word(word) {

@@ -12,14 +12,14 @@
 //! Each `ADDRESS [reason]` line is one recipient.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::tail;
+use crate::text::{lines, tail};
 
 const MARKER: &str = "---the following addresses had delivery errors---";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let at = text.find(MARKER)?;
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in tail(text.raw, at + MARKER.len()).lines() {
+    for line in lines(tail(text.raw, at + MARKER.len())) {
         let trimmed = line.trim();
         if trimmed.starts_with("--") {
             break;

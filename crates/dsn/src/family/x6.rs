@@ -14,7 +14,7 @@
 //! gives its recipients and their reason.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::{command_from_verb, find_ci, tail};
+use crate::text::{command_from_verb, find_ci, lines, tail};
 
 const MARKER: &str = "the following recipients returned ";
 const REASON: &str = "reason:";
@@ -24,7 +24,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         return None;
     }
     let mut records: Vec<TextRecord> = Vec::new();
-    for line in text.raw.lines() {
+    for line in lines(text.raw) {
         let Some(at) = find_ci(line, MARKER) else { continue };
         let rest = tail(line, at + MARKER.len());
         let delayed = rest.to_ascii_lowercase().starts_with("temporary");
