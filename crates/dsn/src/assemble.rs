@@ -107,8 +107,8 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
 
 /// An ARF feedback report (or a Hotmail JMRP complaint, which names the recipient in
 /// the attached message's `X-HmXmrOriginalRecipient`).
-fn from_feedback(message: &Message<'_>, contents: message::Contents) -> Bounce {
-    let mut feedback = arf::parse_feedback(contents.feedback.iter().map(String::as_str));
+fn from_feedback(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce {
+    let mut feedback = arf::parse_feedback(contents.feedback.iter().map(|f| f.as_ref()));
     if contents.feedback.is_empty() {
         feedback.feedback_type = Some("abuse".to_string());
     }
@@ -128,7 +128,7 @@ fn from_feedback(message: &Message<'_>, contents: message::Contents) -> Bounce {
 }
 
 /// An automatic reply: one record for the address that replied, with its text.
-fn auto_reply(message: &Message<'_>, contents: message::Contents) -> Bounce {
+fn auto_reply(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce {
     let text = family::summary(&contents.human);
     Bounce {
         form: Form::AutoReply,

@@ -8,7 +8,7 @@
 //! values that need decoding (RFC 2047 words in `Subject`, `From`, `To`; `Message-ID`;
 //! `Received`) go through `mail-parser`'s field parsers.
 
-use crate::mime::{self, Entity};
+use crate::mime::{self, Entity, PartKind};
 use crate::text::{contains_ci, lossy, unfold};
 use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
@@ -77,9 +77,9 @@ pub(crate) fn parse_message(input: &[u8]) -> Option<Message<'_>> {
 
 /// What a bounce message holds, sorted out.
 #[derive(Debug, Default)]
-pub(crate) struct Contents {
+pub(crate) struct Contents<'a> {
     /// Bodies of `message/delivery-status` parts.
-    pub reports: Vec<String>,
+    pub reports: Vec<Cow<'a, str>>,
     /// The human-readable text (text parts of the bounce itself, HTML turned into
     /// text when there is no plain text), cut before any inline copy of the original.
     pub human: String,
@@ -93,7 +93,7 @@ pub(crate) struct Contents {
     /// The addresses of the bounce's `X-Failed-Recipients` headers, in order.
     pub failed_recipients: Vec<String>,
     /// Bodies of `message/feedback-report` parts (ARF).
-    pub feedback: Vec<String>,
+    pub feedback: Vec<Cow<'a, str>>,
     /// The headers say the message is an automatic reply (`Auto-Submitted:
     /// auto-replied`, `X-Autoreply`, an out-of-office subject, ...).
     pub auto_replied: bool,
@@ -112,7 +112,7 @@ pub(crate) struct Contents {
 }
 
 /// Walks the bounce's own parts (not those of attached messages).
-pub(crate) fn contents(message: &Message<'_>) -> Contents {
+pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let root = &message.root;
     let from = raw_header(root, "From");
     let report = is_report(root);
@@ -136,14 +136,10 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
     let leaves = mime::leaves(root);
     for leaf in &leaves {
         let part = &leaf.entity;
-        match (leaf.kind.as_str(), leaf.subtype.as_str()) {
-            ("message", "delivery-status" | "global-delivery-status") => {
-                contents.reports.push(part.text_without_charset().into_owned());
-            }
-            ("message", "feedback-report") => {
-                contents.feedback.push(part.text_without_charset().into_owned());
-            }
-            ("message", "rfc822" | "global") if original.is_none() => {
+        match leaf.kind {
+            PartKind::DeliveryStatus => contents.reports.push(part.text_without_charset()),
+            PartKind::FeedbackReport => contents.feedback.push(part.text_without_charset()),
+            PartKind::Message if original.is_none() => {
                 let bytes = part.decoded_body();
                 let inner = Entity::read(&bytes);
                 if !inner.fields.is_empty() {
@@ -156,13 +152,12 @@ pub(crate) fn contents(message: &Message<'_>) -> Contents {
                     original = Some(original_message(&inner));
                 }
             }
-            ("text", "rfc822-headers" | "rfc822-header") if original.is_none() => {
+            PartKind::Headers if original.is_none() => {
                 original = original_from_text(&leaf.text());
             }
-            ("message", "rfc822" | "global") | ("text", "rfc822-headers" | "rfc822-header") => {}
-            ("text", "html") => html.push(leaf),
-            ("text", _) => plain.push(leaf.text()),
-            _ => {}
+            PartKind::Html => html.push(leaf),
+            PartKind::Text => plain.push(leaf.text()),
+            PartKind::Message | PartKind::Headers | PartKind::Other => {}
         }
     }
     if plain.is_empty() && html.is_empty() && contents.reports.is_empty() {
@@ -573,7 +568,7 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
         assert!(!contents_of(raw).auto_replied);
     }
 
-    fn contents_of(raw: &[u8]) -> Contents {
+    fn contents_of(raw: &[u8]) -> Contents<'_> {
         contents(&parse_message(raw).unwrap())
     }
 

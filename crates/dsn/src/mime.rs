@@ -360,11 +360,53 @@ pub(crate) fn leaves<'a>(root: &Entity<'a>) -> Vec<Leaf<'a>> {
 #[derive(Debug)]
 pub(crate) struct Leaf<'a> {
     pub entity: Entity<'a>,
-    /// The type, lowercased (`text`, `plain`); `text/plain` when the part has none
-    /// (`message/rfc822` in a `multipart/digest`).
-    pub kind: String,
-    pub subtype: String,
+    pub kind: PartKind,
     content_type: Option<ContentType<'a>>,
+}
+
+/// What a leaf part is, as far as reading a bounce goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PartKind {
+    /// `text/plain` and every other text type not listed below; also a part without
+    /// a content type (outside a digest) and a multipart that never used its boundary.
+    Text,
+    /// `text/html`.
+    Html,
+    /// `message/delivery-status` or `message/global-delivery-status` (RFC 3464, 6533).
+    DeliveryStatus,
+    /// `message/feedback-report` (RFC 5965).
+    FeedbackReport,
+    /// `message/rfc822` or `message/global`: an attached message; also a part without
+    /// a content type in a `multipart/digest`.
+    Message,
+    /// `text/rfc822-headers`: the headers of a message.
+    Headers,
+    /// Anything else (images, applications, ...).
+    Other,
+}
+
+impl PartKind {
+    fn of(content_type: &ContentType<'_>) -> PartKind {
+        let is = |kind: &str, subtypes: &[&str]| {
+            content_type.kind.eq_ignore_ascii_case(kind)
+                && subtypes.iter().any(|s| content_type.subtype.eq_ignore_ascii_case(s))
+        };
+        if is("text", &["html"]) {
+            PartKind::Html
+        } else if is("text", &["rfc822-headers", "rfc822-header"]) {
+            PartKind::Headers
+        } else if content_type.kind.eq_ignore_ascii_case("text") {
+            PartKind::Text
+        } else if is("message", &["delivery-status", "global-delivery-status"]) {
+            PartKind::DeliveryStatus
+        } else if is("message", &["feedback-report"]) {
+            PartKind::FeedbackReport
+        } else if is("message", &["rfc822", "global"]) {
+            PartKind::Message
+        } else {
+            PartKind::Other
+        }
+    }
 }
 
 impl<'a> Leaf<'a> {
@@ -378,31 +420,28 @@ impl<'a> Leaf<'a> {
 
 fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
     let content_type = entity.content_type();
-    let (kind, subtype) = match &content_type {
-        Some(ct) => (ct.kind.to_ascii_lowercase(), ct.subtype.to_ascii_lowercase()),
-        None if in_digest => ("message".to_string(), "rfc822".to_string()),
-        None => ("text".to_string(), "plain".to_string()),
+    let Some(ct) = content_type.as_ref() else {
+        let kind = if in_digest { PartKind::Message } else { PartKind::Text };
+        out.push(Leaf { entity, kind, content_type });
+        return;
     };
-    if kind == "multipart" {
-        let boundary = content_type.as_ref().and_then(|ct| ct.param("boundary"));
-        let parts = boundary.as_deref().and_then(|b| split_multipart(entity.body, b.as_bytes()));
-        match parts {
-            Some(parts) if depth < MAX_DEPTH => {
-                for part in parts {
-                    collect(Entity::read(part), subtype == "digest", depth + 1, out);
-                }
-            }
-            // No delimiter anywhere: the body is all there is, as text.
-            _ => out.push(Leaf {
-                entity,
-                kind: "text".to_string(),
-                subtype: String::new(),
-                content_type,
-            }),
-        }
+    if !ct.kind.eq_ignore_ascii_case("multipart") {
+        let kind = PartKind::of(ct);
+        out.push(Leaf { entity, kind, content_type });
         return;
     }
-    out.push(Leaf { entity, kind, subtype, content_type });
+    let digest = ct.subtype.eq_ignore_ascii_case("digest");
+    let boundary = ct.param("boundary");
+    let parts = boundary.as_deref().and_then(|b| split_multipart(entity.body, b.as_bytes()));
+    match parts {
+        Some(parts) if depth < MAX_DEPTH => {
+            for part in parts {
+                collect(Entity::read(part), digest, depth + 1, out);
+            }
+        }
+        // No delimiter anywhere: the body is all there is, as text.
+        _ => out.push(Leaf { entity, kind: PartKind::Text, content_type }),
+    }
 }
 
 /// The parts of a multipart body: what lies between its delimiter lines (`--` and
@@ -527,13 +566,13 @@ Content-Type: multipart/alternative; boundary=i\n\n--i\nContent-Type: text/plain
 --i\nContent-Type: text/html\n\n<p>html</p>\n--i--\n--o\nContent-Type: message/rfc822\n\n\
 Content-Type: multipart/mixed; boundary=x\n\n--x\n\ninside\n--x--\n--o--\n";
         let leaves = leaves(&Entity::read(raw));
-        let kinds: Vec<_> = leaves.iter().map(|l| format!("{}/{}", l.kind, l.subtype)).collect();
-        assert_eq!(kinds, ["text/plain", "text/html", "message/rfc822"]);
+        let kinds: Vec<_> = leaves.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [PartKind::Text, PartKind::Html, PartKind::Message]);
         assert_eq!(leaves[0].text(), "plain");
         // A multipart that never uses its boundary is one text leaf.
         let raw = b"Content-Type: multipart/report; boundary=never\n\nAction: failed\n";
         let leaves = super::leaves(&Entity::read(raw));
-        assert_eq!((leaves.len(), leaves[0].kind.as_str()), (1, "text"));
+        assert_eq!((leaves.len(), leaves[0].kind), (1, PartKind::Text));
     }
 
     #[test]
