@@ -300,9 +300,35 @@ fn header_named(entity: &Entity<'_>, name: &str) -> Option<String> {
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
 fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
-    match MessageStream::new(entity.last("Subject")?).parse_unstructured() {
-        HeaderValue::Text(text) => Some(text),
-        _ => None,
+    let value = entity.last("Subject")?;
+    if memchr::memmem::find(value, b"=?").is_some() {
+        return match MessageStream::new(value).parse_unstructured() {
+            HeaderValue::Text(text) => Some(text),
+            _ => None,
+        };
+    }
+    // No encoded words: what `parse_unstructured` gives, without its token list:
+    // every line trimmed of spaces, tabs and CRs, the non-empty ones joined by a space.
+    let joined = |text: &str| -> Option<String> {
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|line| line.trim_matches([' ', '\t', '\r']))
+            .filter(|line| !line.is_empty())
+            .collect();
+        (!lines.is_empty()).then(|| lines.join(" "))
+    };
+    match lossy(value) {
+        Cow::Borrowed(text) => {
+            let line = text.trim_matches([' ', '\t', '\r', '\n']);
+            if line.is_empty() {
+                None
+            } else if !line.contains('\n') {
+                Some(Cow::Borrowed(line))
+            } else {
+                joined(text).map(Cow::Owned)
+            }
+        }
+        Cow::Owned(text) => joined(&text).map(Cow::Owned),
     }
 }
 
