@@ -139,16 +139,32 @@ fn is_ip_char(b: u8) -> bool {
 /// except for the `IPv6:` prefix of address literals.
 fn ip_tokens(text: &str, mut each: impl FnMut(IpToken)) {
     let bytes = text.as_bytes();
-    let mut i = 0;
     // Every address holds a `.` or a `:`, so only the runs of address characters
-    // around those are looked at, not the runs of hex letters in every word. `i` is 0
-    // or the end of the run before, which no address character follows.
-    while let Some(at) = bytes[i..].iter().position(|&b| b == b'.' || b == b':') {
-        let mut run_start = i + at;
+    // around those are looked at, not the runs of hex letters in every word. The next
+    // `.` and the next `:` are each found by `str::find` (a `memchr`) and kept until
+    // passed. `i` is 0 or the end of the run before, a character boundary that no
+    // address character follows.
+    let next = |from: usize, c: char| {
+        text.get(from..).and_then(|rest| rest.find(c)).map_or(bytes.len(), |at| from + at)
+    };
+    let (mut dot, mut colon) = (next(0, '.'), next(0, ':'));
+    let mut i = 0;
+    loop {
+        if dot < i {
+            dot = next(i, '.');
+        }
+        if colon < i {
+            colon = next(i, ':');
+        }
+        let at = dot.min(colon);
+        if at >= bytes.len() {
+            break;
+        }
+        let mut run_start = at;
         while run_start > i && is_ip_char(bytes[run_start - 1]) {
             run_start -= 1;
         }
-        let mut run_end = i + at;
+        let mut run_end = at;
         while run_end < bytes.len() && is_ip_char(bytes[run_end]) {
             run_end += 1;
         }
