@@ -458,29 +458,55 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
 /// A rough plain-text rendering of HTML: tags removed, block tags turned into line
 /// breaks, the common entities decoded.
 pub(crate) fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+    const BLOCK_TAGS: &[&str] = &["br", "p", "div", "tr", "li", "table", "h1", "h2", "h3", "pre"];
+    let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
-        out.push_str(&rest[..open]);
+        text.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = memchr::memchr(b'>', after.as_bytes()) else {
             rest = "";
             break;
         };
-        let tag = after[..close].trim_start_matches('/').to_ascii_lowercase();
+        let tag = after[..close].trim_start_matches('/');
         let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
-        if matches!(name, "br" | "p" | "div" | "tr" | "li" | "table" | "h1" | "h2" | "h3" | "pre") {
-            out.push('\n');
+        if BLOCK_TAGS.iter().any(|block| name.eq_ignore_ascii_case(block)) {
+            text.push('\n');
         }
         rest = &after[close + 1..];
     }
+    text.push_str(rest);
+    decode_entities(&text)
+}
+
+/// The common HTML entities decoded, each once (`&amp;lt;` is `&lt;`).
+fn decode_entities(text: &str) -> String {
+    const ENTITIES: &[(&str, &str)] = &[
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        let candidate = &rest[at..];
+        match ENTITIES.iter().find(|(entity, _)| candidate.starts_with(entity)) {
+            Some((entity, character)) => {
+                out.push_str(character);
+                rest = &candidate[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &candidate[1..];
+            }
+        }
+    }
     out.push_str(rest);
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out
 }
 
 #[cfg(test)]
@@ -615,5 +641,9 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
         assert!(text[..at].ends_with("Original message follows.\n"));
         assert_eq!(&text[from..], "\nFrom: b\n");
         assert_eq!(html_to_text("<p>550 &lt;a@b&gt;</p>x<br>y<"), "\n550 <a@b>\nx\ny");
+        assert_eq!(
+            html_to_text("<BR/>a&amp;lt;b &nbsp;&#39;&quot;&x<DIV class=x>"),
+            "\na&lt;b  '\"&x\n"
+        );
     }
 }
