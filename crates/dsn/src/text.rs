@@ -724,6 +724,21 @@ mod tests {
             }
         }
         assert!(matches!(unfolded(" one line\r\n"), Cow::Borrowed("one line")));
+        for text in [
+            "é",
+            " é ",
+            "a é",
+            "é a",
+            "a\u{3000}b",
+            "\u{3000}a",
+            "a\u{3000}",
+            "a  b\u{a0}",
+            "ab é\n c",
+        ] {
+            assert_eq!(unfold(text), general(text), "{text:?}");
+            let long = format!("{}{text}", "x y ".repeat(20));
+            assert_eq!(unfold(&long), general(&long), "{long:?}");
+        }
         assert_eq!(lossy(b"caf\xc3\xa9"), "café");
         assert_eq!(lossy(b"a\xffb"), "a\u{fffd}b");
     }
