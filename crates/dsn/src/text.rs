@@ -114,6 +114,37 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     lines_at(text).map(|(_, line)| line)
 }
 
+/// The line that starts at byte `at` of `text`, as `str::lines` gives it, and where
+/// the next line starts (`text.len()` after the last one).
+pub(crate) fn line_at(text: &str, at: usize) -> (&str, usize) {
+    let rest = tail(text, at);
+    match memchr::memchr(b'\n', rest.as_bytes()) {
+        Some(newline) => {
+            let line = rest.get(..newline).unwrap_or("");
+            (line.strip_suffix('\r').unwrap_or(line), at + newline + 1)
+        }
+        None => (rest, text.len()),
+    }
+}
+
+/// Where the first line at or after byte `from` (a line start) begins whose first
+/// character after any whitespace is `first` (an ASCII character). Each byte is
+/// looked at a bounded number of times, however the lines look.
+pub(crate) fn next_line_starting_with(text: &str, from: usize, first: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line_from = from;
+    loop {
+        let candidate = line_from + memchr::memchr(first, bytes.get(line_from..)?)?;
+        let line_start = memchr::memrchr(b'\n', bytes.get(line_from..candidate)?)
+            .map_or(line_from, |newline| line_from + newline + 1);
+        if trim_start(text.get(line_start..candidate)?).is_empty() {
+            return Some(line_start);
+        }
+        // No later `first` on this line starts it: go on with the next line.
+        line_from = candidate + memchr::memchr(b'\n', bytes.get(candidate..)?)? + 1;
+    }
+}
+
 /// True when `line` is empty or all whitespace (`line.trim().is_empty()`).
 pub(crate) fn is_blank(line: &str) -> bool {
     trim_start(line).is_empty()
@@ -788,6 +819,47 @@ mod tests {
             assert_eq!(trim_end(line), line.trim_end(), "{line:?}");
             let padded = format!(" \t{line}\u{3000}{line}\r\n");
             assert_eq!(trim(&padded), padded.trim(), "{padded:?}");
+        }
+    }
+
+    /// [`line_at`] walks the lines `str::lines` gives, and [`next_line_starting_with`]
+    /// finds the first of them that starts with a character after whitespace.
+    #[test]
+    fn walks_lines_and_finds_line_starts() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\r\nb\r",
+            "a\r\r\n\nb\n",
+            "é\n<x",
+            " x<\n \u{3000}<a\n<",
+            "<",
+            "x\n  \t<y",
+            "a<b<c\n<",
+        ] {
+            let mut walked = Vec::new();
+            let mut at = 0;
+            while at < text.len() {
+                let (line, next) = line_at(text, at);
+                walked.push(line);
+                at = next;
+            }
+            assert_eq!(walked, text.lines().collect::<Vec<_>>(), "{text:?}");
+            let mut starts = Vec::new();
+            let mut from = 0;
+            while let Some(start) = next_line_starting_with(text, from, b'<') {
+                starts.push(start);
+                from = line_at(text, start).1;
+                if from >= text.len() {
+                    break;
+                }
+            }
+            let want: Vec<usize> = lines_at(text)
+                .filter(|(_, line)| line.trim_start().starts_with('<'))
+                .map(|(at, _)| at)
+                .collect();
+            assert_eq!(starts, want, "{text:?}");
         }
     }
 
