@@ -114,9 +114,66 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     lines_at(text).map(|(_, line)| line)
 }
 
+/// The line that starts at byte `at` of `text`, as `str::lines` gives it, and where
+/// the next line starts (`text.len()` after the last one).
+pub(crate) fn line_at(text: &str, at: usize) -> (&str, usize) {
+    let rest = tail(text, at);
+    match memchr::memchr(b'\n', rest.as_bytes()) {
+        Some(newline) => {
+            let line = rest.get(..newline).unwrap_or("");
+            (line.strip_suffix('\r').unwrap_or(line), at + newline + 1)
+        }
+        None => (rest, text.len()),
+    }
+}
+
+/// Where the first line at or after byte `from` (a line start) begins whose first
+/// character after any whitespace is `first` (an ASCII character). Each byte is
+/// looked at a bounded number of times, however the lines look.
+pub(crate) fn next_line_starting_with(text: &str, from: usize, first: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line_from = from;
+    loop {
+        let candidate = line_from + memchr::memchr(first, bytes.get(line_from..)?)?;
+        let line_start = memchr::memrchr(b'\n', bytes.get(line_from..candidate)?)
+            .map_or(line_from, |newline| line_from + newline + 1);
+        if trim_start(text.get(line_start..candidate)?).is_empty() {
+            return Some(line_start);
+        }
+        // No later `first` on this line starts it: go on with the next line.
+        line_from = candidate + memchr::memchr(b'\n', bytes.get(candidate..)?)? + 1;
+    }
+}
+
 /// True when `line` is empty or all whitespace (`line.trim().is_empty()`).
 pub(crate) fn is_blank(line: &str) -> bool {
     trim_start(line).is_empty()
+}
+
+/// `text.trim()`, quicker (see [`trim_start`]).
+pub(crate) fn trim(text: &str) -> &str {
+    trim_end(trim_start(text))
+}
+
+/// `text.trim_end()`, quicker (see [`trim_start`]).
+pub(crate) fn trim_end(text: &str) -> &str {
+    // The byte after the last one that is not ASCII whitespace ends a character.
+    let kept = text.bytes().rposition(|b| !is_space(b)).map_or(0, |i| i + 1);
+    let rest = text.get(..kept).unwrap_or("");
+    match rest.as_bytes().last() {
+        Some(last) if !last.is_ascii() => rest.trim_end(),
+        _ => rest,
+    }
+}
+
+/// `text.trim_matches(..)` for characters that are all ASCII (`in_set` is false for
+/// any other byte), a byte at a time: cutting next to ASCII bytes keeps characters
+/// whole.
+pub(crate) fn trim_ascii_set(text: &str, in_set: impl Fn(u8) -> bool) -> &str {
+    let bytes = text.as_bytes();
+    let Some(start) = bytes.iter().position(|b| !in_set(*b)) else { return "" };
+    let end = bytes.iter().rposition(|b| !in_set(*b)).map_or(start, |i| i + 1);
+    text.get(start..end).unwrap_or("")
 }
 
 /// `text.trim_start()`, quicker: ASCII whitespace is skipped a byte at a time, and only
@@ -174,15 +231,13 @@ pub(crate) fn tail(text: &str, from: usize) -> &str {
 /// Strips an RFC 3464 type prefix such as `rfc822;`, `dns;`, `smtp;`, `X-Postfix;` or
 /// `x-unix;` (a word of letters, digits and dashes followed by `;`).
 pub(crate) fn strip_type_prefix(value: &str) -> &str {
-    let value = value.trim();
-    if let Some(semi) = value.find(';') {
-        let word = &value[..semi];
-        let word = word.trim_end();
-        if !word.is_empty()
-            && word.as_bytes()[0].is_ascii_alphabetic()
+    let value = trim(value);
+    if let Some(semi) = memchr::memchr(b';', value.as_bytes()) {
+        let word = trim_end(value.get(..semi).unwrap_or(""));
+        if word.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
             && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return value[semi + 1..].trim();
+            return trim(tail(value, semi + 1));
         }
     }
     value
@@ -192,15 +247,15 @@ pub(crate) fn strip_type_prefix(value: &str) -> &str {
 /// punctuation. Returns `None` when nothing is left.
 pub(crate) fn clean_address(value: &str) -> Option<String> {
     let value = strip_type_prefix(value);
-    let value = match (value.find('<'), value.rfind('>')) {
-        (Some(open), Some(close)) if open < close => &value[open + 1..close],
+    let bytes = value.as_bytes();
+    let value = match (memchr::memchr(b'<', bytes), memchr::memrchr(b'>', bytes)) {
+        (Some(open), Some(close)) if open < close => value.get(open + 1..close).unwrap_or(""),
         _ => value,
     };
-    let value = value
-        .trim()
-        .trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | ':' | '(' | ')'))
-        .trim_end_matches('.')
-        .trim();
+    let value = trim_ascii_set(trim(value), |b| {
+        matches!(b, b'<' | b'>' | b'"' | b'\'' | b',' | b';' | b':' | b'(' | b')')
+    });
+    let value = trim(value.trim_end_matches('.'));
     (!value.is_empty()).then(|| value.to_string())
 }
 
@@ -208,16 +263,47 @@ pub(crate) fn clean_address(value: &str) -> Option<String> {
 /// containing `@`, else the first whitespace-separated word containing `@`.
 pub(crate) fn find_address(text: &str) -> Option<String> {
     let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('>') else { break };
-        let inner = &after[..close];
-        if inner.contains('@') && !inner.contains(char::is_whitespace) {
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
+        let after = tail(rest, open + 1);
+        let Some(close) = memchr::memchr(b'>', after.as_bytes()) else { break };
+        let inner = after.get(..close).unwrap_or("");
+        if memchr::memchr(b'@', inner.as_bytes()).is_some() && !has_whitespace(inner) {
             return clean_address(inner);
         }
-        rest = &after[close + 1..];
+        rest = tail(after, close + 1);
     }
-    text.split_whitespace().find(|w| w.contains('@') && w.len() > 2).and_then(clean_address)
+    word_with_at(text).and_then(clean_address)
+}
+
+/// The first whitespace-separated word of `text` that holds `@` and is longer than
+/// two bytes: `text.split_whitespace().find(..)`, looking only around the `@`s of an
+/// ASCII text.
+fn word_with_at(text: &str) -> Option<&str> {
+    if !text.is_ascii() {
+        return text.split_whitespace().find(|w| w.contains('@') && w.len() > 2);
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'@', bytes.get(from..)?).map(|p| from + p) {
+        let start = bytes.get(..at)?.iter().rposition(|b| is_space(*b)).map_or(0, |i| i + 1);
+        let end =
+            bytes.get(at..)?.iter().position(|b| is_space(*b)).map_or(bytes.len(), |i| at + i);
+        let word = text.get(start..end)?;
+        if word.len() > 2 {
+            return Some(word);
+        }
+        from = end;
+    }
+    None
+}
+
+/// True when `text` holds a whitespace character.
+fn has_whitespace(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(is_space)
+    } else {
+        text.contains(char::is_whitespace)
+    }
 }
 
 fn is_digit_at(b: &[u8], i: usize) -> bool {
@@ -259,8 +345,13 @@ fn status_at(b: &[u8], i: usize) -> Option<(StatusCode, usize)> {
     {
         return None;
     }
-    let text = std::str::from_utf8(&b[i..j]).ok()?;
-    let code: StatusCode = text.parse().ok()?;
+    // The digits are checked: the code is built from them rather than parsed again.
+    let number = |digits: &[u8]| digits.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0'));
+    let code = StatusCode {
+        class: b.get(i)? - b'0',
+        subject: number(b.get(subject_start..subject_start + subject_len)?),
+        detail: number(b.get(detail_start..detail_start + detail_len)?),
+    };
     (code.subject <= 7).then_some((code, j))
 }
 
@@ -664,6 +755,21 @@ mod tests {
             }
         }
         assert!(matches!(unfolded(" one line\r\n"), Cow::Borrowed("one line")));
+        for text in [
+            "é",
+            " é ",
+            "a é",
+            "é a",
+            "a\u{3000}b",
+            "\u{3000}a",
+            "a\u{3000}",
+            "a  b\u{a0}",
+            "ab é\n c",
+        ] {
+            assert_eq!(unfold(text), general(text), "{text:?}");
+            let long = format!("{}{text}", "x y ".repeat(20));
+            assert_eq!(unfold(&long), general(&long), "{long:?}");
+        }
         assert_eq!(lossy(b"caf\xc3\xa9"), "café");
         assert_eq!(lossy(b"a\xffb"), "a\u{fffd}b");
     }
@@ -710,6 +816,50 @@ mod tests {
         ] {
             assert_eq!(is_blank(line), line.trim().is_empty(), "{line:?}");
             assert_eq!(trim_start(line), line.trim_start(), "{line:?}");
+            assert_eq!(trim_end(line), line.trim_end(), "{line:?}");
+            let padded = format!(" \t{line}\u{3000}{line}\r\n");
+            assert_eq!(trim(&padded), padded.trim(), "{padded:?}");
+        }
+    }
+
+    /// [`line_at`] walks the lines `str::lines` gives, and [`next_line_starting_with`]
+    /// finds the first of them that starts with a character after whitespace.
+    #[test]
+    fn walks_lines_and_finds_line_starts() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\r\nb\r",
+            "a\r\r\n\nb\n",
+            "é\n<x",
+            " x<\n \u{3000}<a\n<",
+            "<",
+            "x\n  \t<y",
+            "a<b<c\n<",
+        ] {
+            let mut walked = Vec::new();
+            let mut at = 0;
+            while at < text.len() {
+                let (line, next) = line_at(text, at);
+                walked.push(line);
+                at = next;
+            }
+            assert_eq!(walked, text.lines().collect::<Vec<_>>(), "{text:?}");
+            let mut starts = Vec::new();
+            let mut from = 0;
+            while let Some(start) = next_line_starting_with(text, from, b'<') {
+                starts.push(start);
+                from = line_at(text, start).1;
+                if from >= text.len() {
+                    break;
+                }
+            }
+            let want: Vec<usize> = lines_at(text)
+                .filter(|(_, line)| line.trim_start().starts_with('<'))
+                .map(|(at, _)| at)
+                .collect();
+            assert_eq!(starts, want, "{text:?}");
         }
     }
 
@@ -795,6 +945,9 @@ mod tests {
         let c = find_codes("queued as 250 messages, 2.1.5 ok");
         assert_eq!((c.reply, c.status), (None, status("2.1.5")));
         assert_eq!(find_codes("a5.1.1 550x").status, None);
+        for code in ["2.0.0", "4.4.7", "5.7.606", "5.1.10", "5.007.010"] {
+            assert_eq!(find_codes(&format!("550 {code} x")).status, status(code), "{code}");
+        }
         let c = find_codes("554 4.4.7 Message expired: <421 4.4.2 Connection timed out>");
         assert_eq!((c.reply, c.status), (Some(421), status("4.4.2")));
         let c = find_codes("550 4.4.7 QUEUE.Expired; message expired");
@@ -892,6 +1045,77 @@ mod tests {
             "550 No"
         );
         assert_eq!(diagnostic(" a SAID: "), "a SAID");
+    }
+
+    /// The byte-at-a-time address readers agree with the `str` methods they replace.
+    #[test]
+    fn reads_addresses_as_the_str_methods_would() {
+        fn strip_reference(value: &str) -> &str {
+            let value = value.trim();
+            if let Some(semi) = value.find(';') {
+                let word = value[..semi].trim_end();
+                if !word.is_empty()
+                    && word.as_bytes()[0].is_ascii_alphabetic()
+                    && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
+                    return value[semi + 1..].trim();
+                }
+            }
+            value
+        }
+        fn clean_reference(value: &str) -> Option<String> {
+            let value = strip_reference(value);
+            let value = match (value.find('<'), value.rfind('>')) {
+                (Some(open), Some(close)) if open < close => &value[open + 1..close],
+                _ => value,
+            };
+            let value = value
+                .trim()
+                .trim_matches(|c: char| {
+                    matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | ':' | '(' | ')')
+                })
+                .trim_end_matches('.')
+                .trim();
+            (!value.is_empty()).then(|| value.to_string())
+        }
+        fn find_reference(text: &str) -> Option<String> {
+            let mut rest = text;
+            while let Some(open) = rest.find('<') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('>') else { break };
+                let inner = &after[..close];
+                if inner.contains('@') && !inner.contains(char::is_whitespace) {
+                    return clean_reference(inner);
+                }
+                rest = &after[close + 1..];
+            }
+            text.split_whitespace()
+                .find(|w| w.contains('@') && w.len() > 2)
+                .and_then(clean_reference)
+        }
+        for text in [
+            "",
+            " rfc822; <K.Suzuki@example.jp>",
+            "rfc822;",
+            "X-Unix; |/usr/bin/procmail",
+            " 1x; a@b ",
+            "\"taro@example.jp\".",
+            "(a@b.example), ",
+            "<a b@c> x@y.example",
+            "<a\u{3000}b@c> <d@e.example>",
+            "@ a@ @b ab@c.example",
+            "é@ x ü@é.example\u{3000}z",
+            "<postmaster> no",
+            "to:<>@:;",
+            "\u{85}<a@b.example>.\u{a0}",
+            "a@b.example...",
+            ";;;",
+            "Name <name@example.com>, Other <other@example.org>",
+        ] {
+            assert_eq!(strip_type_prefix(text), strip_reference(text), "{text:?}");
+            assert_eq!(clean_address(text), clean_reference(text), "{text:?}");
+            assert_eq!(find_address(text), find_reference(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -117,19 +117,28 @@ struct Phrases {
     automaton: Option<AhoCorasick>,
     index: PhraseIndex,
     prefixes: Vec<Vec<usize>>,
+    /// The indexes of [`DELAY_PHRASES`].
+    delay: Vec<usize>,
 }
 
-static KNOWN: LazyLock<Phrases> = LazyLock::new(|| Phrases {
-    automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(PHRASES).ok(),
-    index: PhraseIndex::new(),
-    prefixes: PHRASES
-        .iter()
-        .map(|long| {
-            (0..PHRASES.len())
-                .filter(|i| PHRASES[*i] != *long && long.starts_with(PHRASES[*i]))
-                .collect()
-        })
-        .collect(),
+static KNOWN: LazyLock<Phrases> = LazyLock::new(|| {
+    let index = PhraseIndex::new();
+    Phrases {
+        automaton: AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(PHRASES)
+            .ok(),
+        delay: DELAY_PHRASES.iter().filter_map(|phrase| index.get(phrase)).collect(),
+        index,
+        prefixes: PHRASES
+            .iter()
+            .map(|long| {
+                (0..PHRASES.len())
+                    .filter(|i| PHRASES[*i] != *long && long.starts_with(PHRASES[*i]))
+                    .collect()
+            })
+            .collect(),
+    }
 });
 
 /// Slots of the [`PhraseIndex`] table: a power of two, under half full.
@@ -239,13 +248,21 @@ pub(crate) struct Text<'a> {
     pub failed_recipients: &'a [String],
     /// Where the known phrases are.
     found: Found,
+    /// The text says it is a delay warning (asked by several families).
+    delay_warning: bool,
 }
 
 impl<'a> Text<'a> {
     pub(crate) fn new(raw: &'a str) -> Self {
         let lower = raw.to_ascii_lowercase();
         let found = Found::of(&lower);
-        Text { raw, lower, failed_recipients: &[], found }
+        let mut text = Text { raw, lower, failed_recipients: &[], found, delay_warning: false };
+        text.delay_warning = if text.found.valid {
+            KNOWN.delay.iter().any(|i| text.found.at.get(*i).is_some_and(|at| *at != usize::MAX))
+        } else {
+            DELAY_PHRASES.iter().any(|phrase| text.has(phrase))
+        };
+        text
     }
 
     /// The text of a message whose headers name failed recipients.
@@ -482,18 +499,33 @@ fn scan_families(text: &Text<'_>, generic: Generic) -> Scan {
 
 /// Recognises a delay warning (the MTA is still trying) in the whole text.
 pub(crate) fn is_delay_warning(text: &Text<'_>) -> bool {
-    text.has("this is a warning only")
-        || text.has("has not yet been delivered")
-        || text.has("could not send message for past")
-        || text.has("transient non-fatal errors")
-        || text.has("delivery has been delayed")
-        || text.has("delivery to the following recipients has been delayed")
+    text.delay_warning
 }
+
+/// The phrases of a delay warning, all of them in [`PHRASES`].
+const DELAY_PHRASES: &[&str] = &[
+    "this is a warning only",
+    "has not yet been delivered",
+    "could not send message for past",
+    "transient non-fatal errors",
+    "delivery has been delayed",
+    "delivery to the following recipients has been delayed",
+];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delay_phrases_are_known_phrases() {
+        assert_eq!(KNOWN.delay.len(), DELAY_PHRASES.len());
+        for phrase in DELAY_PHRASES {
+            let text = Text::new(phrase);
+            assert!(is_delay_warning(&text), "{phrase:?}");
+            assert!(!is_delay_warning(&Text::new(&phrase[1..])), "{phrase:?}");
+        }
+    }
 
     #[test]
     fn the_index_finds_every_phrase_and_nothing_else() {

@@ -13,7 +13,7 @@
 //! blank line or the next block.
 
 use super::{is_delay_warning, push_block, Scan, Text, TextRecord};
-use crate::text::{clean_address, is_blank, lines, tail, trim_start};
+use crate::text::{clean_address, is_blank, line_at, next_line_starting_with, tail, trim_start};
 
 const GREETING: &str = "this is the mail system at host ";
 
@@ -28,7 +28,15 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             push_block(records, recipient, &description, delayed);
         }
     };
-    for line in lines(text.raw) {
+    let mut at = 0;
+    while at < text.raw.len() {
+        // Outside a block only a line that starts with `<` matters: jump to the next.
+        if current.is_none() {
+            let Some(start) = next_line_starting_with(text.raw, at, b'<') else { break };
+            at = start;
+        }
+        let (line, next) = line_at(text.raw, at);
+        at = next;
         if is_blank(line) {
             finish(&mut current, &mut records);
             continue;
