@@ -8,7 +8,7 @@ use crate::message::Message;
 use crate::message::{self, inline_copy};
 use crate::rfc3464::{self, clean_host, RecipientFields, Report};
 use crate::text::{
-    clean_address, contains_ci, find_address, find_codes, find_command, find_remote_host,
+    clean_address, command_in, find_address, find_codes, remote_host_in, LowerCased,
 };
 use crate::{Action, Bounce, Form, Kind, OriginalMessage, ParseError, RecipientReport, StatusCode};
 use std::net::IpAddr;
@@ -31,7 +31,8 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     let mut report =
         merge_reports(contents.reports.iter().filter_map(|r| rfc3464::parse_report(r)));
     // Some MTAs put the report fields into a text part.
-    if report.as_ref().is_none_or(|r| r.recipients.is_empty()) && mentions_fields(&contents.human) {
+    let text = family::Text::with_failed(&contents.human, &contents.failed_recipients);
+    if report.as_ref().is_none_or(|r| r.recipients.is_empty()) && mentions_fields(&text) {
         report = rfc3464::parse_report(&contents.human).filter(|r| !r.recipients.is_empty());
     }
     let has_report = report.as_ref().is_some_and(|r| !r.recipients.is_empty());
@@ -49,7 +50,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     } else {
         Generic::IfRecognised
     };
-    let scan = family::scan(&contents.human, &contents.failed_recipients, generic);
+    let scan = family::scan_text(&text, generic);
     let mut recipients = combine(report.as_ref(), scan.records);
     name_recipients(&mut recipients, &contents.original);
     if recipients.is_empty() && auto_reply_only {
@@ -154,13 +155,14 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
         }
         None => (text, Default::default()),
     };
-    let report = if mentions_fields(human) {
+    let scanned = family::Text::new(human);
+    let report = if mentions_fields(&scanned) {
         rfc3464::parse_report(human).filter(|r| !r.recipients.is_empty())
     } else {
         None
     };
     let generic = if report.is_some() { Generic::Never } else { Generic::Always };
-    let scan = family::scan(human, &[], generic);
+    let scan = family::scan_text(&scanned, generic);
     let mut recipients = combine(report.as_ref(), scan.records);
     name_recipients(&mut recipients, &original);
     if recipients.is_empty() {
@@ -223,8 +225,8 @@ fn bracketed(text: &str, skip: &dyn Fn(&str) -> bool) -> Option<String> {
     None
 }
 
-fn mentions_fields(text: &str) -> bool {
-    contains_ci(text, "final-recipient:") || contains_ci(text, "original-recipient:")
+fn mentions_fields(text: &family::Text<'_>) -> bool {
+    text.has("final-recipient:") || text.has("original-recipient:")
 }
 
 /// Several delivery-status parts (rare) are read as one report.
@@ -323,7 +325,9 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
     let text_status = codes.status.or_else(|| text.and_then(|t| t.status));
     let (mut remote_mta, mut remote_ip) =
         fields.remote_mta.as_deref().map(split_remote).unwrap_or_default();
-    let diag_host = diagnostic.as_deref().and_then(find_remote_host);
+    // Lower-cased once for both searches below.
+    let lowered = diagnostic.as_deref().map(LowerCased::new);
+    let diag_host = lowered.as_ref().and_then(remote_host_in);
     for (name, ip) in [
         diag_host.as_ref().map(|h| (h.name.clone(), h.ip)),
         text.map(|t| (t.remote_mta.clone(), t.remote_ip)),
@@ -340,9 +344,9 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
             remote_ip = remote_ip.or(ip);
         }
     }
-    let command = diagnostic
-        .as_deref()
-        .and_then(find_command)
+    let command = lowered
+        .as_ref()
+        .and_then(command_in)
         .map(str::to_string)
         .or_else(|| text.and_then(|t| t.smtp_command.clone()))
         .or_else(|| diag_host.filter(|h| h.refused_to_talk).map(|_| "CONNECT".to_string()));

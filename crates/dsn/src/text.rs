@@ -494,11 +494,13 @@ impl<'a> LowerCased<'a> {
 
 /// Finds the first `host NAME[IP]` (also `host NAME [IP]`, `connect to NAME[IP]:25`,
 /// `lost connection with NAME[IP]`, ...) in `text`.
+#[cfg(test)]
 pub(crate) fn find_remote_host(text: &str) -> Option<RemoteHost> {
     remote_host_in(&LowerCased::new(text))
 }
 
-/// [`find_remote_host`] in a text already lower-cased.
+/// The first remote host (the forms `find_remote_host` lists), in a text already
+/// lower-cased.
 pub(crate) fn remote_host_in(text: &LowerCased<'_>) -> Option<RemoteHost> {
     let (raw, lower) = (text.text, text.lower.as_str());
     let mut best: Option<(usize, RemoteHost)> = None;
@@ -612,11 +614,13 @@ const COMMAND_MARKERS: &[&str] =
 /// "while sending MAIL FROM" / "while receiving the initial server greeting".
 ///
 /// `HELO` and `LHLO` are reported as `EHLO`.
+#[cfg(test)]
 pub(crate) fn find_command(text: &str) -> Option<&'static str> {
     command_in(&LowerCased::new(text))
 }
 
-/// [`find_command`] in a text already lower-cased.
+/// The SMTP command a failure answered (the forms `find_command` lists), in a text
+/// already lower-cased.
 pub(crate) fn command_in(text: &LowerCased<'_>) -> Option<&'static str> {
     let lower = text.lower.as_str();
     let mut best: Option<(usize, &'static str)> = None;

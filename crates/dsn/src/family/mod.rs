@@ -52,6 +52,9 @@ use std::sync::LazyLock;
 /// [`Text::has`] and [`Text::find`] answer for them without searching again; any
 /// other needle is searched for when asked.
 const PHRASES: &[&str] = &[
+    // RFC 3464 fields in a text part (asked before the families are).
+    "final-recipient:",
+    "original-recipient:",
     "----- non-delivered information -----",
     "----- the following addresses had delivery problems -----",
     "----- transcript of session follows -----",
@@ -436,9 +439,16 @@ pub(crate) enum Generic {
 /// Records without a recipient take it from `X-Failed-Recipients` when that names
 /// exactly one address; when nothing else is found and the policy allows the generic
 /// last resort, every address it names becomes a record with the bounce's text.
+#[cfg(test)]
 pub(crate) fn scan(raw: &str, failed_recipients: &[String], generic: Generic) -> Scan {
-    let text = Text::with_failed(raw, failed_recipients);
-    let mut found = scan_families(&text, generic);
+    scan_text(&Text::with_failed(raw, failed_recipients), generic)
+}
+
+/// [`scan`] of a text whose phrases were already found (the caller asks it about the
+/// report fields first).
+pub(crate) fn scan_text(text: &Text<'_>, generic: Generic) -> Scan {
+    let (raw, failed_recipients) = (text.raw, text.failed_recipients);
+    let mut found = scan_families(text, generic);
     if let [only] = failed_recipients {
         for record in found.records.iter_mut().filter(|r| r.recipient.is_none()) {
             record.recipient = Some(only.clone());
@@ -446,7 +456,7 @@ pub(crate) fn scan(raw: &str, failed_recipients: &[String], generic: Generic) ->
     }
     if found.records.is_empty() && generic != Generic::Never {
         let description = summary(raw);
-        let delayed = is_delay_warning(&text);
+        let delayed = is_delay_warning(text);
         for address in failed_recipients {
             push_block(&mut found.records, address.clone(), &description, delayed);
         }
