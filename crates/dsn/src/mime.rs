@@ -192,7 +192,12 @@ fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
     let mut at = 0;
     while at < input.len() {
         let rest = input.get(at..).unwrap_or_default();
-        let run = memchr::memchr3(b'=', b'\n', b'\r', rest).unwrap_or(rest.len());
+        // Escapes often come in a row (`=E3=81=82`): no search when one is next.
+        let run = if matches!(rest.first(), Some(b'=' | b'\n' | b'\r')) {
+            0
+        } else {
+            memchr::memchr3(b'=', b'\n', b'\r', rest).unwrap_or(rest.len())
+        };
         let chunk = rest.get(..run).unwrap_or_default();
         out.extend_from_slice(chunk);
         if let Some(last) = chunk.iter().rposition(|b| !b.is_ascii_whitespace()) {
@@ -279,24 +284,31 @@ pub(crate) struct ContentType<'a> {
     /// `plain` in `text/plain`, as written (empty when there is none).
     pub subtype: &'a str,
     /// The parameters after the type, undecoded (`; charset="utf-8"; ...`).
-    params: &'a str,
+    params: &'a [u8],
+}
+
+/// A byte of an RFC 2045 token as the types and subtypes real mail uses.
+fn is_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-.+_!#$&^".contains(&b)
 }
 
 impl<'a> ContentType<'a> {
     /// Reads `type/subtype; name=value; ...`; `None` when there is no type.
     pub fn parse(value: &'a [u8]) -> Option<ContentType<'a>> {
-        let value = std::str::from_utf8(value).ok()?;
-        let (media, params) = value.split_once(';').unwrap_or((value, ""));
-        let (kind, subtype) = media.split_once('/').unwrap_or((media, ""));
-        let kind = kind.trim();
-        let token = |c: char| c.is_ascii_alphanumeric() || "-.+_!#$&^".contains(c);
-        let subtype = subtype.trim();
-        let subtype = &subtype[..subtype.find(|c: char| !token(c)).unwrap_or(subtype.len())];
-        (!kind.is_empty() && kind.chars().all(token)).then_some(ContentType {
-            kind,
-            subtype,
-            params,
-        })
+        let semicolon = memchr::memchr(b';', value);
+        let media = value.get(..semicolon.unwrap_or(value.len()))?;
+        let params = semicolon.and_then(|at| value.get(at..)).unwrap_or_default();
+        let slash = memchr::memchr(b'/', media);
+        let kind = trim(media.get(..slash.unwrap_or(media.len()))?);
+        let subtype = slash.and_then(|at| media.get(at + 1..)).map(trim).unwrap_or_default();
+        let subtype = subtype.get(..subtype.iter().take_while(|b| is_token(**b)).count())?;
+        if kind.is_empty() || !kind.iter().all(|b| is_token(*b)) {
+            return None;
+        }
+        // Tokens are ASCII, so these cannot fail.
+        let kind = std::str::from_utf8(kind).ok()?;
+        let subtype = std::str::from_utf8(subtype).ok()?;
+        Some(ContentType { kind, subtype, params })
     }
 
     /// Whether this is `kind/subtype` (any case).
@@ -308,17 +320,25 @@ impl<'a> ContentType<'a> {
     pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
         let mut rest = self.params;
         while !rest.is_empty() {
-            let (key, after) = rest.split_once('=')?;
-            let key = key.trim_start_matches([';', ' ', '\t', '\r', '\n']).trim();
-            let after = after.trim_start();
-            let (value, next) = if let Some(quoted) = after.strip_prefix('"') {
+            let equals = memchr::memchr(b'=', rest)?;
+            let key = rest.get(..equals)?;
+            let key = trim(
+                &key[key
+                    .iter()
+                    .take_while(|b| matches!(b, b';' | b' ' | b'\t' | b'\r' | b'\n'))
+                    .count()..],
+            );
+            let after = rest.get(equals + 1..)?.trim_ascii_start();
+            let (value, next) = if let Some(quoted) = after.strip_prefix(b"\"") {
                 let (value, next) = unquote(quoted);
-                (value, next.split_once(';').map_or("", |(_, n)| n))
+                let next = memchr::memchr(b';', next).and_then(|at| next.get(at + 1..));
+                (value, next.unwrap_or_default())
             } else {
-                let end = after.find(';').unwrap_or(after.len());
-                (Cow::Borrowed(after[..end].trim()), after.get(end + 1..).unwrap_or(""))
+                let end = memchr::memchr(b';', after).unwrap_or(after.len());
+                let value = String::from_utf8_lossy(trim(after.get(..end)?));
+                (value, after.get(end + 1..).unwrap_or_default())
             };
-            if key.eq_ignore_ascii_case(name) {
+            if key.eq_ignore_ascii_case(name.as_bytes()) {
                 return Some(value);
             }
             rest = next;
@@ -329,21 +349,27 @@ impl<'a> ContentType<'a> {
 
 /// The quoted string at the start of `text` (after its opening quote), with `\`
 /// escapes undone, and the text after its closing quote.
-fn unquote(text: &str) -> (Cow<'_, str>, &str) {
-    let Some(end) = text.find(['"', '\\']) else { return (Cow::Borrowed(text), "") };
-    if text.as_bytes().get(end) == Some(&b'"') {
-        return (Cow::Borrowed(&text[..end]), &text[end + 1..]);
+fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
+    let Some(end) = memchr::memchr2(b'"', b'\\', text) else {
+        return (String::from_utf8_lossy(text), &[]);
+    };
+    if text.get(end) == Some(&b'"') {
+        let value = String::from_utf8_lossy(text.get(..end).unwrap_or_default());
+        return (value, text.get(end + 1..).unwrap_or_default());
     }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return (Cow::Owned(out), &text[i + 1..]),
-            '\\' => out.extend(chars.next().map(|(_, c)| c)),
-            c => out.push(c),
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.iter().enumerate();
+    while let Some((i, &b)) = bytes.next() {
+        match b {
+            b'"' => {
+                let value = Cow::Owned(String::from_utf8_lossy(&out).into_owned());
+                return (value, text.get(i + 1..).unwrap_or_default());
+            }
+            b'\\' => out.extend(bytes.next().map(|(_, b)| *b)),
+            b => out.push(b),
         }
     }
-    (Cow::Owned(out), "")
+    (Cow::Owned(String::from_utf8_lossy(&out).into_owned()), &[])
 }
 
 /// The leaves of a message's MIME tree in order: every part that is not itself a
