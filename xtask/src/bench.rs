@@ -30,10 +30,10 @@ pub fn run(dir: Option<PathBuf>) -> anyhow::Result<()> {
 
     let example = root.join("target/release/examples/throughput");
     let single = summary(
-        Command::new(&example).args(["--passes", "7", "--threads", "1"]).arg(&dir),
+        Command::new(&example).args(["--passes", "31", "--threads", "1"]).arg(&dir),
         "rebound (1 thread)",
     )?;
-    let ours = summary(Command::new(&example).args(["--passes", "7"]).arg(&dir), "rebound")?;
+    let ours = summary(Command::new(&example).args(["--passes", "31"]).arg(&dir), "rebound")?;
 
     let tool = root.join("../shared/tools/sisimai-throughput");
     let theirs = if !tool.is_file() {
