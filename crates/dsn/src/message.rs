@@ -141,7 +141,9 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
             PartKind::FeedbackReport => contents.feedback.push(part.text_without_charset()),
             PartKind::Message if original.is_none() => {
                 let bytes = part.decoded_body();
-                let inner = Entity::read(&bytes);
+                // Some MTAs leave a blank line between the part's header and the
+                // attached message's.
+                let inner = Entity::read(skip_blank_lines(&bytes));
                 if !inner.fields.is_empty() {
                     contents.jmrp_recipient = header_named(&inner, "X-HmXmrOriginalRecipient")
                         .as_deref()
@@ -645,5 +647,38 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
             html_to_text("<BR/>a&amp;lt;b &nbsp;&#39;&quot;&x<DIV class=x>"),
             "\na&lt;b  '\"&x\n"
         );
+    }
+    /// lhost-x3-01 and lhost-x3-03 in the corpus: a blank line between the
+    /// `message/rfc822` part's header and the attached message's header. The
+    /// original headers (and so the sending IPs from its `Received`) were lost.
+    #[test]
+    fn reads_attached_headers_after_a_blank_line() {
+        for eol in ["\n", "\r\n"] {
+            let raw = "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail\n\
+Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n\
+550 5.1.1 <a@example.jp>: user unknown\n--b\nContent-Type: message/rfc822\n\
+Content-Transfer-Encoding: 8bit\n\n\n\
+Received: from a.example ([192.0.2.1]) by mx.example.jp; Mon, 3 Mar 2025 10:00:00 +0900\n\
+Message-ID: <id1@example.com>\nSubject: hello\n\nbody\n--b--\n"
+                .replace('\n', eol);
+            let contents = contents_of(raw.as_bytes());
+            assert_eq!(contents.original.message_id.as_deref(), Some("id1@example.com"));
+            assert_eq!(contents.original.subject.as_deref(), Some("hello"));
+            assert_eq!(contents.original.received.len(), 1);
+        }
+    }
+
+    /// End to end: a nested multipart reusing the report's boundary made the whole
+    /// bounce `NotABounce`.
+    #[test]
+    fn a_nested_multipart_with_the_reports_boundary_keeps_the_report() {
+        let raw = b"From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\
+Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n\
+The mail could not be delivered.\n--b--\n--b\nContent-Type: message/delivery-status\n\n\
+Reporting-MTA: dns; mx.example.jp\n\nFinal-Recipient: rfc822; a@example.jp\nAction: failed\n\
+Status: 5.1.1\n--b--\n";
+        let bounce = crate::parse(raw).unwrap();
+        assert_eq!(bounce.recipients[0].recipient.as_deref(), Some("a@example.jp"));
     }
 }

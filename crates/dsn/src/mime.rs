@@ -316,35 +316,111 @@ impl<'a> ContentType<'a> {
         self.kind.eq_ignore_ascii_case(kind) && self.subtype.eq_ignore_ascii_case(subtype)
     }
 
-    /// The value of parameter `name` (any case), unquoted.
+    /// The value of parameter `name` (any case), unquoted. A parameter without a
+    /// value (`; format;`) is skipped, a comment after an unquoted value
+    /// (`charset=iso-2022-jp (JIS)`) is not part of it, and when there is no plain
+    /// `name` the RFC 2231 forms are read: `name*=charset'lang'%XX` and the
+    /// continuations `name*0`, `name*1*`, ... (joined in order).
     pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
         let mut rest = self.params;
+        // RFC 2231 values, read only when the plain parameter is not there.
+        let mut extended: Option<Cow<'a, str>> = None;
+        let mut sections: Vec<(u32, Cow<'a, str>)> = Vec::new();
         while !rest.is_empty() {
-            let equals = memchr::memchr(b'=', rest)?;
-            let key = rest.get(..equals)?;
-            let key = trim(
-                &key[key
-                    .iter()
-                    .take_while(|b| matches!(b, b';' | b' ' | b'\t' | b'\r' | b'\n'))
-                    .count()..],
-            );
-            let after = rest.get(equals + 1..)?.trim_ascii_start();
+            let separators = rest
+                .iter()
+                .take_while(|b| matches!(b, b';' | b' ' | b'\t' | b'\r' | b'\n'))
+                .count();
+            rest = rest.get(separators..).unwrap_or_default();
+            let Some(stop) = memchr::memchr2(b'=', b';', rest) else {
+                break;
+            };
+            if rest.get(stop) == Some(&b';') {
+                // A parameter without a value.
+                rest = rest.get(stop..).unwrap_or_default();
+                continue;
+            }
+            let key = trim(rest.get(..stop).unwrap_or_default());
+            let after = rest.get(stop + 1..).unwrap_or_default().trim_ascii_start();
             let (value, next) = if let Some(quoted) = after.strip_prefix(b"\"") {
                 let (value, next) = unquote(quoted);
-                let next = memchr::memchr(b';', next).and_then(|at| next.get(at + 1..));
+                let next = memchr::memchr(b';', next).and_then(|at| next.get(at..));
                 (value, next.unwrap_or_default())
             } else {
                 let end = memchr::memchr(b';', after).unwrap_or(after.len());
-                let value = String::from_utf8_lossy(trim(after.get(..end)?));
-                (value, after.get(end + 1..).unwrap_or_default())
+                let value = after.get(..end).unwrap_or_default();
+                // `(` cannot be part of a token: a comment starts there.
+                let value = value.get(..memchr::memchr(b'(', value).unwrap_or(value.len()));
+                (
+                    String::from_utf8_lossy(trim(value.unwrap_or_default())),
+                    after.get(end..).unwrap_or_default(),
+                )
             };
-            if key.eq_ignore_ascii_case(name.as_bytes()) {
-                return Some(value);
-            }
             rest = next;
+            let Some(suffix) = key
+                .get(..name.len())
+                .filter(|k| k.eq_ignore_ascii_case(name.as_bytes()))
+                .and_then(|_| key.get(name.len()..))
+            else {
+                continue;
+            };
+            let Some(star) = suffix.strip_prefix(b"*") else {
+                if suffix.is_empty() {
+                    return Some(value);
+                }
+                continue;
+            };
+            if star.is_empty() {
+                extended = Some(percent_decoded(&value, true));
+                continue;
+            }
+            let (number, encoded) = match star.strip_suffix(b"*") {
+                Some(number) => (number, true),
+                None => (star, false),
+            };
+            let Some(n) = std::str::from_utf8(number).ok().and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            sections.push((n, if encoded { percent_decoded(&value, n == 0) } else { value }));
         }
-        None
+        if extended.is_some() {
+            return extended;
+        }
+        if sections.is_empty() {
+            return None;
+        }
+        sections.sort_by_key(|(n, _)| *n);
+        Some(Cow::Owned(sections.into_iter().map(|(_, v)| v).collect()))
     }
+}
+
+/// An RFC 2231 extended value: `charset'language'` dropped from the first section
+/// (`first`), `%XX` escapes undone (the bytes read as UTF-8).
+fn percent_decoded<'a>(value: &str, first: bool) -> Cow<'a, str> {
+    let mut text = value.as_bytes();
+    if first {
+        let mut quotes = memchr::memchr_iter(b'\'', text);
+        if let (Some(_), Some(second)) = (quotes.next(), quotes.next()) {
+            text = text.get(second + 1..).unwrap_or_default();
+        }
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(&b) = text.get(at) {
+        let hex = |i: usize| text.get(i).and_then(|b| (*b as char).to_digit(16));
+        match (b, hex(at + 1), hex(at + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                at += 3;
+            }
+            _ => {
+                out.push(b);
+                at += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The quoted string at the start of `text` (after its opening quote), with `\`
@@ -458,7 +534,33 @@ fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<
     }
     let digest = ct.subtype.eq_ignore_ascii_case("digest");
     let boundary = ct.param("boundary");
-    let parts = boundary.as_deref().and_then(|b| split_multipart(entity.body, b.as_bytes()));
+    let parts = boundary.as_deref().and_then(|b| split_multipart_rest(entity.body, b.as_bytes()));
+    let parts = parts.map(|(mut parts, mut after)| {
+        // A part that is a multipart with the same boundary (broken, but mail-parser
+        // reads it) ends at the first close delimiter: the parts after it are ours.
+        let boundary = boundary.as_deref().unwrap_or_default().as_bytes();
+        let mut nested = 0;
+        let mut counted = 0;
+        while !after.is_empty() && memchr::memmem::find(after, boundary).is_some() {
+            nested += parts
+                .get(counted..)
+                .unwrap_or_default()
+                .iter()
+                .filter(|p| same_boundary(p, boundary))
+                .count();
+            counted = parts.len();
+            if nested == 0 {
+                break;
+            }
+            nested -= 1;
+            let Some((more, rest)) = split_multipart_rest(after, boundary) else {
+                break;
+            };
+            parts.extend(more);
+            after = rest;
+        }
+        parts
+    });
     match parts {
         Some(parts) if depth < MAX_DEPTH => {
             for part in parts {
@@ -470,10 +572,25 @@ fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<
     }
 }
 
+/// Whether `part` is a multipart whose boundary is `boundary`.
+fn same_boundary(part: &[u8], boundary: &[u8]) -> bool {
+    Entity::read(part).content_type().is_some_and(|ct| {
+        ct.kind.eq_ignore_ascii_case("multipart")
+            && ct.param("boundary").is_some_and(|b| b.as_bytes() == boundary)
+    })
+}
+
+/// The parts of a multipart body (see [`split_multipart_rest`]).
+#[cfg(test)]
+fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Vec<&'a [u8]>> {
+    split_multipart_rest(body, boundary).map(|(parts, _)| parts)
+}
+
 /// The parts of a multipart body: what lies between its delimiter lines (`--` and
 /// the boundary at the start of a line), without the line break before each
-/// delimiter. `None` when no delimiter line appears at all.
-fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Vec<&'a [u8]>> {
+/// delimiter; and what follows the close delimiter line (empty when there is none).
+/// `None` when no delimiter line appears at all.
+fn split_multipart_rest<'a>(body: &'a [u8], boundary: &[u8]) -> Option<(Vec<&'a [u8]>, &'a [u8])> {
     if boundary.is_empty() {
         return None;
     }
@@ -510,7 +627,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Vec<&'a [u8]>>
                     parts.push(body.get(start..end).unwrap_or_default());
                 }
                 if closing {
-                    return Some(parts);
+                    return Some((parts, body.get(line_end + 1..).unwrap_or_default()));
                 }
                 open = Some((line_end + 1).min(body.len()));
             }
@@ -520,7 +637,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<Vec<&'a [u8]>>
     }
     let start = open?;
     parts.push(body.get(start..).unwrap_or_default());
-    Some(parts)
+    Some((parts, &[]))
 }
 
 #[cfg(test)]
@@ -563,7 +680,7 @@ boundary=\"b1\"\r\nFrom: a\r\n\r\n";
         assert_eq!(ct.param("BOUNDARY").as_deref(), Some("=_a;b\"c"));
         assert_eq!(ct.param("charset"), None);
         let ct = ContentType::parse(b"text/plain;charset=iso-2022-jp (comment)").unwrap();
-        assert_eq!(ct.param("charset").as_deref(), Some("iso-2022-jp (comment)"));
+        assert_eq!(ct.param("charset").as_deref(), Some("iso-2022-jp"));
         assert!(ContentType::parse(b"").is_none());
         assert_eq!(ContentType::parse(b"text").unwrap().subtype, "");
     }
@@ -617,5 +734,74 @@ Content-Transfer-Encoding: base64\n\nGyRCJTUlJCVIGyhC\n";
         // Not base64 after all: the body as it is.
         let raw = b"Content-Transfer-Encoding: base64\n\n550 5.1.1 unknown\n";
         assert_eq!(Entity::read(raw).text(), "550 5.1.1 unknown\n");
+    }
+    /// RFC 2231 forms, a parameter without a value and a comment after an unquoted
+    /// value must not hide `boundary` or `charset` (mail-parser reads all of these).
+    #[test]
+    fn reads_rfc2231_and_odd_parameters() {
+        let param = |value: &'static [u8], name: &str| {
+            ContentType::parse(value).unwrap().param(name).map(|v| v.into_owned())
+        };
+        let boundary = |value: &'static [u8]| param(value, "boundary");
+        assert_eq!(
+            boundary(b"multipart/report; boundary*0=\"b1\"; boundary*1=\"-x\"").as_deref(),
+            Some("b1-x")
+        );
+        assert_eq!(
+            boundary(b"multipart/report; boundary*1=\"-x\"; boundary*0=\"b1\"").as_deref(),
+            Some("b1-x")
+        );
+        assert_eq!(boundary(b"multipart/mixed; boundary*=us-ascii'en'b%31").as_deref(), Some("b1"));
+        assert_eq!(
+            boundary(b"multipart/mixed; boundary*0*=us-ascii''b%31; boundary*1=x").as_deref(),
+            Some("b1x")
+        );
+        assert_eq!(boundary(b"multipart/mixed; format; boundary=b1").as_deref(), Some("b1"));
+        assert_eq!(boundary(b"multipart/mixed; boundary=b1 (the boundary)").as_deref(), Some("b1"));
+        assert_eq!(
+            param(b"text/plain; charset=iso-2022-jp (JIS)", "charset").as_deref(),
+            Some("iso-2022-jp")
+        );
+        // Unchanged: quoted values keep their `;` and `(`; plain beats RFC 2231.
+        assert_eq!(boundary(b"multipart/mixed; boundary=\"a;(b)\"").as_deref(), Some("a;(b)"));
+        assert_eq!(boundary(b"multipart/mixed; boundary=p; boundary*=''q").as_deref(), Some("p"));
+        assert_eq!(boundary(b"multipart/mixed; x-boundary=p; boundary-x=q"), None);
+    }
+
+    /// The structure of a report whose boundary is written the RFC 2231 way: without
+    /// the fix the whole body is one text leaf (no delivery-status part, and the
+    /// attached message's headers are lost).
+    #[test]
+    fn splits_multiparts_whose_boundary_is_an_rfc2231_parameter() {
+        let raw = b"Content-Type: multipart/report; report-type=delivery-status;\n \
+boundary*0=\"b\"; boundary*1=\"1\"\n\n--b1\nContent-Type: text/plain\n\nsorry\n\
+--b1\nContent-Type: message/delivery-status\n\nAction: failed\n--b1--\n";
+        let kinds: Vec<_> = leaves(&Entity::read(raw)).iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [PartKind::Text, PartKind::DeliveryStatus]);
+    }
+
+    /// `charset=iso-2022-jp (JIS)`: the comment kept the charset from being known, so
+    /// the text came out as raw ISO-2022-JP escapes.
+    #[test]
+    fn decodes_a_charset_followed_by_a_comment() {
+        let raw = b"Content-Type: text/plain; charset=iso-2022-jp (JIS)\n\n\x1b$B%5%$%H\x1b(B\n";
+        assert_eq!(Entity::read(raw).text(), "\u{30b5}\u{30a4}\u{30c8}\n");
+    }
+
+    /// A part that is itself a multipart with its parent's boundary (broken, but
+    /// mail-parser reads it): its close delimiter must not end the parent, or every
+    /// part after it (here the delivery-status part) is lost.
+    #[test]
+    fn reads_on_after_a_nested_multipart_with_the_same_boundary() {
+        let raw = b"Content-Type: multipart/report; boundary=b\n\n--b\n\
+Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\nsorry\n--b--\n\
+--b\nContent-Type: message/delivery-status\n\nAction: failed\n--b--\nepilogue\n";
+        let leaves = leaves(&Entity::read(raw));
+        let kinds: Vec<_> = leaves.iter().map(|l| l.kind).collect();
+        assert!(kinds.contains(&PartKind::DeliveryStatus), "{kinds:?}");
+        assert!(leaves.iter().any(|l| l.text() == "sorry"));
+        // An epilogue that quotes the boundary, with no nested multipart, is no part.
+        let raw = b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b--\n--b\n\ntwo\n";
+        assert_eq!(super::leaves(&Entity::read(raw)).len(), 1);
     }
 }
