@@ -378,15 +378,56 @@ fn address_list(address: &Address<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The message id in a `Message-ID` value, read as `mail-parser` reads it: the text
+/// between `<` and `>` (blanks around it dropped); when there is no `<...>`, the text
+/// there is; and nothing when there are several ids, or when the value does not end
+/// with a line break (a header cut short).
+fn message_id(value: &[u8]) -> Option<Cow<'_, str>> {
+    if !value.ends_with(b"\n") {
+        return None;
+    }
+    let mut ids: Vec<&[u8]> = Vec::new();
+    let mut in_id = false;
+    // First and last non-blank byte of the id being read, and of the text outside ids.
+    let mut id: Option<(usize, usize)> = None;
+    let mut outside: Option<(usize, usize)> = None;
+    for (at, &b) in value.iter().enumerate() {
+        match b {
+            b'\n' | b' ' | b'\t' | b'\r' => continue,
+            b'<' => {
+                in_id = true;
+                continue;
+            }
+            b'>' => {
+                in_id = false;
+                match id.take() {
+                    Some((start, end)) => ids.push(value.get(start..=end).unwrap_or_default()),
+                    None => continue,
+                }
+            }
+            _ => {}
+        }
+        let span = if in_id { &mut id } else { &mut outside };
+        match span {
+            Some((_, end)) => *end = at,
+            None => *span = Some((at, at)),
+        }
+    }
+    match ids.as_slice() {
+        [one] => Some(String::from_utf8_lossy(one)),
+        [] => outside.map(|(start, end)| {
+            String::from_utf8_lossy(value.get(start..=end).unwrap_or_default())
+        }),
+        _ => None,
+    }
+}
+
 /// The headers of the message that bounced.
 fn original_message(entity: &Entity<'_>) -> OriginalMessage {
-    let message_id =
-        entity.last("Message-ID").and_then(|value| match MessageStream::new(value).parse_id() {
-            HeaderValue::Text(id) => {
-                Some(id.trim().trim_start_matches('<').trim_end_matches('>').to_string())
-            }
-            _ => None,
-        });
+    let message_id = entity
+        .last("Message-ID")
+        .and_then(message_id)
+        .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>').to_string());
     OriginalMessage {
         message_id: message_id.filter(|id| !id.is_empty()),
         from: address_header(entity, "From"),
@@ -573,6 +614,32 @@ Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
         ];
         for (value, host) in cases {
             assert_eq!(by_host(value).as_deref(), host, "{value}");
+        }
+    }
+
+    /// The same ids `mail-parser`'s `parse_id` gives.
+    #[test]
+    fn reads_message_ids_as_mail_parser_does() {
+        for value in [
+            " <a@example.jp>\n",
+            " <a@example.jp>\r\n",
+            "  < a@example.jp >  \n",
+            " a@example.jp\n",
+            " <a@example.jp> <b@example.jp>\n",
+            " <a@example.jp\n",
+            " junk <a@example.jp> more\n",
+            " junk <> more\n",
+            " <a@example.jp>",
+            " <a@\n example.jp>\n",
+            "\n",
+            " <\u{3042}@example.jp>\n",
+        ] {
+            let ours = message_id(value.as_bytes()).map(|id| id.into_owned());
+            let theirs = match MessageStream::new(value.as_bytes()).parse_id() {
+                HeaderValue::Text(id) => Some(id.into_owned()),
+                _ => None,
+            };
+            assert_eq!(ours, theirs, "{value:?}");
         }
     }
 
