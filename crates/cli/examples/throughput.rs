@@ -87,13 +87,17 @@ fn run_passes(
         for _ in 0..passes {
             barrier.wait();
             while let Some((path, size)) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-                if let Err(e) = read_file(path, *size, &mut raw) {
-                    let mut failure = failure.lock().unwrap_or_else(|e| e.into_inner());
-                    failure.get_or_insert_with(|| format!("{}: {e}", path.display()));
-                    continue;
-                }
-                bytes.fetch_add(raw.len() as u64, Ordering::Relaxed);
-                let Ok(bounce) = rebound_dsn::parse(&raw) else { continue };
+                let len = match read_file(path, *size, &mut raw) {
+                    Ok(len) => len,
+                    Err(e) => {
+                        let mut failure = failure.lock().unwrap_or_else(|e| e.into_inner());
+                        failure.get_or_insert_with(|| format!("{}: {e}", path.display()));
+                        continue;
+                    }
+                };
+                let content = &raw[..len];
+                bytes.fetch_add(len as u64, Ordering::Relaxed);
+                let Ok(bounce) = rebound_dsn::parse(content) else { continue };
                 bounces.fetch_add(1, Ordering::Relaxed);
                 for recipient in &bounce.recipients {
                     let reason = rebound_verdict::Reason::classify_in(recipient, &bounce);
@@ -137,25 +141,29 @@ fn run_passes(
     Ok((times, last))
 }
 
-/// Reads the file at `path` into `buffer`, expecting `size` bytes.
+/// Reads the file at `path` into the start of `buffer`, expecting `size` bytes, and
+/// returns how many it read.
 ///
 /// A read asks for one byte more than expected: getting exactly `size` means the
 /// end of the file (a regular file's read is short only at its end), so the usual
 /// extra read that finds the end is saved. A file that changed size since it was
 /// listed is read to its end all the same.
-fn read_file(path: &std::path::Path, size: u64, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+fn read_file(path: &std::path::Path, size: u64, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
     let mut file = std::fs::File::open(path)?;
     let expected = usize::try_from(size).unwrap_or(usize::MAX).min(1 << 30);
-    buffer.clear();
-    buffer.resize(expected + 1, 0);
-    let got = file.read(buffer)?;
-    buffer.truncate(got);
-    if got != expected {
-        // `Take` hides the file's size hint, which `read_to_end` would ask the
-        // kernel for with another call.
-        file.take(u64::MAX).read_to_end(buffer)?;
+    // The buffer only grows, so bytes are zeroed once, not for every file.
+    if buffer.len() <= expected {
+        buffer.resize(expected + 1, 0);
     }
-    Ok(())
+    let got = file.read(&mut buffer[..=expected])?;
+    if got == expected {
+        return Ok(got);
+    }
+    buffer.truncate(got);
+    // `Take` hides the file's size hint, which `read_to_end` would ask the kernel
+    // for with another call.
+    file.take(u64::MAX).read_to_end(buffer)?;
+    Ok(buffer.len())
 }
 
 /// The process's peak resident set size (`VmHWM`), from /proc on Linux.
