@@ -82,7 +82,7 @@ pub(crate) struct Contents<'a> {
     pub reports: Vec<Cow<'a, str>>,
     /// The human-readable text (text parts of the bounce itself, HTML turned into
     /// text when there is no plain text), cut before any inline copy of the original.
-    pub human: String,
+    pub human: Cow<'a, str>,
     /// Headers of the original message.
     pub original: OriginalMessage,
     /// `Date` of the bounce.
@@ -165,17 +165,26 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     if plain.is_empty() && html.is_empty() && contents.reports.is_empty() {
         plain.push(lossy(root.body));
     }
-    let mut human = if plain.is_empty() {
-        html.iter().map(|h| html_to_text(&h.text())).collect::<Vec<_>>().join("\n\n")
-    } else {
-        plain.join("\n\n")
+    let mut human: Cow<'a, str> = match plain.len() {
+        0 => Cow::Owned(
+            html.iter().map(|h| html_to_text(&h.text())).collect::<Vec<_>>().join("\n\n"),
+        ),
+        // The usual case: one text part, used as it is (often borrowed from the input).
+        1 => plain.pop().unwrap_or_default(),
+        _ => Cow::Owned(plain.join("\n\n")),
     };
     // An inline copy of the original message ends the bounce's own text.
     if let Some((at, headers_from)) = inline_copy(&human) {
         if original.is_none() {
             original = original_from_text(&human[headers_from..]);
         }
-        human.truncate(at);
+        human = match human {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[..at]),
+            Cow::Owned(mut text) => {
+                text.truncate(at);
+                Cow::Owned(text)
+            }
+        };
     }
     if let Some(original) = original {
         contents.original = original;
