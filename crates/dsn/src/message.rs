@@ -135,12 +135,12 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let mut original: Option<OriginalMessage> = None;
     let leaves = mime::leaves(root);
     for leaf in &leaves {
-        let part = &leaf.entity;
+        let part = &leaf.body;
         match leaf.kind {
             PartKind::DeliveryStatus => contents.reports.push(part.text_without_charset()),
             PartKind::FeedbackReport => contents.feedback.push(part.text_without_charset()),
             PartKind::Message if original.is_none() => {
-                let bytes = part.decoded_body();
+                let bytes = part.decoded();
                 // Some MTAs leave a blank line between the part's header and the
                 // attached message's.
                 let inner = Entity::read(skip_blank_lines(&bytes));

@@ -102,18 +102,38 @@ impl<'a> Entity<'a> {
         self.last("Content-Type").and_then(ContentType::parse)
     }
 
+    /// The body and its transfer encoding, for decoding.
+    pub fn body(&self) -> Body<'a> {
+        Body { bytes: self.body, encoding: self.last("Content-Transfer-Encoding") }
+    }
+
+    /// The body as text (see [`Body::text`]).
+    #[cfg(test)]
+    pub fn text(&self) -> Cow<'a, str> {
+        self.body().text(self.content_type().as_ref())
+    }
+}
+
+/// An undecoded body and the `Content-Transfer-Encoding` of its entity.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Body<'a> {
+    bytes: &'a [u8],
+    encoding: Option<&'a [u8]>,
+}
+
+impl<'a> Body<'a> {
     /// The body with its transfer encoding (base64, quoted-printable) undone. A body
     /// that is not valid in its encoding is given as it is.
-    pub fn decoded_body(&self) -> Cow<'a, [u8]> {
-        let encoding = self.last("Content-Transfer-Encoding").map(trim).unwrap_or_default();
+    pub fn decoded(&self) -> Cow<'a, [u8]> {
+        let encoding = self.encoding.map(trim).unwrap_or_default();
         if encoding.eq_ignore_ascii_case(b"quoted-printable") {
-            return Cow::Owned(decode_quoted_printable(self.body));
+            return Cow::Owned(decode_quoted_printable(self.bytes));
         }
         if !encoding.eq_ignore_ascii_case(b"base64") {
-            return Cow::Borrowed(self.body);
+            return Cow::Borrowed(self.bytes);
         }
-        match MessageStream::new(self.body).decode_base64_mime(b"") {
-            (usize::MAX, _) => Cow::Borrowed(self.body),
+        match MessageStream::new(self.bytes).decode_base64_mime(b"") {
+            (usize::MAX, _) => Cow::Borrowed(self.bytes),
             (_, decoded) => decoded,
         }
     }
@@ -121,14 +141,8 @@ impl<'a> Entity<'a> {
     /// The body as text: transfer encoding undone, then the `charset` of the content
     /// type applied when `mail-parser` knows it, else read as UTF-8 (bytes that are
     /// not UTF-8 replaced).
-    #[cfg(test)]
-    pub fn text(&self) -> Cow<'a, str> {
-        self.text_in(self.content_type().as_ref())
-    }
-
-    /// [`Entity::text`] with the entity's content type already parsed.
-    fn text_in(&self, content_type: Option<&ContentType<'a>>) -> Cow<'a, str> {
-        let bytes = self.decoded_body();
+    pub fn text(&self, content_type: Option<&ContentType<'a>>) -> Cow<'a, str> {
+        let bytes = self.decoded();
         let charset = content_type.and_then(|ct| ct.param("charset"));
         // Most bounces are ASCII whatever charset they declare, and every charset but
         // a few (UTF-7, UTF-16, UTF-32, HZ) maps ASCII to itself; ISO-2022 switches away
@@ -156,7 +170,7 @@ impl<'a> Entity<'a> {
     /// The body as UTF-8 text without any charset (for machine-readable parts such as
     /// `message/delivery-status`, whose fields are ASCII or UTF-8).
     pub fn text_without_charset(&self) -> Cow<'a, str> {
-        utf8_lossy(self.decoded_body())
+        utf8_lossy(self.decoded())
     }
 }
 
@@ -454,14 +468,14 @@ fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
 /// read as text.
 pub(crate) fn leaves<'a>(root: &Entity<'a>) -> Vec<Leaf<'a>> {
     let mut out = Vec::new();
-    collect(Entity { fields: root.fields.clone(), body: root.body }, false, 0, &mut out);
+    collect(root, false, 0, &mut out);
     out
 }
 
 /// One leaf part and how it is to be read.
 #[derive(Debug)]
 pub(crate) struct Leaf<'a> {
-    pub entity: Entity<'a>,
+    pub body: Body<'a>,
     pub kind: PartKind,
     content_type: Option<ContentType<'a>>,
 }
@@ -516,20 +530,21 @@ impl<'a> Leaf<'a> {
     /// type applied when `mail-parser` knows it, else read as UTF-8 (bytes that are
     /// not UTF-8 replaced).
     pub fn text(&self) -> Cow<'a, str> {
-        self.entity.text_in(self.content_type.as_ref())
+        self.body.text(self.content_type.as_ref())
     }
 }
 
-fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
+fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
     let content_type = entity.content_type();
+    let body = entity.body();
     let Some(ct) = content_type.as_ref() else {
         let kind = if in_digest { PartKind::Message } else { PartKind::Text };
-        out.push(Leaf { entity, kind, content_type });
+        out.push(Leaf { body, kind, content_type });
         return;
     };
     if !ct.kind.eq_ignore_ascii_case("multipart") {
         let kind = PartKind::of(ct);
-        out.push(Leaf { entity, kind, content_type });
+        out.push(Leaf { body, kind, content_type });
         return;
     }
     let digest = ct.subtype.eq_ignore_ascii_case("digest");
@@ -564,11 +579,11 @@ fn collect<'a>(entity: Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<
     match parts {
         Some(parts) if depth < MAX_DEPTH => {
             for part in parts {
-                collect(Entity::read(part), digest, depth + 1, out);
+                collect(&Entity::read(part), digest, depth + 1, out);
             }
         }
         // No delimiter anywhere: the body is all there is, as text.
-        _ => out.push(Leaf { entity, kind: PartKind::Text, content_type }),
+        _ => out.push(Leaf { body, kind: PartKind::Text, content_type }),
     }
 }
 
