@@ -979,9 +979,13 @@ fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
                 && w.last() == Some(&b'>')
                 && w[1..w.len() - 1].eq_ignore_ascii_case(sender)
         });
-        let names_recipient = !recipient.is_empty()
-            && text.windows(recipient.len()).any(|w| w.eq_ignore_ascii_case(recipient.as_bytes()));
-        return bracketed && !names_recipient;
+        // The recipient is looked for only when the sender is named: most texts name
+        // neither, and comparing every window with the recipient was the costly part.
+        return bracketed
+            && (recipient.is_empty()
+                || !text
+                    .windows(recipient.len())
+                    .any(|w| w.eq_ignore_ascii_case(recipient.as_bytes())));
     }
     let sender = sender.to_lowercase();
     let recipient = recipient.to_lowercase();
