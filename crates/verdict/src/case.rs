@@ -32,24 +32,56 @@ pub(crate) fn lower_case<'a>(text: &str, buf: &'a mut [u8]) -> Cow<'a, str> {
 }
 
 /// `text.to_lowercase()`. The standard library looks every non-ASCII character up in
-/// its case table; a character of a [`CASELESS`] block is taken as it is.
+/// its case table; a character of a [`CASELESS`] block is taken as it is, and a
+/// three-byte sequence led by `E3`..=`E9` (U+3000 to U+9FFF: kana and CJK, most of the
+/// non-ASCII text of bounces) is stepped over without being decoded. A text whose
+/// non-ASCII characters all lower-case to themselves, as such texts usually do, is
+/// copied and its ASCII letters lower-cased in place.
 pub(crate) fn to_lowercase(text: &str) -> String {
     // A capital sigma lower-cases by its neighbours (final or not): leave such a text
     // to the standard library, whose every other mapping is character by character.
     if text.contains('Σ') {
         return text.to_lowercase();
     }
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let changes = loop {
+        let Some(&byte) = bytes.get(at) else { break false };
+        if byte.is_ascii() {
+            at += 1;
+        } else if (0xE3..=0xE9).contains(&byte) {
+            at += 3;
+        } else {
+            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                break true;
+            };
+            if changes_case(c) {
+                break true;
+            }
+            at += c.len_utf8();
+        }
+    };
+    if !changes {
+        let mut out = text.to_owned();
+        out.make_ascii_lowercase();
+        return out;
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-        } else if CASELESS.iter().any(|&(first, last)| (first..=last).contains(&c)) {
-            out.push(c);
-        } else {
+        } else if changes_case(c) {
             out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
         }
     }
     out
+}
+
+/// Whether a non-ASCII character's lower case is not the character itself.
+fn changes_case(c: char) -> bool {
+    !CASELESS.iter().any(|&(first, last)| (first..=last).contains(&c)) && !c.to_lowercase().eq([c])
 }
 
 #[cfg(test)]
