@@ -539,8 +539,16 @@ fn sender_domain(bounce: &Bounce) -> Option<String> {
         .into_iter()
         .flatten()
         .find_map(|value| {
-            let address = match (value.rfind('<'), value.rfind('>')) {
-                (Some(open), Some(close)) if open < close => value.get(open + 1..close)?,
+            // The last '<' and the last '>' after it, looked for byte by byte: the
+            // values are short, and most have no '<' (so no '>' is looked for).
+            let bytes = value.as_bytes();
+            let open = bytes.iter().rposition(|&b| b == b'<');
+            let close = open.and_then(|open| {
+                let after = bytes.get(open + 1..)?;
+                after.iter().rposition(|&b| b == b'>').map(|at| open + 1 + at)
+            });
+            let address = match (open, close) {
+                (Some(open), Some(close)) => value.get(open + 1..close)?,
                 _ => value.trim(),
             };
             let (local, domain) = address.rsplit_once('@')?;
@@ -575,6 +583,25 @@ mod tests {
         assert_eq!(plan(&bounce).domains[0].0, "mail.shop.example");
         let empty = Bounce::default();
         assert!(plan(&empty).domains.is_empty());
+    }
+
+    #[test]
+    fn sender_domain_reads_angle_brackets_as_before() {
+        // As the last '<' and the last '>' anywhere, taken when in that order.
+        let cases = [
+            ("Info <info@shop.example>", Some("shop.example")),
+            ("info@shop.example", Some("shop.example")),
+            ("x> <info@shop.example", Some("shop.example")),
+            ("<a@one.example> <b@two.example>", Some("two.example")),
+            // `a@one.example> x`, whose domain is not plausible.
+            ("<a@one.example> x>", None),
+            ("<a@one.example", Some("one.example")),
+        ];
+        for (value, want) in cases {
+            let mut bounce = Bounce::default();
+            bounce.sender = Some(value.into());
+            assert_eq!(sender_domain(&bounce).as_deref(), want, "{value:?}");
+        }
     }
 
     #[test]

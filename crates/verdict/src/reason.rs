@@ -979,9 +979,13 @@ fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
                 && w.last() == Some(&b'>')
                 && w[1..w.len() - 1].eq_ignore_ascii_case(sender)
         });
-        let names_recipient = !recipient.is_empty()
-            && text.windows(recipient.len()).any(|w| w.eq_ignore_ascii_case(recipient.as_bytes()));
-        return bracketed && !names_recipient;
+        // The recipient is looked for only when the sender is named: most texts name
+        // neither, and comparing every window with the recipient was the costly part.
+        return bracketed
+            && (recipient.is_empty()
+                || !text
+                    .windows(recipient.len())
+                    .any(|w| w.eq_ignore_ascii_case(recipient.as_bytes())));
     }
     let sender = sender.to_lowercase();
     let recipient = recipient.to_lowercase();
@@ -1010,6 +1014,10 @@ struct Compiled {
     rhost: Vec<CompiledRhost>,
     lhost: Vec<Vec<CompiledPhrase>>,
     phrase: Vec<CompiledPhrase>,
+    /// For each phrase id, the [`PHRASE_RULES`] (by index) that name it.
+    phrase_rules_of: Vec<Box<[u16]>>,
+    /// The [`PHRASE_RULES`] (by index) that name no phrase, and so always match.
+    phrase_rules_always: Box<[u16]>,
     status: Vec<Ids>,
     context: Vec<Ids>,
     autoreply: Vec<CompiledPhrase>,
@@ -1051,6 +1059,15 @@ fn fold(id: usize) -> u128 {
     1 << (id % 128)
 }
 
+/// The positions of the bits set in `word`, lowest first.
+fn set_bits(mut word: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let bit = word.trailing_zeros();
+        word &= word.wrapping_sub(1);
+        (bit < 64).then_some(bit as usize)
+    })
+}
+
 /// Bit `id % 64` of word `id / 64` of [`Found`].
 fn bit(id: usize) -> u64 {
     1 << (id % 64)
@@ -1083,6 +1100,15 @@ impl Found {
 
     fn any(&self, ids: &[usize]) -> bool {
         ids.iter().any(|&id| self.has(id))
+    }
+
+    /// The ids found, in ascending order.
+    fn ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words
+            .iter()
+            .chain(&self.more)
+            .enumerate()
+            .flat_map(|(w, &word)| set_bits(word).map(move |b| w * 64 + b))
     }
 }
 
@@ -1141,13 +1167,70 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let context = CONTEXT_RULES.iter().map(|r| interner.ids(r.unless_any)).collect();
     let autoreply = interner.rules(AUTOREPLY_RULES);
     let phrases = interner.phrases;
+    let mut phrase_rules_of = vec![Vec::new(); phrases.len()];
+    let mut always = Vec::new();
+    for (index, rule) in phrase.iter().enumerate() {
+        let Ok(index) = u16::try_from(index) else { break };
+        if rule.all.is_empty() && rule.any.is_empty() {
+            always.push(index);
+        }
+        for &id in rule.all.iter().chain(&rule.any) {
+            if let Some(rules) = phrase_rules_of.get_mut(id) {
+                rules.push(index);
+            }
+        }
+    }
+    let phrase_rules_of = phrase_rules_of.into_iter().map(Vec::into_boxed_slice).collect();
+    let phrase_rules_always = always.into_boxed_slice();
     // Pattern ids are phrase ids. Should the automaton not build, each phrase is
     // looked for on its own: slower, the same answers.
     let automaton = AhoCorasick::new(&phrases).ok();
-    Compiled { automaton, phrases, rhost, lhost, phrase, status, context, autoreply }
+    Compiled {
+        automaton,
+        phrases,
+        rhost,
+        lhost,
+        phrase,
+        phrase_rules_of,
+        phrase_rules_always,
+        status,
+        context,
+        autoreply,
+    }
 });
 
+/// How many [`PHRASE_RULES`] [`Compiled::first_phrase_rule`] reads through the index;
+/// a longer table is read rule by rule.
+const INDEXED_RULES: usize = 256;
+
 impl Compiled {
+    /// The first of [`PHRASE_RULES`] that `found` matches. A rule matches only when
+    /// one of its phrases was found (or it names none), so only the rules that name a
+    /// found phrase are tried, in table order: a diagnostic holds a few phrases, and a
+    /// rule names many, so most rules are never looked at.
+    fn first_phrase_rule(&self, found: &Found) -> Option<&CompiledPhrase> {
+        if self.phrase.len() > INDEXED_RULES {
+            return self.phrase.iter().find(|rule| rule.matches(found));
+        }
+        let mut candidates = [0u64; INDEXED_RULES / 64];
+        let mut add = |index: u16| {
+            let index = usize::from(index);
+            if let Some(word) = candidates.get_mut(index / 64) {
+                *word |= bit(index);
+            }
+        };
+        self.phrase_rules_always.iter().copied().for_each(&mut add);
+        for id in found.ids() {
+            self.phrase_rules_of.get(id).into_iter().flatten().copied().for_each(&mut add);
+        }
+        candidates
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| set_bits(word).map(move |b| w * 64 + b))
+            .filter_map(|index| self.phrase.get(index))
+            .find(|rule| rule.matches(found))
+    }
+
     /// The phrases that `text` (lower-cased) contains.
     fn find(&self, text: &str) -> Found {
         let mut found = Found::default();
@@ -1228,9 +1311,7 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
         return rule.reason;
     }
     let found_reason = compiled
-        .phrase
-        .iter()
-        .find(|rule| rule.matches(&found))
+        .first_phrase_rule(&found)
         .map(|rule| rule.reason)
         .or_else(|| {
             let status = report.status?;
@@ -1969,6 +2050,17 @@ mod tests {
             for (id, phrase) in compiled.phrases.iter().enumerate() {
                 assert_eq!(found.has(id), text.contains(phrase), "{phrase:?} in {text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_rule_index_finds_the_first_matching_phrase_rule() {
+        let compiled = &*COMPILED;
+        for text in varied_texts() {
+            let found = compiled.find(&text.to_lowercase());
+            let indexed = compiled.first_phrase_rule(&found).map(std::ptr::from_ref);
+            let linear = compiled.phrase.iter().find(|rule| rule.matches(&found));
+            assert_eq!(indexed, linear.map(std::ptr::from_ref), "{text:?}");
         }
     }
 
