@@ -93,18 +93,23 @@ fn next_fold(bytes: &[u8], from: usize) -> Option<usize> {
 const FOLD_CHUNK: usize = 32;
 
 /// The first position of `current` that is a fold, `previous` holding the byte
-/// before each. The whole chunk is tested without branching first: a loop of known
-/// length over plain comparisons (no short-circuiting) is what the compiler turns
-/// into vector code, where a slice of any length was compiled a byte at a time.
+/// before each. The whole chunk is tested without branching: a loop of known length
+/// over plain comparisons (no short-circuiting) is what the compiler turns into
+/// vector code, where a slice of any length was compiled a byte at a time.
 fn fold_in_chunk(previous: &[u8; FOLD_CHUNK], current: &[u8; FOLD_CHUNK]) -> Option<usize> {
     let folds = |previous: u8, byte: u8| {
         (byte == b' ') & (previous == b' ') | (byte.wrapping_sub(b'\t') <= b'\r' - b'\t')
     };
-    let any = previous.iter().zip(current).fold(false, |any, (p, b)| any | folds(*p, *b));
-    if !any {
-        return None;
+    let mut hits = [0u8; FOLD_CHUNK];
+    for (hit, (p, b)) in hits.iter_mut().zip(previous.iter().zip(current)) {
+        *hit = u8::from(folds(*p, *b));
     }
-    previous.iter().zip(current).position(|(p, b)| folds(*p, *b))
+    // The first fold is found eight positions at a time (the lowest set byte of a
+    // word), not by going back over the chunk a byte at a time.
+    hits.chunks_exact(8).enumerate().find_map(|(i, eight)| {
+        let word = u64::from_le_bytes(eight.try_into().ok()?);
+        (word != 0).then(|| i * 8 + (word.trailing_zeros() / 8) as usize)
+    })
 }
 
 /// `text.lines()` with the byte position where each line starts. Line ends are found
