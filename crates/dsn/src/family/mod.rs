@@ -422,6 +422,26 @@ pub(crate) fn push_block(
     }
 }
 
+/// [`push_block`] for a [`summary`], which is unfolded already and shorter than
+/// [`MAX_DESCRIPTION_BYTES`]: it is kept as it is rather than unfolded again (which,
+/// for text beyond ASCII, is a second pass over every character).
+pub(crate) fn push_summary(
+    records: &mut Vec<TextRecord>,
+    recipient: String,
+    summary: &str,
+    delayed: bool,
+) {
+    const _: () = assert!(SUMMARY_BYTES <= MAX_DESCRIPTION_BYTES);
+    if records.len() < MAX_RECORDS {
+        records.push(TextRecord {
+            recipient: Some(recipient),
+            description: summary.to_string(),
+            action: delayed.then_some(Action::Delayed),
+            ..TextRecord::default()
+        });
+    }
+}
+
 /// The address a word is (`taro@example.jp`, `<taro@example.jp>`, `taro@example.jp:`),
 /// if it is one.
 pub(crate) fn address_word(word: &str) -> Option<String> {
@@ -512,7 +532,7 @@ pub(crate) fn scan_text(text: &Text<'_>, generic: Generic) -> Scan {
         let description = summary(raw);
         let delayed = is_delay_warning(text);
         for address in failed_recipients {
-            push_block(&mut found.records, address.clone(), &description, delayed);
+            push_summary(&mut found.records, address.clone(), &description, delayed);
         }
     }
     found
@@ -588,6 +608,18 @@ mod tests {
             let text = Text::new(phrase);
             assert!(is_delay_warning(&text), "{phrase:?}");
             assert!(!is_delay_warning(&Text::new(&phrase[1..])), "{phrase:?}");
+        }
+    }
+
+    /// A summary needs no second unfolding: it is what `push_block` would keep.
+    #[test]
+    fn summaries_are_kept_as_push_block_keeps_them() {
+        let long = "word\u{3000}語 ".repeat(400);
+        for raw in ["", "  a\n\tb  ", "東京\u{3000}大阪\r\n  x", long.as_str()] {
+            let (mut kept, mut unfolded) = (Vec::new(), Vec::new());
+            push_summary(&mut kept, "a@b".into(), &summary(raw), true);
+            push_block(&mut unfolded, "a@b".into(), &summary(raw), true);
+            assert_eq!(kept, unfolded, "{raw:?}");
         }
     }
 
