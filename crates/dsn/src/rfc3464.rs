@@ -55,13 +55,17 @@ pub(crate) struct Field<'a> {
 pub(crate) const NAME_BYTES: usize = 32;
 
 impl Field<'_> {
-    /// The name lower-cased into `buffer` (no allocation per field); empty when it is
-    /// longer than [`NAME_BYTES`].
-    pub(crate) fn lower_name<'b>(&self, buffer: &'b mut [u8; NAME_BYTES]) -> &'b str {
-        let Some(lower) = buffer.get_mut(..self.name.len()) else { return "" };
-        lower.copy_from_slice(self.name.as_bytes());
-        lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).unwrap_or("")
+    /// The name lower-cased into `buffer` (reused: no allocation per field); empty
+    /// when it is longer than [`NAME_BYTES`]. A `String` rather than a byte array, so
+    /// that the lower-cased bytes need no UTF-8 check to be read as text.
+    pub(crate) fn lower_name<'b>(&self, buffer: &'b mut String) -> &'b str {
+        buffer.clear();
+        if self.name.len() > NAME_BYTES {
+            return "";
+        }
+        buffer.push_str(self.name);
+        buffer.make_ascii_lowercase();
+        buffer
     }
 
     /// True when the name starts with `prefix` (lower-case), in any case.
@@ -156,7 +160,7 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
     let mut report = Report::default();
     let mut current: Option<RecipientFields> = None;
     let mut known = false;
-    let mut name_buffer = [0; NAME_BYTES];
+    let mut name_buffer = String::with_capacity(NAME_BYTES);
     for field in fields {
         let name = field.lower_name(&mut name_buffer);
         let value = field.value.as_ref();
@@ -353,7 +357,7 @@ ACTION:failed";
         assert_eq!(values, ["rfc822; a@example.com", "smtp; 550 a", "x", "failed"]);
         assert!(matches!(got[0].value, Cow::Borrowed(_)));
         assert!(got[2].after_blank && got[3].after_blank && !got[1].after_blank);
-        let mut buffer = [0; NAME_BYTES];
+        let mut buffer = String::new();
         assert_eq!(got[0].lower_name(&mut buffer), "final-recipient");
         assert_eq!(got[2].lower_name(&mut buffer), "");
         assert_eq!(parse_report(text).unwrap().generator, Some("postfix"));
