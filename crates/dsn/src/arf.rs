@@ -31,7 +31,8 @@ pub(crate) fn parse_feedback<'a>(parts: impl IntoIterator<Item = &'a str>) -> Fe
     let mut name_buffer = String::with_capacity(NAME_BYTES);
     for part in parts {
         for field in fields(part) {
-            let value = field.value.trim();
+            let value = field.value();
+            let value = value.trim();
             match field.lower_name(&mut name_buffer) {
                 "feedback-type" if feedback.feedback_type.is_none() => {
                     let word = value.split_whitespace().next().unwrap_or("");
