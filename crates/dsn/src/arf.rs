@@ -28,10 +28,11 @@ pub(crate) fn parse_feedback<'a>(parts: impl IntoIterator<Item = &'a str>) -> Fe
     let mut feedback = Feedback::default();
     let mut removal = Vec::new();
     let (mut seen, mut seen_removal) = (HashSet::new(), HashSet::new());
-    let mut name_buffer = [0; NAME_BYTES];
+    let mut name_buffer = String::with_capacity(NAME_BYTES);
     for part in parts {
         for field in fields(part) {
-            let value = field.value.trim();
+            let value = field.value();
+            let value = value.trim();
             match field.lower_name(&mut name_buffer) {
                 "feedback-type" if feedback.feedback_type.is_none() => {
                     let word = value.split_whitespace().next().unwrap_or("");

@@ -45,8 +45,9 @@ const MAX_RECIPIENTS: usize = 10_000;
 pub(crate) struct Field<'a> {
     /// The field name as written.
     name: &'a str,
-    /// The value, unfolded (borrowed from the text unless that took collapsing).
-    pub value: Cow<'a, str>,
+    /// The stretch of text the value spans (its lines), not unfolded yet: most
+    /// fields' values are never read.
+    raw_value: &'a str,
     /// A blank line came before this field.
     after_blank: bool,
 }
@@ -54,14 +55,23 @@ pub(crate) struct Field<'a> {
 /// Longer field names than this are read as no name: none that rebound reads is.
 pub(crate) const NAME_BYTES: usize = 32;
 
-impl Field<'_> {
-    /// The name lower-cased into `buffer` (no allocation per field); empty when it is
-    /// longer than [`NAME_BYTES`].
-    pub(crate) fn lower_name<'b>(&self, buffer: &'b mut [u8; NAME_BYTES]) -> &'b str {
-        let Some(lower) = buffer.get_mut(..self.name.len()) else { return "" };
-        lower.copy_from_slice(self.name.as_bytes());
-        lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).unwrap_or("")
+impl<'a> Field<'a> {
+    /// The value, unfolded (borrowed from the text unless that took collapsing).
+    pub(crate) fn value(&self) -> Cow<'a, str> {
+        unfolded(self.raw_value)
+    }
+
+    /// The name lower-cased into `buffer` (reused: no allocation per field); empty
+    /// when it is longer than [`NAME_BYTES`]. A `String` rather than a byte array, so
+    /// that the lower-cased bytes need no UTF-8 check to be read as text.
+    pub(crate) fn lower_name<'b>(&self, buffer: &'b mut String) -> &'b str {
+        buffer.clear();
+        if self.name.len() > NAME_BYTES {
+            return "";
+        }
+        buffer.push_str(self.name);
+        buffer.make_ascii_lowercase();
+        buffer
     }
 
     /// True when the name starts with `prefix` (lower-case), in any case.
@@ -83,7 +93,7 @@ pub(crate) fn fields<'a>(text: &'a str) -> Vec<Field<'a>> {
     let close = |out: &mut Vec<Field<'a>>, open: &mut Option<(usize, usize)>| {
         if let Some((start, end)) = open.take() {
             if let Some(last) = out.last_mut() {
-                last.value = unfolded(text.get(start..end).unwrap_or(""));
+                last.raw_value = text.get(start..end).unwrap_or("");
             }
         }
     };
@@ -109,7 +119,7 @@ pub(crate) fn fields<'a>(text: &'a str) -> Vec<Field<'a>> {
         {
             continue;
         }
-        out.push(Field { name, value: Cow::Borrowed(""), after_blank: blank_before });
+        out.push(Field { name, raw_value: "", after_blank: blank_before });
         open = Some((at + colon + 1, line_end));
         blank_before = false;
     }
@@ -156,10 +166,9 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
     let mut report = Report::default();
     let mut current: Option<RecipientFields> = None;
     let mut known = false;
-    let mut name_buffer = [0; NAME_BYTES];
+    let mut name_buffer = String::with_capacity(NAME_BYTES);
     for field in fields {
         let name = field.lower_name(&mut name_buffer);
-        let value = field.value.as_ref();
         if field.name_starts_with("x-postfix-") {
             report.generator = Some("postfix");
         } else if field.name_starts_with("x-exim-") {
@@ -169,15 +178,16 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             match name {
                 "reporting-mta" => {
                     report.reporting_mta =
-                        report.reporting_mta.take().or_else(|| clean_host(value));
+                        report.reporting_mta.take().or_else(|| clean_host(&field.value()));
                     known = true;
                 }
                 "arrival-date" => {
-                    report.arrival_date = report.arrival_date.take().or_else(|| non_empty(value));
+                    report.arrival_date =
+                        report.arrival_date.take().or_else(|| non_empty(&field.value()));
                     known = true;
                 }
                 "x-postfix-sender" | "x-original-sender" | "x-sender" => {
-                    report.sender = report.sender.take().or_else(|| clean_address(value));
+                    report.sender = report.sender.take().or_else(|| clean_address(&field.value()));
                 }
                 "received-from-mta" | "original-envelope-id" | "dsn-gateway" => known = true,
                 _ => {}
@@ -202,17 +212,20 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             current = Some(RecipientFields::default());
         }
         let Some(group) = current.as_mut() else { continue };
+        // Unfolded only for the fields read below.
+        let value = || field.value();
         match name {
-            "final-recipient" => group.final_recipient = clean_address(value),
-            "original-recipient" => group.original_recipient = clean_address(value),
-            "action" => group.action = non_empty(value),
+            "final-recipient" => group.final_recipient = clean_address(&value()),
+            "original-recipient" => group.original_recipient = clean_address(&value()),
+            "action" => group.action = non_empty(&value()),
             "status" => {
+                let value = value();
                 group.status = value.split_whitespace().next().and_then(|s| s.parse().ok());
-                group.status_comment = status_comment(value);
+                group.status_comment = status_comment(&value);
             }
-            "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(value)),
-            "diagnostic-code" => group.diagnostic = non_empty(strip_type_prefix(value)),
-            "last-attempt-date" => group.last_attempt_date = non_empty(value),
+            "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(&value())),
+            "diagnostic-code" => group.diagnostic = non_empty(strip_type_prefix(&value())),
+            "last-attempt-date" => group.last_attempt_date = non_empty(&value()),
             _ => {}
         }
         if is_recipient_field(name) && report.recipients.len() >= MAX_RECIPIENTS {
@@ -349,16 +362,16 @@ ACTION:failed";
                 "ACTION"
             ]
         );
-        let values: Vec<&str> = got.iter().map(|f| f.value.as_ref()).collect();
+        let values: Vec<Cow<'_, str>> = got.iter().map(Field::value).collect();
         assert_eq!(values, ["rfc822; a@example.com", "smtp; 550 a", "x", "failed"]);
-        assert!(matches!(got[0].value, Cow::Borrowed(_)));
+        assert!(matches!(got[0].value(), Cow::Borrowed(_)));
         assert!(got[2].after_blank && got[3].after_blank && !got[1].after_blank);
-        let mut buffer = [0; NAME_BYTES];
+        let mut buffer = String::new();
         assert_eq!(got[0].lower_name(&mut buffer), "final-recipient");
         assert_eq!(got[2].lower_name(&mut buffer), "");
         assert_eq!(parse_report(text).unwrap().generator, Some("postfix"));
         let folded = fields("Diagnostic-Code: smtp; 550 a\n b\r\n\t c\n");
-        assert_eq!(folded[0].value, "smtp; 550 a b c");
+        assert_eq!(folded[0].value(), "smtp; 550 a b c");
     }
 
     #[test]

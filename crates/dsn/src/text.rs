@@ -30,8 +30,9 @@ pub(crate) fn unfolded(text: &str) -> Cow<'_, str> {
         }
         return Cow::Owned(out);
     }
-    // ASCII: `trim` and `split_whitespace` only see the ASCII whitespace bytes.
-    let trimmed = text.trim_matches(|c: char| c.is_ascii() && is_space(c as u8));
+    // ASCII: `trim` and `split_whitespace` only see the ASCII whitespace bytes, so the
+    // ends are trimmed a byte at a time (no char decoding).
+    let trimmed = trim_ascii_set(text, is_space);
     let bytes = trimmed.as_bytes();
     let Some(mut fold) = next_fold(bytes, 0) else { return Cow::Borrowed(trimmed) };
     let mut out = String::with_capacity(trimmed.len());
@@ -67,25 +68,48 @@ fn is_space(byte: u8) -> bool {
 /// first position at or after `from` of a whitespace byte other than a space, or of a
 /// space after a space.
 fn next_fold(bytes: &[u8], from: usize) -> Option<usize> {
-    // Each position is judged with the byte before it, so that whole chunks can be
-    // tested without branching (which the compiler turns into vector code) and only
-    // a chunk that holds a fold is looked at byte by byte.
-    const CHUNK: usize = 32;
-    let folds = |previous: u8, byte: u8| {
-        (byte == b' ' && previous == b' ') || byte.wrapping_sub(b'\t') <= b'\r' - b'\t'
-    };
     let mut start = from.max(1);
-    while start < bytes.len() {
-        let end = (start + CHUNK).min(bytes.len());
-        let (previous, current) = (bytes.get(start - 1..end - 1)?, bytes.get(start..end)?);
-        let any = previous.iter().zip(current).fold(false, |any, (p, b)| any | folds(*p, *b));
-        if any {
-            let at = previous.iter().zip(current).position(|(p, b)| folds(*p, *b))?;
+    while let (Some(previous), Some(current)) =
+        (bytes.get(start - 1..start - 1 + FOLD_CHUNK), bytes.get(start..start + FOLD_CHUNK))
+    {
+        let (Ok(previous), Ok(current)) = (previous.try_into(), current.try_into()) else {
+            break;
+        };
+        if let Some(at) = fold_in_chunk(previous, current) {
             return Some(start + at);
         }
-        start = end;
+        start += FOLD_CHUNK;
     }
-    None
+    // Fewer than a chunk's bytes are left: they are tested as a chunk too, copied
+    // after the byte before them and padded with letters (no letter is a fold).
+    let rest = bytes.get(start - 1..)?;
+    let mut buffer = [b'a'; FOLD_CHUNK + 1];
+    buffer.get_mut(..rest.len())?.copy_from_slice(rest);
+    let (previous, current) = (buffer.first_chunk()?, buffer.last_chunk()?);
+    fold_in_chunk(previous, current).map(|at| start + at)
+}
+
+/// How many bytes [`next_fold`] tests at once.
+const FOLD_CHUNK: usize = 32;
+
+/// The first position of `current` that is a fold, `previous` holding the byte
+/// before each. The whole chunk is tested without branching: a loop of known length
+/// over plain comparisons (no short-circuiting) is what the compiler turns into
+/// vector code, where a slice of any length was compiled a byte at a time.
+fn fold_in_chunk(previous: &[u8; FOLD_CHUNK], current: &[u8; FOLD_CHUNK]) -> Option<usize> {
+    let folds = |previous: u8, byte: u8| {
+        (byte == b' ') & (previous == b' ') | (byte.wrapping_sub(b'\t') <= b'\r' - b'\t')
+    };
+    let mut hits = [0u8; FOLD_CHUNK];
+    for (hit, (p, b)) in hits.iter_mut().zip(previous.iter().zip(current)) {
+        *hit = u8::from(folds(*p, *b));
+    }
+    // The first fold is found eight positions at a time (the lowest set byte of a
+    // word), not by going back over the chunk a byte at a time.
+    hits.chunks_exact(8).enumerate().find_map(|(i, eight)| {
+        let word = u64::from_le_bytes(eight.try_into().ok()?);
+        (word != 0).then(|| i * 8 + (word.trailing_zeros() / 8) as usize)
+    })
 }
 
 /// `text.lines()` with the byte position where each line starts. Line ends are found

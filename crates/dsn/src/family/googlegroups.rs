@@ -17,7 +17,7 @@
 //!
 //! No codes: the whole text is the description of every failed recipient.
 
-use super::{push_block, summary, Scan, Text, TextRecord};
+use super::{push_summary, summary, Scan, Text, TextRecord};
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     // Whether the text ends with the signature is asked last: it reads the text's end.
@@ -28,7 +28,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let description = summary(text.raw);
     let mut records: Vec<TextRecord> = Vec::new();
     for address in text.failed_recipients {
-        push_block(&mut records, address.clone(), &description, false);
+        push_summary(&mut records, address.clone(), &description, false);
     }
     Some(Scan { generator: Some("googlegroups"), reporting_mta: None, records })
 }

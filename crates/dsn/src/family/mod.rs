@@ -40,7 +40,7 @@ mod x1;
 mod x6;
 
 use crate::text::{
-    clean_address, command_in, diagnostic_in, find_codes, remote_host_in, unfold, LowerCased,
+    clean_address, command_in, diagnostic_in, find_codes, remote_host_in, tail, unfold, LowerCased,
 };
 use crate::{Action, Kind, RecipientReport};
 use aho_corasick::{AhoCorasick, Input, MatchKind};
@@ -114,11 +114,16 @@ const PHRASES: &[&str] = &[
     "your message was not delivered within ",
 ];
 
-/// [`PHRASES`] in one automaton, each phrase's index, and for each phrase the other
-/// phrases it begins with; built once.
+/// [`PHRASES`] in one automaton (each from its anchor on, see [`anchor`]), each
+/// phrase's index, and for each anchored pattern the others it begins with; built
+/// once.
 struct Phrases {
     automaton: Option<AhoCorasick>,
     index: PhraseIndex,
+    /// Where each phrase's anchor starts in it: the automaton looks for
+    /// `PHRASES[i][anchors[i]..]`.
+    anchors: Vec<usize>,
+    /// For each pattern, the other patterns that are prefixes of it (or equal to it).
     prefixes: Vec<Vec<usize>>,
     /// The indexes of [`DELAY_PHRASES`].
     delay: Vec<usize>,
@@ -126,23 +131,62 @@ struct Phrases {
 
 static KNOWN: LazyLock<Phrases> = LazyLock::new(|| {
     let index = PhraseIndex::new();
+    let anchors: Vec<usize> = PHRASES.iter().map(|phrase| anchor(phrase)).collect();
+    let patterns: Vec<&str> =
+        PHRASES.iter().zip(&anchors).map(|(phrase, at)| tail(phrase, *at)).collect();
     Phrases {
         automaton: AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(PHRASES)
+            .build(&patterns)
             .ok(),
         delay: DELAY_PHRASES.iter().filter_map(|phrase| index.get(phrase)).collect(),
         index,
-        prefixes: PHRASES
+        prefixes: patterns
             .iter()
-            .map(|long| {
-                (0..PHRASES.len())
-                    .filter(|i| PHRASES[*i] != *long && long.starts_with(PHRASES[*i]))
+            .enumerate()
+            .map(|(long_at, long)| {
+                (0..patterns.len())
+                    .filter(|i| *i != long_at && long.starts_with(patterns[*i]))
                     .collect()
             })
             .collect(),
+        anchors,
     }
 });
+
+/// Where the automaton starts looking for `phrase`: the four bytes (the most the
+/// automaton's vector prefilter fingerprints) least like ordinary English text.
+/// A phrase that starts with a common word ("the ", "this", "deli...") would make
+/// every such word in a text a candidate to verify; from a rarer anchor on, the
+/// phrase is found where its anchor is, and the bytes before the anchor are
+/// compared then.
+fn anchor(phrase: &str) -> usize {
+    // How unusual a byte is in English text, roughly: spaces and the most frequent
+    // letters are everywhere, punctuation and rare letters are not.
+    let rarity = |b: u8| -> u32 {
+        match b {
+            b' ' | b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' => 0,
+            b'l' | b'd' | b'c' | b'u' | b'm' => 1,
+            b'w' | b'f' | b'g' | b'y' | b'p' | b'b' => 2,
+            b'v' | b'k' => 3,
+            _ => 4,
+        }
+    };
+    let bytes = phrase.as_bytes();
+    let score = |at: usize| bytes.iter().skip(at).take(4).map(|b| rarity(*b)).sum::<u32>();
+    // The first of the best windows; the pattern keeps at least four bytes.
+    (0..=bytes.len().saturating_sub(4))
+        .filter(|at| phrase.is_char_boundary(*at))
+        .fold((0, None), |(best, best_score), at| {
+            let s = score(at);
+            if best_score.is_none_or(|b| s > b) {
+                (at, Some(s))
+            } else {
+                (best, best_score)
+            }
+        })
+        .0
+}
 
 /// Slots of the [`PhraseIndex`] table: a power of two, under half full.
 const INDEX_SLOTS: usize = 256;
@@ -215,11 +259,13 @@ impl Found {
         let Some(automaton) = KNOWN.automaton.as_ref() else {
             return Found { at, valid: false };
         };
-        // Every position where some phrase starts is visited in order (each search
-        // starts one byte after the last match's start), so the first position
-        // recorded for a phrase is its leftmost occurrence (what `str::find` gives).
-        // At one position the longest phrase is reported: the phrases it begins
-        // with start there too.
+        // Every position where some pattern starts is visited in order (each search
+        // starts one byte after the last match's start). At one position the longest
+        // pattern is reported: the patterns it begins with start there too. So every
+        // occurrence of every phrase's anchored pattern is seen, in order, and the
+        // first one preceded by the rest of its phrase is the phrase's leftmost
+        // occurrence (what `str::find` gives).
+        let bytes = lower.as_bytes();
         let mut from = 0;
         while from < lower.len() {
             let Some(found) = automaton.find(Input::new(lower).range(from..)) else { break };
@@ -227,10 +273,18 @@ impl Found {
             let pattern = found.pattern().as_usize();
             let shorter = KNOWN.prefixes.get(pattern).map_or(&[][..], Vec::as_slice);
             for i in std::iter::once(&pattern).chain(shorter) {
-                if let Some(slot) = at.get_mut(*i) {
-                    if *slot == usize::MAX {
-                        *slot = start;
-                    }
+                let (Some(slot), Some(anchor), Some(phrase)) =
+                    (at.get_mut(*i), KNOWN.anchors.get(*i), PHRASES.get(*i))
+                else {
+                    continue;
+                };
+                if *slot != usize::MAX {
+                    continue;
+                }
+                let Some(phrase_start) = start.checked_sub(*anchor) else { continue };
+                let head = phrase.as_bytes().get(..*anchor);
+                if head.is_some() && bytes.get(phrase_start..start) == head {
+                    *slot = phrase_start;
                 }
             }
             from = start + 1;
@@ -368,6 +422,26 @@ pub(crate) fn push_block(
     }
 }
 
+/// [`push_block`] for a [`summary`], which is unfolded already and shorter than
+/// [`MAX_DESCRIPTION_BYTES`]: it is kept as it is rather than unfolded again (which,
+/// for text beyond ASCII, is a second pass over every character).
+pub(crate) fn push_summary(
+    records: &mut Vec<TextRecord>,
+    recipient: String,
+    summary: &str,
+    delayed: bool,
+) {
+    const _: () = assert!(SUMMARY_BYTES <= MAX_DESCRIPTION_BYTES);
+    if records.len() < MAX_RECORDS {
+        records.push(TextRecord {
+            recipient: Some(recipient),
+            description: summary.to_string(),
+            action: delayed.then_some(Action::Delayed),
+            ..TextRecord::default()
+        });
+    }
+}
+
 /// The address a word is (`taro@example.jp`, `<taro@example.jp>`, `taro@example.jp:`),
 /// if it is one.
 pub(crate) fn address_word(word: &str) -> Option<String> {
@@ -458,7 +532,7 @@ pub(crate) fn scan_text(text: &Text<'_>, generic: Generic) -> Scan {
         let description = summary(raw);
         let delayed = is_delay_warning(text);
         for address in failed_recipients {
-            push_block(&mut found.records, address.clone(), &description, delayed);
+            push_summary(&mut found.records, address.clone(), &description, delayed);
         }
     }
     found
@@ -537,6 +611,18 @@ mod tests {
         }
     }
 
+    /// A summary needs no second unfolding: it is what `push_block` would keep.
+    #[test]
+    fn summaries_are_kept_as_push_block_keeps_them() {
+        let long = "word\u{3000}語 ".repeat(400);
+        for raw in ["", "  a\n\tb  ", "東京\u{3000}大阪\r\n  x", long.as_str()] {
+            let (mut kept, mut unfolded) = (Vec::new(), Vec::new());
+            push_summary(&mut kept, "a@b".into(), &summary(raw), true);
+            push_block(&mut unfolded, "a@b".into(), &summary(raw), true);
+            assert_eq!(kept, unfolded, "{raw:?}");
+        }
+    }
+
     #[test]
     fn the_index_finds_every_phrase_and_nothing_else() {
         let index = PhraseIndex::new();
@@ -558,6 +644,10 @@ mod tests {
             texts.push(format!("x {} y {phrase} z {}", phrase.to_uppercase(), phrase));
             texts.push(format!("{other}{phrase}{other}"));
             texts.push(phrase[..phrase.len() / 2].to_string());
+            // The anchored part of the phrase after other bytes, before the phrase.
+            let anchor = anchor(phrase);
+            texts.push(format!("{}{} {phrase}", "#".repeat(anchor), &phrase[anchor..]));
+            texts.push(format!("{} {phrase}", &phrase[anchor..]));
         }
         // Overlapping phrases: one is a part of another.
         texts.push("smtp error from remote mail server after rcpt".to_string());

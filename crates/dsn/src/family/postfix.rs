@@ -12,30 +12,46 @@
 //! `<address> (expanded from <alias>):`) and continues on the following lines up to a
 //! blank line or the next block.
 
-use super::{is_delay_warning, push_block, Scan, Text, TextRecord};
-use crate::text::{clean_address, is_blank, line_at, next_line_starting_with, tail, trim_start};
+use super::{is_delay_warning, push_block, Scan, Text, TextRecord, MAX_DESCRIPTION_BYTES};
+use crate::text::{
+    clean_address, is_blank, line_at, lines, next_line_starting_with, tail, trim_start,
+};
 
 const GREETING: &str = "this is the mail system at host ";
 
 /// Recognises the text by its greeting or by at least one `<address>: ...` block.
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
+    let raw = text.raw;
     let reporting_mta = reporting_mta(text);
     let delayed = is_delay_warning(text);
     let mut records: Vec<TextRecord> = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    let finish = |current: &mut Option<(String, String)>, records: &mut Vec<TextRecord>| {
-        if let Some((recipient, description)) = current.take() {
-            push_block(records, recipient, &description, delayed);
+    // The open block: its recipient and the stretch of the text its description
+    // spans (from after the address's colon to the end of its last line).
+    let mut current: Option<(String, usize, usize)> = None;
+    let finish = |current: &mut Option<(String, usize, usize)>, records: &mut Vec<TextRecord>| {
+        if let Some((recipient, start, end)) = current.take() {
+            let stretch = raw.get(start..end).unwrap_or("");
+            // Unfolding the stretch gives what unfolding its lines joined with spaces
+            // gives (line breaks are whitespace too), without copying them first; only
+            // a stretch long enough to be cut is joined, so that it is cut where the
+            // joined lines are.
+            if stretch.len() <= MAX_DESCRIPTION_BYTES {
+                push_block(records, recipient, stretch, delayed);
+            } else {
+                let joined = lines(stretch).collect::<Vec<_>>().join(" ");
+                push_block(records, recipient, &joined, delayed);
+            }
         }
     };
     let mut at = 0;
-    while at < text.raw.len() {
+    while at < raw.len() {
         // Outside a block only a line that starts with `<` matters: jump to the next.
         if current.is_none() {
-            let Some(start) = next_line_starting_with(text.raw, at, b'<') else { break };
+            let Some(start) = next_line_starting_with(raw, at, b'<') else { break };
             at = start;
         }
-        let (line, next) = line_at(text.raw, at);
+        let line_start = at;
+        let (line, next) = line_at(raw, at);
         at = next;
         if is_blank(line) {
             finish(&mut current, &mut records);
@@ -48,12 +64,13 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             block_start(line).filter(|_| current.is_none() || !indented)
         {
             finish(&mut current, &mut records);
-            current = Some((recipient, rest.to_string()));
+            // `rest` ends the line.
+            let line_end = line_start + line.len();
+            current = Some((recipient, line_end - rest.len(), line_end));
             continue;
         }
-        if let Some((_, description)) = current.as_mut() {
-            description.push(' ');
-            description.push_str(line);
+        if let Some((_, _, end)) = current.as_mut() {
+            *end = line_start + line.len();
         }
     }
     finish(&mut current, &mut records);
@@ -63,7 +80,6 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     Some(Scan { generator: Some("postfix"), reporting_mta, records })
 }
 
-/// "This is the mail system at host NAME."
 fn reporting_mta(text: &Text<'_>) -> Option<String> {
     let pos = text.find(GREETING)?;
     let rest = tail(text.raw, pos + GREETING.len());
@@ -112,6 +128,22 @@ mod tests {
         assert_eq!(scan.records[1].recipient.as_deref(), Some("b@example.com"));
         assert_eq!(scan.records[1].description, "mailbox full");
         assert_eq!(scan.records[1].action, None);
+    }
+
+    /// A description is what its lines joined with spaces give, cut where they are.
+    #[test]
+    fn descriptions_are_the_joined_lines() {
+        for (lines, len) in [(3, 10), (40, 100), (41, 100), (200, 30)] {
+            let line = format!("{}x", "y ".repeat(len / 2));
+            let body: Vec<String> = (0..lines).map(|i| format!("  {i} {line}\t")).collect();
+            let raw = format!("<a@example.com>: first  \r\n{}\r\n\r\n", body.join("\r\n"));
+            // What the scan once built: the rest of the first line, then a space and
+            // each further line.
+            let joined = format!(" first   {}", body.join(" "));
+            let mut want = Vec::new();
+            push_block(&mut want, "a@example.com".into(), &joined, false);
+            assert_eq!(scan(&Text::new(&raw)).unwrap().records, want, "{lines} x {len}");
+        }
     }
 
     #[test]
