@@ -145,7 +145,7 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
                 // attached message's.
                 let inner = Entity::read(skip_blank_lines(&bytes));
                 if !inner.fields.is_empty() {
-                    contents.jmrp_recipient = header_named(&inner, "X-HmXmrOriginalRecipient")
+                    contents.jmrp_recipient = raw_header(&inner, "X-HmXmrOriginalRecipient")
                         .as_deref()
                         .and_then(crate::text::find_address);
                     if is_report(&inner) {
@@ -281,7 +281,7 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
 /// Whether the headers say the message is an automatic reply (RFC 3834 and the
 /// older conventions vacation programs use).
 fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
-    let header = |name: &str| header_named(root, name).map(|v| v.to_ascii_lowercase());
+    let header = |name: &str| raw_header(root, name).map(|v| v.to_ascii_lowercase());
     let subject = subject.to_ascii_lowercase();
     header("Auto-Submitted").is_some_and(|v| v.starts_with("auto-replied"))
         || header("X-Autoreply").is_some()
@@ -302,11 +302,6 @@ fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
         ]
         .iter()
         .any(|w| subject.trim_start().starts_with(w))
-}
-
-/// The first header called `name` (any case), unfolded, as written.
-fn header_named(entity: &Entity<'_>, name: &str) -> Option<String> {
-    entity.first(name).and_then(raw_value)
 }
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
@@ -349,7 +344,7 @@ fn raw_value(bytes: &[u8]) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
-/// The first header called `name`, unfolded, as written.
+/// The first header called `name` (any case), unfolded, as written.
 fn raw_header(entity: &Entity<'_>, name: &str) -> Option<String> {
     entity.first(name).and_then(raw_value)
 }

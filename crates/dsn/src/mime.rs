@@ -178,10 +178,7 @@ impl<'a> Body<'a> {
 /// (Validating first is much faster than `String::from_utf8_lossy` on valid text.)
 fn utf8_lossy(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
     match bytes {
-        Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        },
+        Cow::Borrowed(bytes) => crate::text::lossy(bytes),
         Cow::Owned(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Cow::Owned(text),
             Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
