@@ -60,7 +60,7 @@ impl<'a> Entity<'a> {
                 at += stop + 1;
                 continue;
             }
-            let name = trim(rest.get(..stop).unwrap_or(&[]));
+            let name = rest.get(..stop).unwrap_or(&[]).trim_ascii();
             let value_start = at + stop + 1;
             let mut value_end = field_end(input, value_start);
             // Some servers (Office 365 among them) write a `Content-Type` parameter
@@ -79,7 +79,7 @@ impl<'a> Entity<'a> {
 
     /// The raw value of the first field called `name` (any case).
     pub fn first(&self, name: &str) -> Option<&'a [u8]> {
-        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name.as_bytes())).map(|f| f.value)
+        self.all(name).next()
     }
 
     /// The raw value of the last field called `name` (any case): the one a reader
@@ -125,7 +125,7 @@ impl<'a> Body<'a> {
     /// The body with its transfer encoding (base64, quoted-printable) undone. A body
     /// that is not valid in its encoding is given as it is.
     pub fn decoded(&self) -> Cow<'a, [u8]> {
-        let encoding = self.encoding.map(trim).unwrap_or_default();
+        let encoding = self.encoding.map(<[u8]>::trim_ascii).unwrap_or_default();
         if encoding.eq_ignore_ascii_case(b"quoted-printable") {
             return Cow::Owned(decode_quoted_printable(self.bytes));
         }
@@ -275,16 +275,12 @@ fn field_end(input: &[u8], from: usize) -> usize {
 /// When the value in `input[start..end]` ends with `;` and the line at `end` is a
 /// `name=value` parameter, where that line's value starts.
 fn unindented_parameter(input: &[u8], start: usize, end: usize) -> Option<usize> {
-    if !trim(input.get(start..end)?).ends_with(b";") {
+    if !input.get(start..end)?.trim_ascii().ends_with(b";") {
         return None;
     }
     let line = input.get(end..)?;
     let name = line.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
     (name > 0 && line.get(name) == Some(&b'=')).then_some(end + name + 1)
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    bytes.trim_ascii()
 }
 
 /// A parsed `Content-Type` (or `Content-Disposition`) value.
@@ -310,8 +306,9 @@ impl<'a> ContentType<'a> {
         let media = value.get(..semicolon.unwrap_or(value.len()))?;
         let params = semicolon.and_then(|at| value.get(at..)).unwrap_or_default();
         let slash = memchr::memchr(b'/', media);
-        let kind = trim(media.get(..slash.unwrap_or(media.len()))?);
-        let subtype = slash.and_then(|at| media.get(at + 1..)).map(trim).unwrap_or_default();
+        let kind = media.get(..slash.unwrap_or(media.len()))?.trim_ascii();
+        let subtype =
+            slash.and_then(|at| media.get(at + 1..)).map(<[u8]>::trim_ascii).unwrap_or_default();
         let subtype = subtype.get(..subtype.iter().take_while(|b| is_token(**b)).count())?;
         if kind.is_empty() || !kind.iter().all(|b| is_token(*b)) {
             return None;
@@ -351,7 +348,7 @@ impl<'a> ContentType<'a> {
                 rest = rest.get(stop..).unwrap_or_default();
                 continue;
             }
-            let key = trim(rest.get(..stop).unwrap_or_default());
+            let key = rest.get(..stop).unwrap_or_default().trim_ascii();
             let after = rest.get(stop + 1..).unwrap_or_default().trim_ascii_start();
             let (value, next) = if let Some(quoted) = after.strip_prefix(b"\"") {
                 let (value, next) = unquote(quoted);
@@ -363,7 +360,7 @@ impl<'a> ContentType<'a> {
                 // `(` cannot be part of a token: a comment starts there.
                 let value = value.get(..memchr::memchr(b'(', value).unwrap_or(value.len()));
                 (
-                    String::from_utf8_lossy(trim(value.unwrap_or_default())),
+                    String::from_utf8_lossy(value.unwrap_or_default().trim_ascii()),
                     after.get(end..).unwrap_or_default(),
                 )
             };
