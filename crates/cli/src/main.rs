@@ -20,6 +20,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Parsing a bounce makes many small, short-lived allocations; mimalloc serves them
+// faster than the system allocator (see `cargo xtask bench`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match run(cli) {
