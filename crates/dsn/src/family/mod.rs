@@ -195,6 +195,7 @@ impl PhraseIndex {
     }
 
     /// The slot where the search for `needle` starts.
+    #[inline(always)]
     fn home(needle: &str) -> usize {
         let bytes = needle.as_bytes();
         let word = |chunk: Option<&[u8]>| {
@@ -210,6 +211,7 @@ impl PhraseIndex {
         (mixed >> (u64::BITS - INDEX_SLOTS.trailing_zeros())) as usize
     }
 
+    #[inline(always)]
     fn get(&self, needle: &str) -> Option<usize> {
         let mut slot = Self::home(needle);
         loop {
@@ -307,18 +309,27 @@ impl<'a> Text<'a> {
     }
 
     /// True when the lower-cased text contains `needle` (which must be lower-case).
+    #[inline]
     pub(crate) fn has(&self, needle: &str) -> bool {
         self.find(needle).is_some()
     }
 
     /// Where `needle` (which must be lower-case) first occurs in the lower-cased text:
     /// `self.lower.find(needle)`, answered without a search for the known phrases.
+    // Inlined (the search aside), so that where a family asks for a phrase, the
+    // phrase's slot is worked out when the family is compiled.
+    #[inline(always)]
     pub(crate) fn find(&self, needle: &str) -> Option<usize> {
         if self.found.valid {
             if let Some(i) = KNOWN.index.get(needle) {
                 return self.found.at.get(i).copied().filter(|at| *at != usize::MAX);
             }
         }
+        self.search(needle)
+    }
+
+    #[inline(never)]
+    fn search(&self, needle: &str) -> Option<usize> {
         self.lower.find(needle)
     }
 }
