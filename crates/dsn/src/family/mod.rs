@@ -133,7 +133,6 @@ const ANCHORS: &[&str] = &[
 /// built once.
 struct Phrases {
     automaton: Option<AhoCorasick>,
-    index: PhraseIndex,
     /// For each anchor, the phrases that contain it (indexes in [`PHRASES`]), each
     /// with where the anchor starts in the phrase.
     anchored: Vec<Vec<(usize, usize)>>,
@@ -145,7 +144,6 @@ struct Phrases {
 }
 
 static KNOWN: LazyLock<Phrases> = LazyLock::new(|| {
-    let index = PhraseIndex::new();
     let mut anchored = vec![Vec::new(); ANCHORS.len()];
     let mut unanchored = Vec::new();
     for (i, phrase) in PHRASES.iter().enumerate() {
@@ -159,8 +157,7 @@ static KNOWN: LazyLock<Phrases> = LazyLock::new(|| {
     Phrases {
         // All anchors are as long, so at most one matches at a position.
         automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(ANCHORS).ok(),
-        delay: DELAY_PHRASES.iter().filter_map(|phrase| index.get(phrase)).collect(),
-        index,
+        delay: DELAY_PHRASES.iter().filter_map(|phrase| INDEX.get(phrase)).collect(),
         anchored,
         unanchored,
     }
@@ -178,32 +175,40 @@ struct PhraseIndex {
     slots: [Option<u8>; INDEX_SLOTS],
 }
 
+/// The phrase index, built by the compiler: where a family asks for a phrase (and
+/// [`Text::find`] is inlined), the lookup folds into the phrase's index.
+static INDEX: PhraseIndex = PhraseIndex::new();
+
 impl PhraseIndex {
-    fn new() -> PhraseIndex {
+    const fn new() -> PhraseIndex {
         let mut slots = [None; INDEX_SLOTS];
-        for (i, phrase) in PHRASES.iter().enumerate() {
-            let Ok(i) = u8::try_from(i) else { break };
-            let mut slot = Self::home(phrase);
-            while slots.get(slot).is_some_and(Option::is_some) {
+        let mut i = 0;
+        while i < PHRASES.len() {
+            let mut slot = Self::home(PHRASES[i]);
+            while slots[slot].is_some() {
                 slot = (slot + 1) % INDEX_SLOTS;
             }
-            if let Some(free) = slots.get_mut(slot) {
-                *free = Some(i);
-            }
+            // There are fewer phrases than slots (asserted above): `i` fits.
+            slots[slot] = Some(i as u8);
+            i += 1;
         }
         PhraseIndex { slots }
     }
 
     /// The slot where the search for `needle` starts.
     #[inline(always)]
-    fn home(needle: &str) -> usize {
+    const fn home(needle: &str) -> usize {
         let bytes = needle.as_bytes();
-        let word = |chunk: Option<&[u8]>| {
-            chunk.and_then(|c| <[u8; 8]>::try_from(c).ok()).map_or(0, u64::from_le_bytes)
-        };
-        let (first, last) = match bytes.len() {
-            0..8 => (bytes.iter().fold(0, |word, b| word << 8 | u64::from(*b)), 0),
-            len => (word(bytes.get(..8)), word(bytes.get(len - 8..))),
+        let (first, last) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(first), Some(last)) => (u64::from_le_bytes(*first), u64::from_le_bytes(*last)),
+            _ => {
+                let (mut word, mut k) = (0, 0);
+                while k < bytes.len() {
+                    word = word << 8 | bytes[k] as u64;
+                    k += 1;
+                }
+                (word, 0)
+            }
         };
         let mixed =
             (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -317,11 +322,11 @@ impl<'a> Text<'a> {
     /// Where `needle` (which must be lower-case) first occurs in the lower-cased text:
     /// `self.lower.find(needle)`, answered without a search for the known phrases.
     // Inlined (the search aside), so that where a family asks for a phrase, the
-    // phrase's slot is worked out when the family is compiled.
+    // compiler finds the phrase's index.
     #[inline(always)]
     pub(crate) fn find(&self, needle: &str) -> Option<usize> {
         if self.found.valid {
-            if let Some(i) = KNOWN.index.get(needle) {
+            if let Some(i) = INDEX.get(needle) {
                 return self.found.at.get(i).copied().filter(|at| *at != usize::MAX);
             }
         }
