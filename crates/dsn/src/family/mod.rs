@@ -43,7 +43,8 @@ use crate::text::{
     clean_address, command_in, diagnostic_in, find_codes, remote_host_in, unfold, LowerCased,
 };
 use crate::{Action, Kind, RecipientReport};
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::packed::{self, MatchKind};
+use aho_corasick::Span;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
@@ -114,25 +115,25 @@ const PHRASES: &[&str] = &[
     "your message was not delivered within ",
 ];
 
-/// Four-byte fragments of [`PHRASES`] that the automaton looks for, rather than the
+/// Four-byte fragments of [`PHRASES`] that the searcher looks for, rather than the
 /// whole phrases: each phrase is compared whole where the first of these it contains
-/// occurs. Its vector prefilter (Teddy) costs little per byte, but every place it
-/// cannot rule out is checked one by one, and that is where the time goes. So the
-/// fragments are few (at most 32 keep the prefilter's fast kind) and rare in bounce
-/// text, and even their order is tuned: the prefilter (of aho-corasick 1.1) puts the
-/// patterns into eight buckets by their position in this list, and the fewer
+/// occurs. The vector searcher (Teddy) costs little per byte, but every place its
+/// filter cannot rule out is checked one by one, and that is where the time goes. So
+/// the fragments are few (at most 32 keep the searcher's fast kind) and rare in
+/// bounce text, and even their order is tuned: the searcher (of aho-corasick 1.1)
+/// puts the patterns into eight buckets by their position in this list, and the fewer
 /// different bytes the patterns of a bucket hold, the fewer places it lets through.
 /// The list was found by a search that counted, over the Sisimai corpus's bounce
-/// texts, the places such a prefilter lets through and the fragments' occurrences.
+/// texts, the places such a searcher lets through and the fragments' occurrences.
 const ANCHORS: &[&str] = &[
     "ot b", "g re", "n de", "twar", "-- f", "alki", "es) ", "onty", "ot d", "l se", "had ", "inal",
     "ge g", "non-", "erin", "roup", "is d", "list", "g on", "tail", "ge f", "n fo", "is t", "low:",
 ];
 
-/// The automaton over [`ANCHORS`], and for each anchor the phrases found through it;
-/// built once.
+/// The searcher for [`ANCHORS`] (none where the CPU lacks the vector instructions
+/// it needs), and for each anchor the phrases found through it; built once.
 struct Phrases {
-    automaton: Option<AhoCorasick>,
+    searcher: Option<packed::Searcher>,
     /// For each anchor, the phrases that contain it (indexes in [`PHRASES`]), each
     /// with where the anchor starts in the phrase.
     anchored: Vec<Vec<(usize, usize)>>,
@@ -156,7 +157,11 @@ static KNOWN: LazyLock<Phrases> = LazyLock::new(|| {
     }
     Phrases {
         // All anchors are as long, so at most one matches at a position.
-        automaton: AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(ANCHORS).ok(),
+        searcher: packed::Config::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .builder()
+            .extend(ANCHORS)
+            .build(),
         delay: DELAY_PHRASES.iter().filter_map(|phrase| INDEX.get(phrase)).collect(),
         anchored,
         unanchored,
@@ -234,14 +239,14 @@ impl PhraseIndex {
 struct Found {
     /// `at[i]`: the first position of `PHRASES[i]`, `usize::MAX` when absent.
     at: [usize; PHRASES.len()],
-    /// False when the automaton could not be built: every needle is searched for.
+    /// False without a searcher: every needle is searched for.
     valid: bool,
 }
 
 impl Found {
     fn of(lower: &str) -> Found {
         let mut at = [usize::MAX; PHRASES.len()];
-        let Some(automaton) = KNOWN.automaton.as_ref() else {
+        let Some(searcher) = KNOWN.searcher.as_ref() else {
             return Found { at, valid: false };
         };
         // Every occurrence of every anchor is visited, in order (each search starts
@@ -251,7 +256,7 @@ impl Found {
         let bytes = lower.as_bytes();
         let mut from = 0;
         while from < lower.len() {
-            let Some(found) = automaton.find(Input::new(lower).range(from..)) else { break };
+            let Some(found) = searcher.find_in(bytes, Span::from(from..bytes.len())) else { break };
             let start = found.start();
             let phrases =
                 KNOWN.anchored.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice);
