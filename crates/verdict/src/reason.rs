@@ -16,7 +16,7 @@
 //! adding rows, not code.
 //!
 //! The tables are evaluated in that order, but their phrases are not looked for one
-//! at a time: one Aho-Corasick automaton over every phrase of every table, built on
+//! at a time: one searcher over every phrase of every table (`search.rs`), built on
 //! first use, finds in one pass over the diagnostic the set of phrases it contains,
 //! and each rule is then checked against that set.
 
@@ -26,12 +26,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
-
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport, StatusCode};
 
 use crate::case::lower_case;
 use crate::provider::domain_matches;
+use crate::search::Phrases;
 use crate::Lang;
 
 /// Why a recipient failed, named as Sisimai names its reasons.
@@ -1004,11 +1003,11 @@ fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
 }
 
 /// Every phrase of every table, found in one pass over the diagnostic: one
-/// Aho-Corasick automaton over all the phrases, built once, and each table mirrored
+/// [`Phrases`] searcher over all the phrases, built once, and each table mirrored
 /// with its phrases as ids into the set of phrases found. The rules are evaluated
 /// against that set in the tables' order, as they would be with `str::contains`.
 struct Compiled {
-    automaton: Option<AhoCorasick>,
+    searcher: Option<Phrases>,
     /// Every distinct phrase, by id.
     phrases: Vec<&'static str>,
     rhost: Vec<CompiledRhost>,
@@ -1182,11 +1181,11 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     }
     let phrase_rules_of = phrase_rules_of.into_iter().map(Vec::into_boxed_slice).collect();
     let phrase_rules_always = always.into_boxed_slice();
-    // Pattern ids are phrase ids. Should the automaton not build, each phrase is
-    // looked for on its own: slower, the same answers.
-    let automaton = AhoCorasick::new(&phrases).ok();
+    // Should the searcher not build, each phrase is looked for on its own: slower,
+    // the same answers.
+    let searcher = Phrases::new(&phrases, false);
     Compiled {
-        automaton,
+        searcher,
         phrases,
         rhost,
         lhost,
@@ -1235,10 +1234,8 @@ impl Compiled {
     fn find(&self, text: &str) -> Found {
         let mut found = Found::default();
         let mut set = |id: usize| found.set(id);
-        match &self.automaton {
-            Some(automaton) => {
-                automaton.find_overlapping_iter(text).for_each(|hit| set(hit.pattern().as_usize()))
-            }
+        match &self.searcher {
+            Some(searcher) => searcher.for_each(text.as_bytes(), |id, _| set(id)),
             None => {
                 (0..self.phrases.len()).filter(|&id| text.contains(self.phrases[id])).for_each(set)
             }
@@ -2041,9 +2038,9 @@ mod tests {
     }
 
     #[test]
-    fn the_automaton_finds_exactly_the_phrases_a_text_contains() {
+    fn the_searcher_finds_exactly_the_phrases_a_text_contains() {
         let compiled = &*COMPILED;
-        assert!(compiled.automaton.is_some());
+        assert!(compiled.searcher.is_some());
         for text in varied_texts() {
             let text = text.to_lowercase();
             let found = compiled.find(&text);
