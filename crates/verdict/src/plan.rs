@@ -10,11 +10,10 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
-
 use rebound_dsn::Bounce;
 
 use crate::case::to_lowercase;
+use crate::search::Phrases;
 
 /// Where a sending IP or host name was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -351,10 +350,10 @@ const ZONE_TRIGGERS: &[&str] =
     &["blocked using ", "black list at ", "blacklisted at ", "listed in ", "listed on "];
 
 /// The [`ZONE_TRIGGERS`] and then the words of [`KNOWN_LISTS`], in table order, as
-/// pattern ids of one automaton: one pass over a diagnostic finds every mention,
+/// phrase ids of one searcher: one pass over a diagnostic finds every mention,
 /// where looking for each phrase on its own took a pass per phrase.
 struct Mentions {
-    automaton: Option<AhoCorasick>,
+    searcher: Option<Phrases>,
     patterns: Vec<&'static str>,
     /// For each word (pattern id less the triggers), its index in [`KNOWN_LISTS`].
     list_of_word: Vec<usize>,
@@ -366,20 +365,21 @@ static MENTIONS: LazyLock<Mentions> = LazyLock::new(|| {
     let (list_of_word, words): (Vec<usize>, Vec<&str>) = words.unzip();
     let patterns: Vec<&'static str> = ZONE_TRIGGERS.iter().copied().chain(words).collect();
     // The patterns are lower case: ignoring ASCII case, an ASCII diagnostic is read
-    // as it is, with no lower-cased copy. Should the automaton not build, each
+    // as it is, with no lower-cased copy. Should the searcher not build, each
     // pattern is looked for on its own.
-    let automaton = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).ok();
-    Mentions { automaton, patterns, list_of_word }
+    let searcher = Phrases::new(&patterns, true);
+    Mentions { searcher, patterns, list_of_word }
 });
 
 impl Mentions {
     /// Calls `each` with the pattern id, start and end of every occurrence of every
     /// pattern in `text`, ignoring ASCII case.
     fn find(&self, text: &str, mut each: impl FnMut(usize, usize, usize)) {
-        match &self.automaton {
-            Some(automaton) => automaton
-                .find_overlapping_iter(text)
-                .for_each(|hit| each(hit.pattern().as_usize(), hit.start(), hit.end())),
+        match &self.searcher {
+            Some(searcher) => searcher.for_each(text.as_bytes(), |id, start| {
+                let len = self.patterns.get(id).map_or(0, |p| p.len());
+                each(id, start, start + len);
+            }),
             None => {
                 let text = text.to_ascii_lowercase();
                 for (id, pattern) in self.patterns.iter().enumerate() {

@@ -38,6 +38,8 @@ pub(crate) struct Phrases {
     starts: Box<[u32; BUCKETS + 1]>,
     entries: Box<[Entry]>,
     /// Ones over the key's bytes: the first `min(shortest phrase, MAX_KEY)` bytes.
+    /// Ignoring ASCII case, the bit that tells a lower-case letter from its capital
+    /// is left out, so that both hash alike.
     key_mask: u64,
     /// ASCII letters match either case (the phrases must then be lower case).
     ignore_ascii_case: bool,
@@ -77,7 +79,8 @@ impl Phrases {
         if shortest == 0 {
             return None;
         }
-        let key_mask = low_bytes(shortest.min(MAX_KEY));
+        let case_bit = if ignore_ascii_case { 0x2020_2020_2020_2020 } else { 0 };
+        let key_mask = low_bytes(shortest.min(MAX_KEY)) & !case_bit;
         let mut entries: Vec<(usize, Entry)> = phrases
             .iter()
             .enumerate()
@@ -143,11 +146,12 @@ impl Phrases {
         at: usize,
         each: &mut impl FnMut(usize, usize),
     ) {
-        let word = if FOLD { ascii_lower(word) } else { word };
         let bucket = hash(word & self.key_mask);
         if self.filter[bucket / 64] & (1 << (bucket % 64)) == 0 {
             return;
         }
+        // Lower-cased only here, where a phrase may start: most positions are not.
+        let word = if FOLD { ascii_lower(word) } else { word };
         let (from, to) = (self.starts[bucket] as usize, self.starts[bucket + 1] as usize);
         for entry in self.entries.get(from..to).unwrap_or_default() {
             if word & entry.mask != entry.head {
