@@ -7,6 +7,10 @@
 //! of the few bytes that start it and one bit test: a phrase can start only where its
 //! first bytes hash to a set bit, and only there are the phrases with those first
 //! bytes compared, eight bytes at a time.
+//!
+//! When every phrase is longer than the key, only every other position is looked
+//! at: a phrase that starts at `s` has its first key bytes at `s` and its next at
+//! `s + 1`, one of which is even, so each phrase is filed under both.
 
 /// log2 of the number of hash buckets. A few hundred phrases leave most of 4096
 /// buckets empty, so most positions are passed over on the bit test alone, and the
@@ -14,18 +18,20 @@
 const BITS: u32 = 12;
 const BUCKETS: usize = 1 << BITS;
 
-/// The longest key: the first bytes of a phrase that its bucket is chosen by.
-const MAX_KEY: usize = 4;
+/// The longest key: the bytes of a phrase that it is filed under.
+const MAX_KEY: usize = 3;
 
-/// One phrase, with its first eight bytes ready to compare with the eight bytes at a
-/// position of the text.
+/// One phrase, filed under the key that starts `offset` bytes into it, and so found
+/// by the eight bytes at `offset` bytes into an occurrence.
 #[derive(Debug)]
 struct Entry {
-    /// The phrase's first (up to) eight bytes, little-endian, zeros past its end.
+    /// The phrase's (up to) eight bytes from `offset`, little-endian, zeros past its
+    /// end: compared first, they turn away nearly every position where it is not.
     head: u64,
     /// Ones over the bytes of `head` that belong to the phrase.
     mask: u64,
     phrase: &'static [u8],
+    offset: usize,
     id: usize,
 }
 
@@ -41,6 +47,9 @@ pub(crate) struct Phrases {
     /// Ignoring ASCII case, the bit that tells a lower-case letter from its capital
     /// is left out, so that both hash alike.
     key_mask: u64,
+    /// Every `stride`th position is looked at: 2 when every phrase is longer than
+    /// the key, else 1.
+    stride: usize,
     /// ASCII letters match either case (the phrases must then be lower case).
     ignore_ascii_case: bool,
 }
@@ -71,6 +80,19 @@ fn ascii_lower(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
+/// The eight bytes of `text` from `at` as a little-endian word, zeros past its end.
+fn word_at(text: &[u8], at: usize) -> u64 {
+    match text.get(at..at + 8) {
+        Some(bytes) => bytes.try_into().map_or(0, u64::from_le_bytes),
+        None => {
+            let mut bytes = [0; 8];
+            let rest = text.get(at..).unwrap_or_default();
+            bytes[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(bytes)
+        }
+    }
+}
+
 impl Phrases {
     /// `None` when a phrase is empty (it would be everywhere), which the callers
     /// handle by looking for each phrase on its own.
@@ -79,22 +101,21 @@ impl Phrases {
         if shortest == 0 {
             return None;
         }
+        let key = shortest.min(MAX_KEY);
+        let stride = if shortest > key { 2 } else { 1 };
         let case_bit = if ignore_ascii_case { 0x2020_2020_2020_2020 } else { 0 };
-        let key_mask = low_bytes(shortest.min(MAX_KEY)) & !case_bit;
-        let mut entries: Vec<(usize, Entry)> = phrases
-            .iter()
-            .enumerate()
-            .map(|(id, phrase)| {
-                let phrase = phrase.as_bytes();
-                let mut head = [0; 8];
-                let len = phrase.len().min(8);
-                head[..len].copy_from_slice(&phrase[..len]);
-                let head = u64::from_le_bytes(head);
+        let key_mask = low_bytes(key) & !case_bit;
+        let mut entries: Vec<(usize, Entry)> = Vec::new();
+        for (id, phrase) in phrases.iter().map(|p| p.as_bytes()).enumerate() {
+            for offset in 0..stride {
+                let head = word_at(phrase, offset);
+                let bucket = hash(head & key_mask);
                 let head = if ignore_ascii_case { ascii_lower(head) } else { head };
-                (hash(head & key_mask), Entry { head, mask: low_bytes(len), phrase, id })
-            })
-            .collect();
-        entries.sort_by_key(|(bucket, entry)| (*bucket, entry.id));
+                let mask = low_bytes(phrase.len() - offset);
+                entries.push((bucket, Entry { head, mask, phrase, offset, id }));
+            }
+        }
+        entries.sort_by_key(|(bucket, entry)| (*bucket, entry.id, entry.offset));
         let mut filter = [0; BUCKETS / 64];
         let mut starts = Box::new([0; BUCKETS + 1]);
         for &(bucket, _) in &entries {
@@ -105,39 +126,50 @@ impl Phrases {
             starts[bucket + 1] += starts[bucket];
         }
         let entries = entries.into_iter().map(|(_, entry)| entry).collect();
-        Some(Phrases { filter, starts, entries, key_mask, ignore_ascii_case })
+        Some(Phrases { filter, starts, entries, key_mask, stride, ignore_ascii_case })
     }
 
     /// Calls `each(id, start)` for every occurrence of every phrase in `text`,
-    /// overlapping ones included, in order of their start.
+    /// overlapping ones included.
     pub(crate) fn for_each(&self, text: &[u8], mut each: impl FnMut(usize, usize)) {
-        if self.ignore_ascii_case {
-            self.scan::<true>(text, &mut each);
-        } else {
-            self.scan::<false>(text, &mut each);
+        match (self.ignore_ascii_case, self.stride) {
+            (false, 1) => self.scan::<false, 1>(text, &mut each),
+            (false, _) => self.scan::<false, 2>(text, &mut each),
+            (true, 1) => self.scan::<true, 1>(text, &mut each),
+            (true, _) => self.scan::<true, 2>(text, &mut each),
         }
     }
 
-    fn scan<const FOLD: bool>(&self, text: &[u8], each: &mut impl FnMut(usize, usize)) {
-        for (at, window) in text.windows(8).enumerate() {
-            if let Ok(window) = <[u8; 8]>::try_from(window) {
-                self.probe::<FOLD>(u64::from_le_bytes(window), text, at, each);
-            }
+    fn scan<const FOLD: bool, const STRIDE: usize>(
+        &self,
+        text: &[u8],
+        each: &mut impl FnMut(usize, usize),
+    ) {
+        let mut at = 0;
+        let mut rest = text;
+        while let Some(word) = rest.first_chunk::<8>() {
+            self.probe::<FOLD>(u64::from_le_bytes(*word), text, at, each);
+            rest = rest.get(STRIDE..).unwrap_or_default();
+            at += STRIDE;
         }
-        // The last positions' windows run past the end: zeros stand for the bytes
+        // The last positions' words run past the end: zeros stand for the bytes
         // missing there, and a phrase is matched only if it fits in the text.
         let tail_start = text.len().saturating_sub(7);
         let mut tail = [0; 16];
         let tail_len = text.len() - tail_start;
         tail[..tail_len].copy_from_slice(&text[tail_start..]);
         for (at, window) in (tail_start..text.len()).zip(tail.windows(8)) {
+            if at % STRIDE != 0 {
+                continue;
+            }
             if let Ok(window) = <[u8; 8]>::try_from(window) {
                 self.probe::<FOLD>(u64::from_le_bytes(window), text, at, each);
             }
         }
     }
 
-    /// Reports the phrases that start at `at`, where the eight bytes `word` start.
+    /// Reports the phrases filed under the key of `word`, the eight bytes at `at`,
+    /// that occur in `text`.
     #[inline(always)]
     fn probe<const FOLD: bool>(
         &self,
@@ -157,15 +189,21 @@ impl Phrases {
             if word & entry.mask != entry.head {
                 continue;
             }
-            let Some(found) = text.get(at..at + entry.phrase.len()) else { continue };
-            let (found, phrase) = (found.get(8..), entry.phrase.get(8..));
-            let rest_matches = match (found, phrase) {
+            let Some(start) = at.checked_sub(entry.offset) else { continue };
+            let Some(found) = text.get(start..start + entry.phrase.len()) else { continue };
+            // What `head` did not cover: the bytes before `offset` and past eight more.
+            let after = (entry.offset + 8).min(found.len());
+            let uncovered = [
+                (found.get(..entry.offset), entry.phrase.get(..entry.offset)),
+                (found.get(after..), entry.phrase.get(after..)),
+            ];
+            let rest_matches = uncovered.iter().all(|part| match *part {
                 (Some(found), Some(phrase)) if FOLD => found.eq_ignore_ascii_case(phrase),
-                (Some(found), Some(phrase)) => found == phrase,
-                _ => true,
-            };
+                (Some(found), Some(phrase)) => found.is_empty() || found == phrase,
+                _ => false,
+            });
             if rest_matches {
-                each(entry.id, at);
+                each(entry.id, start);
             }
         }
     }
@@ -226,22 +264,31 @@ mod tests {
 
     #[test]
     fn finds_every_occurrence_as_a_naive_search_does() {
+        // From short to long: the sets below, each the list less its first few, try
+        // every shortest length, so every key length and both strides.
         let phrases: &[&'static str] = &[
-            "ab",
-            "abc",
-            "abcdefghij",
-            "bcd",
             "b",
+            "ab",
+            "q",
             "zz",
-            "zzzzzzzzz",
+            "aaa",
+            "bcd",
             "a\u{e9}",
+            "\u{212a}",
+            "qab",
+            "bca",
+            "cab",
+            "zzz",
+            "abcd",
+            "aaaa",
+            "abab",
             "xy\u{e9}z",
             "abcdefgh",
             "abcdefghi",
-            "\u{212a}",
-            "q",
-            "user unknown",
+            "abcdefghij",
+            "zzzzzzzzz",
             "unknown",
+            "user unknown",
         ];
         let alphabet: Vec<u8> = b"abcdefghijzqxyABCZ \x00\xc3\xa9\xe2\x84\xaa".to_vec();
         let mut rng = Rng(0x2545_F491_4F6C_DD1D);
@@ -252,7 +299,6 @@ mod tests {
                 phrases.to_vec()
             };
             for skip in 0..lower.len() {
-                // Every shortest-phrase length, so every key length, is tried.
                 let set: Vec<&'static str> = lower.iter().copied().skip(skip).collect();
                 let searcher = Phrases::new(&set, fold).unwrap();
                 for _ in 0..300 {
