@@ -517,7 +517,10 @@ pub fn plan(bounce: &Bounce) -> LookupPlan {
     }
     if let Some(mta) = bounce.reporting_mta.as_deref() {
         let mta = mta.trim().trim_end_matches('.').trim_matches(['[', ']']);
-        if let Ok(ip) = mta.parse::<IpAddr>() {
+        // An address is made of address characters only: a host name has other
+        // letters, and is not handed to the parser, which takes longer to refuse it.
+        let ip = mta.bytes().all(is_ip_char).then(|| mta.parse::<IpAddr>().ok()).flatten();
+        if let Some(ip) = ip {
             if is_public(ip) && !out.ips.iter().any(|(seen, _)| *seen == ip) {
                 out.ips.push((ip, FoundIn::ReportingMta));
             }
