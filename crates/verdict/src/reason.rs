@@ -1273,11 +1273,13 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     let host = report.remote_mta.as_deref().unwrap_or_default();
     let host = ascii_cased(host.trim().trim_end_matches('.'), false);
     let notice = report.status.is_none() && report.reply_code.is_none();
-    let notice_domain = match (notice, report.recipient.as_deref().and_then(|r| r.rsplit_once('@')))
-    {
-        (true, Some((_, domain))) => ascii_cased(domain.trim(), false),
-        _ => Cow::Borrowed(""),
-    };
+    // Looked for only in a notice: most reports are not.
+    let notice_domain = report
+        .recipient
+        .as_deref()
+        .filter(|_| notice)
+        .and_then(|recipient| recipient.rsplit_once('@'))
+        .map_or(Cow::Borrowed(""), |(_, domain)| ascii_cased(domain.trim(), false));
     // A provider's own code is its final word; the context rules do not apply.
     let mut recognised = [false; RHOST_RULES.len()];
     for ((provider, compiled), recognised) in
@@ -1328,6 +1330,9 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     CONTEXT_RULES
         .iter()
         .zip(&compiled.context)
+        // Most rules are about another reason: they are passed over before their
+        // phrases are looked up.
+        .filter(|(rule, _)| rule.found == found_reason)
         .find(|(rule, unless)| {
             rule.applies(found_reason, report, &command, &text, found.any(unless))
         })
