@@ -463,11 +463,13 @@ fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
     }
 }
 
-/// A diagnostic as [`mentioned_in`] reads it: an ASCII text as it is (its lower case is
-/// its ASCII lower case, which the search ignores), any other text lower-cased, since
-/// some non-ASCII letters lower-case to ASCII ones (the Kelvin sign to `k`).
+/// A diagnostic as [`mentioned_in`] reads it: lower-cased when a non-ASCII letter in
+/// it lower-cases to an ASCII one (the Kelvin sign to `k`, `İ` to `i` and a combining
+/// dot: no other does), else as it is. Every other character stays ASCII or not, so
+/// the patterns and zones, all ASCII, read the same in the text, ignoring ASCII case,
+/// as in its lower case; a Japanese diagnostic is not copied for them.
 fn searchable(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
+    if text.is_ascii() || !(text.contains('\u{212A}') || text.contains('\u{130}')) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(to_lowercase(text))
@@ -839,6 +841,11 @@ mod tests {
              (s3140) Banned Sending IP listed in Spamhaus.org listed in spamhaus.org"
                 .into(),
             "listed in listed in zen.spamhaus.org listed on listed on a.b".into(),
+            // Read as it is: letters that lower-case to letters of another length, and
+            // Japanese, around ASCII ones in either case.
+            "\u{23A}\u{23A} BLOCKED USING ZEN.SPAMHAUS.ORG\u{3002}\u{30EA}\u{30B9}\u{30C8} Listed \
+             In bl.\u{23A}x.org, listed on a.B\u{23A}.org; \u{30D6}\u{30ED}listed in SORBS.example"
+                .into(),
         ];
         let phrases: Vec<&str> = FORWARD_TRIGGERS
             .iter()
