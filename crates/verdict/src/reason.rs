@@ -1290,14 +1290,18 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     let providers = || {
         RHOST_RULES.iter().zip(&compiled.rhost).zip(recognised).filter_map(|(p, r)| r.then_some(p))
     };
-    if let Some((_, reason)) = providers()
-        .flat_map(|(provider, _)| provider.statuses)
-        .find(|(code, _)| report.status.is_some_and(|s| code.parse() == Ok(s)))
-    {
-        return *reason;
-    }
-    if let Some(rule) = providers().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(&found)) {
-        return rule.reason;
+    // Most reports come from no such provider: its tables are not walked for them.
+    if recognised.contains(&true) {
+        if let Some((_, reason)) = providers()
+            .flat_map(|(provider, _)| provider.statuses)
+            .find(|(code, _)| report.status.is_some_and(|s| code.parse() == Ok(s)))
+        {
+            return *reason;
+        }
+        let rule = providers().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(&found));
+        if let Some(rule) = rule {
+            return rule.reason;
+        }
     }
     let generator = generator.trim();
     if let Some(rule) = LHOST_RULES
