@@ -1304,14 +1304,12 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
         }
     }
     let generator = generator.trim();
-    if let Some(rule) = LHOST_RULES
-        .iter()
-        .zip(&compiled.lhost)
-        .filter(|(lhost, _)| lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)))
-        .flat_map(|(_, rules)| rules)
-        .find(|rule| rule.matches(&found))
-    {
-        return rule.reason;
+    for (lhost, rules) in LHOST_RULES.iter().zip(&compiled.lhost) {
+        if lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)) {
+            if let Some(rule) = rules.iter().find(|rule| rule.matches(&found)) {
+                return rule.reason;
+            }
+        }
     }
     let found_reason = compiled
         .first_phrase_rule(&found)
