@@ -139,26 +139,10 @@ fn is_ip_char(b: u8) -> bool {
 fn ip_tokens(text: &str, mut each: impl FnMut(IpToken)) {
     let bytes = text.as_bytes();
     // Every address holds a `.` or a `:`, so only the runs of address characters
-    // around those are looked at, not the runs of hex letters in every word. The next
-    // `.` and the next `:` are each found by `str::find` (a `memchr`) and kept until
-    // passed. `i` is 0 or the end of the run before, a character boundary that no
-    // address character follows.
-    let next = |from: usize, c: char| {
-        text.get(from..).and_then(|rest| rest.find(c)).map_or(bytes.len(), |at| from + at)
-    };
-    let (mut dot, mut colon) = (next(0, '.'), next(0, ':'));
+    // around those are looked at, not the runs of hex letters in every word. `i` is 0
+    // or the end of the run before, that no address character follows.
     let mut i = 0;
-    loop {
-        if dot < i {
-            dot = next(i, '.');
-        }
-        if colon < i {
-            colon = next(i, ':');
-        }
-        let at = dot.min(colon);
-        if at >= bytes.len() {
-            break;
-        }
+    while let Some(at) = next_dot_or_colon(bytes, i) {
         let mut run_start = at;
         while run_start > i && is_ip_char(bytes[run_start - 1]) {
             run_start -= 1;
@@ -203,6 +187,28 @@ fn ip_tokens(text: &str, mut each: impl FnMut(IpToken)) {
             each(IpToken { ip, start, end });
         }
     }
+}
+
+/// Where the first `.` or `:` of `bytes` from `from` is. Eight bytes are looked at at
+/// a time: diagnostics hold many dots, and a `memchr` call for each, or for each of
+/// the two bytes, cost more than the bytes it stepped over.
+fn next_dot_or_colon(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*chunk);
+        let (dots, colons) = (word ^ (ONES * u64::from(b'.')), word ^ (ONES * u64::from(b':')));
+        // The top bit of each byte that is zero in `dots` or `colons`: exact for the
+        // first such byte; a later one may be set by the borrow from it.
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & (ONES * 0x80);
+        let found = zero(dots) | zero(colons);
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter().position(|&b| b == b'.' || b == b':').map(|p| at + p)
 }
 
 /// `text` ends with `suffix` (lower case), ignoring ASCII case.
@@ -866,6 +872,28 @@ mod tests {
             }
         }
         texts
+    }
+
+    #[test]
+    fn finds_the_next_dot_or_colon_as_a_byte_loop_does() {
+        let alphabet = b"ab.:\x00\x01\x7f\x80\xae\xba\xff-/;9";
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|k| alphabet[((state >> (k % 60)) as usize + k) % alphabet.len()])
+                .collect();
+            for from in 0..=len + 1 {
+                let want = bytes
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(|&b| b == b'.' || b == b':'))
+                    .map(|p| from + p);
+                assert_eq!(next_dot_or_colon(&bytes, from), want, "{bytes:?} {from}");
+            }
+        }
     }
 
     #[test]
