@@ -147,6 +147,16 @@ impl Phrases {
     ) {
         let mut at = 0;
         let mut rest = text;
+        // Two positions a turn, for half the loop's own work.
+        while let Some(bytes) = rest.first_chunk::<10>() {
+            let (first, second) = (bytes.first_chunk::<8>(), bytes[STRIDE..].first_chunk::<8>());
+            if let (Some(first), Some(second)) = (first, second) {
+                self.probe::<FOLD>(u64::from_le_bytes(*first), text, at, each);
+                self.probe::<FOLD>(u64::from_le_bytes(*second), text, at + STRIDE, each);
+            }
+            rest = rest.get(2 * STRIDE..).unwrap_or_default();
+            at += 2 * STRIDE;
+        }
         while let Some(word) = rest.first_chunk::<8>() {
             self.probe::<FOLD>(u64::from_le_bytes(*word), text, at, each);
             rest = rest.get(STRIDE..).unwrap_or_default();
