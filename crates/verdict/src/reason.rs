@@ -1051,6 +1051,9 @@ struct Found {
     /// The words folded into one: bit `id % 128` is set when a phrase with such an id
     /// was found. A clear bit proves the phrases are missing; a set one proves nothing.
     folded: u128,
+    /// Bit `w` is set when inline word `w` is not zero: a diagnostic holds a few
+    /// phrases, so [`Found::ids`] reads a word or two, not all of them.
+    filled: u16,
 }
 
 /// Bit `id % 128` of [`Found::folded`].
@@ -1084,7 +1087,10 @@ impl Found {
     fn set(&mut self, id: usize) {
         self.folded |= fold(id);
         let word = match id.checked_sub(self.words.len() * 64) {
-            None => self.words.get_mut(id / 64),
+            None => {
+                self.filled |= 1 << (id / 64);
+                self.words.get_mut(id / 64)
+            }
             Some(beyond) => {
                 if self.more.len() <= beyond / 64 {
                     self.more.resize(beyond / 64 + 1, 0);
@@ -1103,11 +1109,10 @@ impl Found {
 
     /// The ids found, in ascending order.
     fn ids(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words
-            .iter()
-            .chain(&self.more)
-            .enumerate()
-            .flat_map(|(w, &word)| set_bits(word).map(move |b| w * 64 + b))
+        let inline = set_bits(u64::from(self.filled))
+            .map(|w| (w, self.words.get(w).copied().unwrap_or_default()));
+        let more = self.more.iter().enumerate().map(|(w, &word)| (self.words.len() + w, word));
+        inline.chain(more).flat_map(|(w, word)| set_bits(word).map(move |b| w * 64 + b))
     }
 }
 
