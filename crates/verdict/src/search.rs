@@ -4,17 +4,17 @@
 //! costs is stepping over the bytes where no phrase starts. An Aho-Corasick NFA spent
 //! some 45 instructions a byte there (following failure links through sparse states),
 //! and its DFA was too big to build at start-up. Here every position costs one hash
-//! of the few bytes that start it and one bit test: a phrase can start only where its
-//! first bytes hash to a set bit, and only there are the phrases with those first
-//! bytes compared, eight bytes at a time.
+//! of the few bytes that start it and one look-up: a phrase can start only where its
+//! first bytes hash to a bucket that holds phrases, and only there are the phrases
+//! with those first bytes compared, eight bytes at a time.
 //!
 //! When every phrase is longer than the key, only every other position is looked
 //! at: a phrase that starts at `s` has its first key bytes at `s` and its next at
 //! `s + 1`, one of which is even, so each phrase is filed under both.
 
 /// log2 of the number of hash buckets. A few hundred phrases leave most of 4096
-/// buckets empty, so most positions are passed over on the bit test alone, and the
-/// bit set (512 bytes) stays in the L1 cache.
+/// buckets empty, so most positions are passed over on one look-up in
+/// [`Phrases::filter`], whose 4 KiB stay in the L1 cache.
 const BITS: u32 = 12;
 const BUCKETS: usize = 1 << BITS;
 
@@ -38,8 +38,9 @@ struct Entry {
 /// Phrases to find, with their ids (their index in the slice they were given in).
 #[derive(Debug)]
 pub(crate) struct Phrases {
-    /// Bit `h` is set when some phrase's key hashes to `h`.
-    filter: [u64; BUCKETS / 64],
+    /// Whether some phrase's key hashes to `h`: a byte each, not a bit, as a byte
+    /// is tested in one instruction.
+    filter: Box<[bool; BUCKETS]>,
     /// The phrases whose key hashes to `h` are `entries[starts[h]..starts[h + 1]]`.
     starts: Box<[u32; BUCKETS + 1]>,
     entries: Box<[Entry]>,
@@ -116,10 +117,10 @@ impl Phrases {
             }
         }
         entries.sort_by_key(|(bucket, entry)| (*bucket, entry.id, entry.offset));
-        let mut filter = [0; BUCKETS / 64];
+        let mut filter = Box::new([false; BUCKETS]);
         let mut starts = Box::new([0; BUCKETS + 1]);
         for &(bucket, _) in &entries {
-            filter[bucket / 64] |= 1 << (bucket % 64);
+            filter[bucket] = true;
             starts[bucket + 1] += 1;
         }
         for bucket in 0..BUCKETS {
@@ -189,7 +190,7 @@ impl Phrases {
         each: &mut impl FnMut(usize, usize),
     ) {
         let bucket = hash(word & self.key_mask);
-        if self.filter[bucket / 64] & (1 << (bucket % 64)) == 0 {
+        if !self.filter[bucket] {
             return;
         }
         // Lower-cased only here, where a phrase may start: most positions are not.
