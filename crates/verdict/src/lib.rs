@@ -24,6 +24,7 @@ mod hosting;
 mod plan;
 mod provider;
 mod reason;
+mod search;
 mod text;
 
 pub use decide::{decide, Cause, Evidence, LookupOutcome, Verdict};

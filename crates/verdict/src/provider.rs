@@ -174,7 +174,16 @@ const PROVIDER_RULES: &[ProviderRule] = &[
 
 /// True when `host` is `suffix` or a subdomain of it (both lower-case).
 pub(crate) fn domain_matches(host: &str, suffix: &str) -> bool {
-    host == suffix || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
+    // The dot before the suffix is looked at first: it is seldom there, and then the
+    // suffix is not compared.
+    match host.len().checked_sub(suffix.len()) {
+        Some(0) => host == suffix,
+        Some(dot) => {
+            host.as_bytes().get(dot - 1) == Some(&b'.')
+                && host.as_bytes().ends_with(suffix.as_bytes())
+        }
+        None => false,
+    }
 }
 
 /// Recognises the provider that refused the mail: by the remote MTA's host name
@@ -214,6 +223,33 @@ pub fn provider_of(report: &RecipientReport) -> Option<Provider> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domain_suffixes_match_as_strip_suffix_says() {
+        let names = [
+            "",
+            ".",
+            "a",
+            "jp",
+            ".jp",
+            "ne.jp",
+            "docomo.ne.jp",
+            "mx.docomo.ne.jp",
+            "xdocomo.ne.jp",
+            "docomo.ne.jp.",
+            "a.b.c",
+            "b.c",
+            "..b.c",
+            "\u{e9}.jp",
+        ];
+        for host in names {
+            for suffix in names {
+                let want = host == suffix
+                    || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'));
+                assert_eq!(domain_matches(host, suffix), want, "{host:?} {suffix:?}");
+            }
+        }
+    }
 
     fn by_host(host: &str) -> Option<(&'static str, &'static str)> {
         let mut r = RecipientReport::default();

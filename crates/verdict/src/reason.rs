@@ -16,7 +16,7 @@
 //! adding rows, not code.
 //!
 //! The tables are evaluated in that order, but their phrases are not looked for one
-//! at a time: one Aho-Corasick automaton over every phrase of every table, built on
+//! at a time: one searcher over every phrase of every table (`search.rs`), built on
 //! first use, finds in one pass over the diagnostic the set of phrases it contains,
 //! and each rule is then checked against that set.
 
@@ -26,12 +26,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
-
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport, StatusCode};
 
 use crate::case::lower_case;
 use crate::provider::domain_matches;
+use crate::search::Phrases;
 use crate::Lang;
 
 /// Why a recipient failed, named as Sisimai names its reasons.
@@ -1004,11 +1003,11 @@ fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
 }
 
 /// Every phrase of every table, found in one pass over the diagnostic: one
-/// Aho-Corasick automaton over all the phrases, built once, and each table mirrored
+/// [`Phrases`] searcher over all the phrases, built once, and each table mirrored
 /// with its phrases as ids into the set of phrases found. The rules are evaluated
 /// against that set in the tables' order, as they would be with `str::contains`.
 struct Compiled {
-    automaton: Option<AhoCorasick>,
+    searcher: Option<Phrases>,
     /// Every distinct phrase, by id.
     phrases: Vec<&'static str>,
     rhost: Vec<CompiledRhost>,
@@ -1052,6 +1051,9 @@ struct Found {
     /// The words folded into one: bit `id % 128` is set when a phrase with such an id
     /// was found. A clear bit proves the phrases are missing; a set one proves nothing.
     folded: u128,
+    /// Bit `w` is set when inline word `w` is not zero: a diagnostic holds a few
+    /// phrases, so [`Found::ids`] reads a word or two, not all of them.
+    filled: u16,
 }
 
 /// Bit `id % 128` of [`Found::folded`].
@@ -1085,7 +1087,10 @@ impl Found {
     fn set(&mut self, id: usize) {
         self.folded |= fold(id);
         let word = match id.checked_sub(self.words.len() * 64) {
-            None => self.words.get_mut(id / 64),
+            None => {
+                self.filled |= 1 << (id / 64);
+                self.words.get_mut(id / 64)
+            }
             Some(beyond) => {
                 if self.more.len() <= beyond / 64 {
                     self.more.resize(beyond / 64 + 1, 0);
@@ -1104,11 +1109,10 @@ impl Found {
 
     /// The ids found, in ascending order.
     fn ids(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words
-            .iter()
-            .chain(&self.more)
-            .enumerate()
-            .flat_map(|(w, &word)| set_bits(word).map(move |b| w * 64 + b))
+        let inline = set_bits(u64::from(self.filled))
+            .map(|w| (w, self.words.get(w).copied().unwrap_or_default()));
+        let more = self.more.iter().enumerate().map(|(w, &word)| (self.words.len() + w, word));
+        inline.chain(more).flat_map(|(w, word)| set_bits(word).map(move |b| w * 64 + b))
     }
 }
 
@@ -1182,11 +1186,11 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     }
     let phrase_rules_of = phrase_rules_of.into_iter().map(Vec::into_boxed_slice).collect();
     let phrase_rules_always = always.into_boxed_slice();
-    // Pattern ids are phrase ids. Should the automaton not build, each phrase is
-    // looked for on its own: slower, the same answers.
-    let automaton = AhoCorasick::new(&phrases).ok();
+    // Should the searcher not build, each phrase is looked for on its own: slower,
+    // the same answers.
+    let searcher = Phrases::new(&phrases, false);
     Compiled {
-        automaton,
+        searcher,
         phrases,
         rhost,
         lhost,
@@ -1235,10 +1239,8 @@ impl Compiled {
     fn find(&self, text: &str) -> Found {
         let mut found = Found::default();
         let mut set = |id: usize| found.set(id);
-        match &self.automaton {
-            Some(automaton) => {
-                automaton.find_overlapping_iter(text).for_each(|hit| set(hit.pattern().as_usize()))
-            }
+        match &self.searcher {
+            Some(searcher) => searcher.for_each(text.as_bytes(), |id, _| set(id)),
             None => {
                 (0..self.phrases.len()).filter(|&id| text.contains(self.phrases[id])).for_each(set)
             }
@@ -1276,11 +1278,13 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     let host = report.remote_mta.as_deref().unwrap_or_default();
     let host = ascii_cased(host.trim().trim_end_matches('.'), false);
     let notice = report.status.is_none() && report.reply_code.is_none();
-    let notice_domain = match (notice, report.recipient.as_deref().and_then(|r| r.rsplit_once('@')))
-    {
-        (true, Some((_, domain))) => ascii_cased(domain.trim(), false),
-        _ => Cow::Borrowed(""),
-    };
+    // Looked for only in a notice: most reports are not.
+    let notice_domain = report
+        .recipient
+        .as_deref()
+        .filter(|_| notice)
+        .and_then(|recipient| recipient.rsplit_once('@'))
+        .map_or(Cow::Borrowed(""), |(_, domain)| ascii_cased(domain.trim(), false));
     // A provider's own code is its final word; the context rules do not apply.
     let mut recognised = [false; RHOST_RULES.len()];
     for ((provider, compiled), recognised) in
@@ -1291,24 +1295,26 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     let providers = || {
         RHOST_RULES.iter().zip(&compiled.rhost).zip(recognised).filter_map(|(p, r)| r.then_some(p))
     };
-    if let Some((_, reason)) = providers()
-        .flat_map(|(provider, _)| provider.statuses)
-        .find(|(code, _)| report.status.is_some_and(|s| code.parse() == Ok(s)))
-    {
-        return *reason;
-    }
-    if let Some(rule) = providers().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(&found)) {
-        return rule.reason;
+    // Most reports come from no such provider: its tables are not walked for them.
+    if recognised.contains(&true) {
+        if let Some((_, reason)) = providers()
+            .flat_map(|(provider, _)| provider.statuses)
+            .find(|(code, _)| report.status.is_some_and(|s| code.parse() == Ok(s)))
+        {
+            return *reason;
+        }
+        let rule = providers().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(&found));
+        if let Some(rule) = rule {
+            return rule.reason;
+        }
     }
     let generator = generator.trim();
-    if let Some(rule) = LHOST_RULES
-        .iter()
-        .zip(&compiled.lhost)
-        .filter(|(lhost, _)| lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)))
-        .flat_map(|(_, rules)| rules)
-        .find(|rule| rule.matches(&found))
-    {
-        return rule.reason;
+    for (lhost, rules) in LHOST_RULES.iter().zip(&compiled.lhost) {
+        if lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)) {
+            if let Some(rule) = rules.iter().find(|rule| rule.matches(&found)) {
+                return rule.reason;
+            }
+        }
     }
     let found_reason = compiled
         .first_phrase_rule(&found)
@@ -1331,6 +1337,9 @@ fn classify_by(report: &RecipientReport, generator: &str, sender: &str) -> Reaso
     CONTEXT_RULES
         .iter()
         .zip(&compiled.context)
+        // Most rules are about another reason: they are passed over before their
+        // phrases are looked up.
+        .filter(|(rule, _)| rule.found == found_reason)
         .find(|(rule, unless)| {
             rule.applies(found_reason, report, &command, &text, found.any(unless))
         })
@@ -2041,9 +2050,9 @@ mod tests {
     }
 
     #[test]
-    fn the_automaton_finds_exactly_the_phrases_a_text_contains() {
+    fn the_searcher_finds_exactly_the_phrases_a_text_contains() {
         let compiled = &*COMPILED;
-        assert!(compiled.automaton.is_some());
+        assert!(compiled.searcher.is_some());
         for text in varied_texts() {
             let text = text.to_lowercase();
             let found = compiled.find(&text);
