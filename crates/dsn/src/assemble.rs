@@ -188,6 +188,10 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
 /// brackets (`550 5.1.1 <taro@example.jp>... User unknown`) unless it is the sender;
 /// a lone such record of a bounce whose original went to one address takes that one.
 fn name_recipients(recipients: &mut [RecipientReport], original: &OriginalMessage) {
+    // Almost every record names its recipient: then the senders are never needed.
+    if recipients.iter().all(|r| r.recipient.is_some()) {
+        return;
+    }
     let senders: Vec<String> = [original.from.as_deref(), original.return_path.as_deref()]
         .into_iter()
         .flatten()
