@@ -220,7 +220,7 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             "action" => group.action = non_empty(&value()),
             "status" => {
                 let value = value();
-                group.status = value.split_whitespace().next().and_then(|s| s.parse().ok());
+                group.status = value.split_whitespace().next().and_then(StatusCode::parse);
                 group.status_comment = status_comment(&value);
             }
             "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(&value())),
