@@ -112,19 +112,28 @@ pub(crate) fn fields<'a>(text: &'a str) -> Vec<Field<'a>> {
             continue;
         }
         close(&mut out, &mut open);
-        let Some(colon) = memchr::memchr(b':', line.as_bytes()) else { continue };
-        let name = line.get(..colon).unwrap_or_default().trim();
-        if name.is_empty()
-            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            continue;
-        }
+        // Usually the name runs right up to the colon; else blanks may surround it.
+        let run = line.bytes().take_while(|b| is_name_byte(*b)).count();
+        let (name, colon) = if run > 0 && line.as_bytes().get(run) == Some(&b':') {
+            (line.get(..run).unwrap_or_default(), run)
+        } else {
+            let Some(colon) = memchr::memchr(b':', line.as_bytes()) else { continue };
+            let name = line.get(..colon).unwrap_or_default().trim();
+            if name.is_empty() || !name.bytes().all(is_name_byte) {
+                continue;
+            }
+            (name, colon)
+        };
         out.push(Field { name, raw_value: "", after_blank: blank_before });
         open = Some((at + colon + 1, line_end));
         blank_before = false;
     }
     close(&mut out, &mut open);
     out
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
 fn non_empty(value: &str) -> Option<String> {
