@@ -9,7 +9,7 @@
 //! `Received`) go through `mail-parser`'s field parsers.
 
 use crate::mime::{self, Entity, PartKind};
-use crate::text::{contains_ci, lossy, unfold};
+use crate::text::{contains_ci, is_space, lossy, unfold};
 use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
 use mail_parser::{Address, HeaderValue};
@@ -202,13 +202,33 @@ pub(crate) fn received_by(message: &Message<'_>) -> Option<String> {
 /// The host after the `by` keyword of a `Received` value (RFC 5321 4.4), outside
 /// comments: `mx.example.jp` (trailing dot removed) or an address literal's IP.
 fn by_host(received: &str) -> Option<String> {
+    if received.is_ascii() {
+        return by_host_in(ascii_words(received));
+    }
+    by_host_in(received.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty()))
+}
+
+/// The words of an ASCII `text` between whitespace and `;`: what splitting at
+/// characters gives, without decoding any.
+fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let is_separator = |b: &u8| is_space(*b) || *b == b';';
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes.get(at..)?.iter().position(|b| !is_separator(b))?;
+        let rest = bytes.get(start..)?;
+        at = start + rest.iter().position(is_separator).unwrap_or(rest.len());
+        text.get(start..at)
+    })
+}
+
+/// [`by_host`] over the words of the value.
+fn by_host_in<'t>(mut words: impl Iterator<Item = &'t str>) -> Option<String> {
     let mut depth = 0usize;
-    let mut words =
-        received.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty());
     while let Some(word) = words.next() {
         // Comments can nest, and `by` inside one (`(... by Postfix ...)`) is no keyword.
-        let opens = word.matches('(').count();
-        let closes = word.matches(')').count();
+        let opens = word.bytes().filter(|b| *b == b'(').count();
+        let closes = word.bytes().filter(|b| *b == b')').count();
         let outside = depth == 0 && opens == 0;
         depth = (depth + opens).saturating_sub(closes);
         if !(outside && word.eq_ignore_ascii_case("by")) {
@@ -618,6 +638,13 @@ Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
         ];
         for (value, host) in cases {
             assert_eq!(by_host(value).as_deref(), host, "{value}");
+        }
+        for text in ["", " ;a;; b\t\x0Bc\r\n", "a", "(x) by\x0Cy;"] {
+            let general: Vec<_> = text
+                .split(|c: char| c.is_whitespace() || c == ';')
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(ascii_words(text).collect::<Vec<_>>(), general, "{text:?}");
         }
     }
 

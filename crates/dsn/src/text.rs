@@ -60,7 +60,7 @@ pub(crate) fn unfolded(text: &str) -> Cow<'_, str> {
 }
 
 /// The ASCII bytes `char::is_whitespace` accepts: space, tab, LF, VT, FF and CR.
-fn is_space(byte: u8) -> bool {
+pub(crate) fn is_space(byte: u8) -> bool {
     byte == b' ' || (b'\t'..=b'\r').contains(&byte)
 }
 
