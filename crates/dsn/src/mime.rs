@@ -287,9 +287,9 @@ fn unindented_parameter(input: &[u8], start: usize, end: usize) -> Option<usize>
 #[derive(Debug, Clone)]
 pub(crate) struct ContentType<'a> {
     /// `text` in `text/plain`, as written.
-    pub kind: &'a str,
+    pub kind: &'a [u8],
     /// `plain` in `text/plain`, as written (empty when there is none).
-    pub subtype: &'a str,
+    pub subtype: &'a [u8],
     /// The parameters after the type, undecoded (`; charset="utf-8"; ...`).
     params: &'a [u8],
 }
@@ -313,15 +313,13 @@ impl<'a> ContentType<'a> {
         if kind.is_empty() || !kind.iter().all(|b| is_token(*b)) {
             return None;
         }
-        // Tokens are ASCII, so these cannot fail.
-        let kind = std::str::from_utf8(kind).ok()?;
-        let subtype = std::str::from_utf8(subtype).ok()?;
         Some(ContentType { kind, subtype, params })
     }
 
     /// Whether this is `kind/subtype` (any case).
     pub fn is(&self, kind: &str, subtype: &str) -> bool {
-        self.kind.eq_ignore_ascii_case(kind) && self.subtype.eq_ignore_ascii_case(subtype)
+        self.kind.eq_ignore_ascii_case(kind.as_bytes())
+            && self.subtype.eq_ignore_ascii_case(subtype.as_bytes())
     }
 
     /// The value of parameter `name` (any case), unquoted. A parameter without a
@@ -498,14 +496,14 @@ pub(crate) enum PartKind {
 impl PartKind {
     fn of(content_type: &ContentType<'_>) -> PartKind {
         let is = |kind: &str, subtypes: &[&str]| {
-            content_type.kind.eq_ignore_ascii_case(kind)
-                && subtypes.iter().any(|s| content_type.subtype.eq_ignore_ascii_case(s))
+            content_type.kind.eq_ignore_ascii_case(kind.as_bytes())
+                && subtypes.iter().any(|s| content_type.subtype.eq_ignore_ascii_case(s.as_bytes()))
         };
         if is("text", &["html"]) {
             PartKind::Html
         } else if is("text", &["rfc822-headers", "rfc822-header"]) {
             PartKind::Headers
-        } else if content_type.kind.eq_ignore_ascii_case("text") {
+        } else if content_type.kind.eq_ignore_ascii_case(b"text") {
             PartKind::Text
         } else if is("message", &["delivery-status", "global-delivery-status"]) {
             PartKind::DeliveryStatus
@@ -536,12 +534,12 @@ fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec
         out.push(Leaf { body, kind, content_type });
         return;
     };
-    if !ct.kind.eq_ignore_ascii_case("multipart") {
+    if !ct.kind.eq_ignore_ascii_case(b"multipart") {
         let kind = PartKind::of(ct);
         out.push(Leaf { body, kind, content_type });
         return;
     }
-    let digest = ct.subtype.eq_ignore_ascii_case("digest");
+    let digest = ct.subtype.eq_ignore_ascii_case(b"digest");
     let boundary = ct.param("boundary");
     let parts = boundary.as_deref().and_then(|b| split_multipart_rest(entity.body, b.as_bytes()));
     let parts = parts.map(|(mut parts, mut after)| {
@@ -584,7 +582,7 @@ fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec
 /// Whether `part` is a multipart whose boundary is `boundary`.
 fn same_boundary(part: &[u8], boundary: &[u8]) -> bool {
     Entity::read(part).content_type().is_some_and(|ct| {
-        ct.kind.eq_ignore_ascii_case("multipart")
+        ct.kind.eq_ignore_ascii_case(b"multipart")
             && ct.param("boundary").is_some_and(|b| b.as_bytes() == boundary)
     })
 }
@@ -691,7 +689,7 @@ boundary=\"b1\"\r\nFrom: a\r\n\r\n";
         let ct = ContentType::parse(b"text/plain;charset=iso-2022-jp (comment)").unwrap();
         assert_eq!(ct.param("charset").as_deref(), Some("iso-2022-jp"));
         assert!(ContentType::parse(b"").is_none());
-        assert_eq!(ContentType::parse(b"text").unwrap().subtype, "");
+        assert_eq!(ContentType::parse(b"text").unwrap().subtype, b"");
     }
 
     #[test]
