@@ -438,10 +438,8 @@ fn message_id(value: &[u8]) -> Option<Cow<'_, str>> {
         }
     }
     match ids.as_slice() {
-        [one] => Some(String::from_utf8_lossy(one)),
-        [] => outside.map(|(start, end)| {
-            String::from_utf8_lossy(value.get(start..=end).unwrap_or_default())
-        }),
+        [one] => Some(lossy(one)),
+        [] => outside.map(|(start, end)| lossy(value.get(start..=end).unwrap_or_default())),
         _ => None,
     }
 }

@@ -358,7 +358,7 @@ impl<'a> ContentType<'a> {
                 // `(` cannot be part of a token: a comment starts there.
                 let value = value.get(..memchr::memchr(b'(', value).unwrap_or(value.len()));
                 (
-                    String::from_utf8_lossy(value.unwrap_or_default().trim_ascii()),
+                    crate::text::lossy(value.unwrap_or_default().trim_ascii()),
                     after.get(end..).unwrap_or_default(),
                 )
             };
@@ -433,10 +433,10 @@ fn percent_decoded<'a>(value: &str, first: bool) -> Cow<'a, str> {
 /// escapes undone, and the text after its closing quote.
 fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
     let Some(end) = memchr::memchr2(b'"', b'\\', text) else {
-        return (String::from_utf8_lossy(text), &[]);
+        return (crate::text::lossy(text), &[]);
     };
     if text.get(end) == Some(&b'"') {
-        let value = String::from_utf8_lossy(text.get(..end).unwrap_or_default());
+        let value = crate::text::lossy(text.get(..end).unwrap_or_default());
         return (value, text.get(end + 1..).unwrap_or_default());
     }
     let mut out = Vec::with_capacity(text.len());
