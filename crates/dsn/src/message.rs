@@ -9,7 +9,7 @@
 //! `Received`) go through `mail-parser`'s field parsers.
 
 use crate::mime::{self, Entity, PartKind};
-use crate::text::{contains_ci, is_space, lossy, unfold};
+use crate::text::{contains_ci, is_space, lossy, strip_prefix_ci, unfold, unfolded};
 use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
 use mail_parser::{Address, HeaderValue};
@@ -119,7 +119,7 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let subject = subject(root).unwrap_or_default();
     let signed_as_bounce = signed_as_bounce(&subject, from.as_deref());
     let mut contents = Contents {
-        date: raw_header(root, "Date"),
+        date: raw_header(root, "Date").map(Cow::into_owned),
         looks_like_bounce: looks_like_bounce(root, report, signed_as_bounce),
         failed_recipients: failed_recipients(root),
         auto_replied: auto_replied(root, &subject),
@@ -301,13 +301,12 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
 /// Whether the headers say the message is an automatic reply (RFC 3834 and the
 /// older conventions vacation programs use).
 fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
-    let header = |name: &str| raw_header(root, name).map(|v| v.to_ascii_lowercase());
-    let subject = subject.to_ascii_lowercase();
-    header("Auto-Submitted").is_some_and(|v| v.starts_with("auto-replied"))
+    let header = |name: &str| raw_header(root, name);
+    header("Auto-Submitted").is_some_and(|v| strip_prefix_ci(&v, "auto-replied").is_some())
         || header("X-Autoreply").is_some()
         || header("X-Autorespond").is_some()
-        || header("X-Apple-Action").is_some_and(|v| v.contains("vacation"))
-        || header("Precedence").is_some_and(|v| v.contains("auto_reply"))
+        || header("X-Apple-Action").is_some_and(|v| contains_ci(&v, "vacation"))
+        || header("Precedence").is_some_and(|v| contains_ci(&v, "auto_reply"))
         || [
             "auto:",
             "auto reply",
@@ -321,7 +320,7 @@ fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
             "out of the office",
         ]
         .iter()
-        .any(|w| subject.trim_start().starts_with(w))
+        .any(|w| strip_prefix_ci(subject.trim_start(), w).is_some())
 }
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
@@ -358,20 +357,24 @@ fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
-/// A raw header value, unfolded; `None` when empty.
-fn raw_value(bytes: &[u8]) -> Option<String> {
-    let value = unfold(&lossy(bytes));
+/// A raw header value, unfolded; `None` when empty. Borrowed from the input when
+/// unfolding only trims it (most values are only looked at, not kept).
+fn raw_value(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    let value = match lossy(bytes) {
+        Cow::Borrowed(text) => unfolded(text),
+        Cow::Owned(text) => Cow::Owned(unfold(&text)),
+    };
     (!value.is_empty()).then_some(value)
 }
 
 /// The first header called `name` (any case), unfolded, as written.
-fn raw_header(entity: &Entity<'_>, name: &str) -> Option<String> {
+fn raw_header<'a>(entity: &Entity<'a>, name: &str) -> Option<Cow<'a, str>> {
     entity.first(name).and_then(raw_value)
 }
 
 /// An address header as written, with RFC 2047 encoded words decoded.
 fn address_header(entity: &Entity<'_>, name: &str) -> Option<String> {
-    let raw = raw_header(entity, name)?;
+    let raw = raw_header(entity, name)?.into_owned();
     if !raw.contains("=?") {
         return Some(raw);
     }
@@ -455,8 +458,8 @@ fn original_message(entity: &Entity<'_>) -> OriginalMessage {
         from: address_header(entity, "From"),
         to: address_header(entity, "To"),
         subject: subject(entity).map(|s| unfold(&s)).filter(|s| !s.is_empty()),
-        date: raw_header(entity, "Date"),
-        received: entity.all("Received").filter_map(raw_value).collect(),
+        date: raw_header(entity, "Date").map(Cow::into_owned),
+        received: entity.all("Received").filter_map(raw_value).map(Cow::into_owned).collect(),
         return_path: raw_header(entity, "Return-Path").and_then(|v| crate::text::clean_address(&v)),
     }
 }
