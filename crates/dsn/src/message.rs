@@ -471,7 +471,8 @@ pub(crate) fn original_from_text(text: &str) -> Option<OriginalMessage> {
     has_message_header(&entity).then(|| original_message(&entity))
 }
 
-/// Separator lines that introduce an inline copy of the original message.
+/// Separator lines that introduce an inline copy of the original message (each holds
+/// `message` or `headers`).
 const COPY_MARKERS: &[&str] = &[
     "this is a copy of the message",
     "this is a copy of the headers",
@@ -516,7 +517,10 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
         if !(trimmed.starts_with("--") || trimmed.starts_with("==")) {
             continue;
         }
-        if COPY_MARKERS.iter().any(|m| contains_ci(trimmed, m)) {
+        // Every marker holds `message` or `headers`, which most separator lines (MIME
+        // delimiters, rules) do not.
+        let may_mark = contains_ci(trimmed, "message") || contains_ci(trimmed, "headers");
+        if may_mark && COPY_MARKERS.iter().any(|m| contains_ci(trimmed, m)) {
             return Some((start, offset));
         }
     }
@@ -727,6 +731,8 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
 
     #[test]
     fn finds_inline_copies_and_renders_html() {
+        // `inline_copy` looks for these two words before it looks for markers.
+        assert!(COPY_MARKERS.iter().all(|m| m.contains("message") || m.contains("headers")));
         let text = "intro\n------ This is a copy of the message, including all the headers. ------\nFrom: a\n";
         let (at, from) = inline_copy(text).unwrap();
         assert_eq!(&text[..at], "intro\n");
