@@ -146,21 +146,20 @@ impl<'a> Body<'a> {
         let charset = content_type.and_then(|ct| ct.param("charset"));
         // Most bounces are ASCII whatever charset they declare, and every charset but
         // a few (UTF-7, UTF-16, UTF-32, HZ) maps ASCII to itself; ISO-2022 switches away
-        // from ASCII only with an escape.
-        let ascii_as_is = bytes.is_ascii()
-            && memchr::memchr(0x1b, &bytes).is_none()
-            && charset.as_deref().is_none_or(|c| {
-                let c = c.trim().to_ascii_lowercase();
-                !(c.starts_with("utf-7")
-                    || c.starts_with("utf-16")
-                    || c.starts_with("utf-32")
-                    || c.starts_with("ucs")
-                    || c.starts_with("hz")
-                    || c.starts_with("unicode"))
-            });
-        let decoder = charset
-            .filter(|_| !ascii_as_is)
-            .and_then(|charset| charset_decoder(charset.as_bytes()));
+        // from ASCII only with an escape. (Looked at only when there is a decoder to
+        // spare: UTF-8 and a missing charset have none.)
+        let keeps_ascii = |charset: &str| {
+            let charset = charset.trim();
+            !["utf-7", "utf-16", "utf-32", "ucs", "hz", "unicode"]
+                .iter()
+                .any(|prefix| crate::text::strip_prefix_ci(charset, prefix).is_some())
+        };
+        let decoder = charset.as_deref().and_then(|charset| {
+            let ascii_as_is = || {
+                keeps_ascii(charset) && bytes.is_ascii() && memchr::memchr(0x1b, &bytes).is_none()
+            };
+            charset_decoder(charset.as_bytes()).filter(|_| !ascii_as_is())
+        });
         match decoder {
             Some(decode) => Cow::Owned(decode(&bytes)),
             None => utf8_lossy(bytes),
