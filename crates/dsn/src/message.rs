@@ -9,7 +9,9 @@
 //! `Received`) go through `mail-parser`'s field parsers.
 
 use crate::mime::{self, Entity, PartKind};
-use crate::text::{contains_ci, is_space, lossy, strip_prefix_ci, unfold, unfolded};
+use crate::text::{
+    contains_ci, is_space, lossy, strip_prefix_ci, trim_ascii_set, unfold, unfolded,
+};
 use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
 use mail_parser::{Address, HeaderValue};
@@ -344,7 +346,7 @@ fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     };
     match lossy(value) {
         Cow::Borrowed(text) => {
-            let line = text.trim_matches([' ', '\t', '\r', '\n']);
+            let line = trim_ascii_set(text, |b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
             if line.is_empty() {
                 None
             } else if !line.contains('\n') {
