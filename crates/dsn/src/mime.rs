@@ -458,7 +458,8 @@ fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
 /// the bounce's own parts. A multipart whose delimiter never appears is a leaf too,
 /// read as text.
 pub(crate) fn leaves<'a>(root: &Entity<'a>) -> Vec<Leaf<'a>> {
-    let mut out = Vec::new();
+    // Reports have three or four leaves, sometimes a few more.
+    let mut out = Vec::with_capacity(8);
     collect(root, false, 0, &mut out);
     out
 }
@@ -600,7 +601,8 @@ fn split_multipart_rest<'a>(body: &'a [u8], boundary: &[u8]) -> Option<(Vec<&'a 
     if boundary.is_empty() {
         return None;
     }
-    let mut parts = Vec::new();
+    // Room for the parts of a report and more: no regrowing as parts are found.
+    let mut parts = Vec::with_capacity(8);
     // Start of the current part (after its delimiter line), once one was seen.
     let mut open: Option<usize> = None;
     // Only lines that start with `--` can be delimiters, and there are few of them:
