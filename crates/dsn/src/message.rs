@@ -131,7 +131,8 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
         ..Contents::default()
     };
     // Bodies are borrowed from the input where they can be.
-    let mut plain: Vec<Cow<'_, str>> = Vec::new();
+    // The text parts joined by blank lines; usually one, used as it is.
+    let mut plain: Option<Cow<'a, str>> = None;
     // HTML is decoded only when there is no plain text (it is often the biggest part).
     let mut html: Vec<&mime::Leaf<'_>> = Vec::new();
     let mut original: Option<OriginalMessage> = None;
@@ -160,20 +161,24 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
                 original = original_from_text(&leaf.text());
             }
             PartKind::Html => html.push(leaf),
-            PartKind::Text => plain.push(leaf.text()),
+            PartKind::Text => {
+                let text = leaf.text();
+                plain = Some(match plain {
+                    None => text,
+                    Some(before) => Cow::Owned(before.into_owned() + "\n\n" + &text),
+                });
+            }
             PartKind::Message | PartKind::Headers | PartKind::Other => {}
         }
     }
-    if plain.is_empty() && html.is_empty() && contents.reports.is_empty() {
-        plain.push(lossy(root.body));
+    if plain.is_none() && html.is_empty() && contents.reports.is_empty() {
+        plain = Some(lossy(root.body));
     }
-    let mut human: Cow<'a, str> = match plain.len() {
-        0 => Cow::Owned(
+    let mut human: Cow<'a, str> = match plain {
+        Some(text) => text,
+        None => Cow::Owned(
             html.iter().map(|h| html_to_text(&h.text())).collect::<Vec<_>>().join("\n\n"),
         ),
-        // The usual case: one text part, used as it is (often borrowed from the input).
-        1 => plain.pop().unwrap_or_default(),
-        _ => Cow::Owned(plain.join("\n\n")),
     };
     // An inline copy of the original message ends the bounce's own text.
     if let Some((at, headers_from)) = inline_copy(&human) {
