@@ -117,7 +117,8 @@ pub(crate) struct Contents<'a> {
 pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let root = &message.root;
     let from = raw_header(root, "From");
-    let report = is_report(root);
+    let root_type = root.content_type();
+    let report = root_type.as_ref().is_some_and(|ct| ct.is("multipart", "report"));
     let subject = subject(root).unwrap_or_default();
     let signed_as_bounce = signed_as_bounce(&subject, from.as_deref());
     let mut contents = Contents {
@@ -136,7 +137,7 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     // HTML is decoded only when there is no plain text (it is often the biggest part).
     let mut html: Vec<&mime::Leaf<'_>> = Vec::new();
     let mut original: Option<OriginalMessage> = None;
-    let leaves = mime::leaves(root);
+    let leaves = mime::leaves_typed(root, root_type);
     for leaf in &leaves {
         let part = &leaf.body;
         match leaf.kind {

@@ -457,10 +457,19 @@ fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
 /// multipart. Attached messages (`message/rfc822`) are leaves: their insides are not
 /// the bounce's own parts. A multipart whose delimiter never appears is a leaf too,
 /// read as text.
+#[cfg(test)]
 pub(crate) fn leaves<'a>(root: &Entity<'a>) -> Vec<Leaf<'a>> {
+    leaves_typed(root, root.content_type())
+}
+
+/// [`leaves`] of a root whose `Content-Type` the caller has read already.
+pub(crate) fn leaves_typed<'a>(
+    root: &Entity<'a>,
+    content_type: Option<ContentType<'a>>,
+) -> Vec<Leaf<'a>> {
     // Reports have three or four leaves, sometimes a few more.
     let mut out = Vec::with_capacity(8);
-    collect(root, false, 0, &mut out);
+    collect(root, content_type, false, 0, &mut out);
     out
 }
 
@@ -526,8 +535,13 @@ impl<'a> Leaf<'a> {
     }
 }
 
-fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
-    let content_type = entity.content_type();
+fn collect<'a>(
+    entity: &Entity<'a>,
+    content_type: Option<ContentType<'a>>,
+    in_digest: bool,
+    depth: usize,
+    out: &mut Vec<Leaf<'a>>,
+) {
     let body = entity.body();
     let Some(ct) = content_type.as_ref() else {
         let kind = if in_digest { PartKind::Message } else { PartKind::Text };
@@ -571,7 +585,8 @@ fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec
     match parts {
         Some(parts) if depth < MAX_DEPTH => {
             for part in parts {
-                collect(&Entity::read(part), digest, depth + 1, out);
+                let part = Entity::read(part);
+                collect(&part, part.content_type(), digest, depth + 1, out);
             }
         }
         // No delimiter anywhere: the body is all there is, as text.
