@@ -334,7 +334,7 @@ fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
 fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     let value = entity.last("Subject")?;
-    if memchr::memmem::find(value, b"=?").is_some() {
+    if has_encoded_word(value) {
         return match MessageStream::new(value).parse_unstructured() {
             HeaderValue::Text(text) => Some(text),
             _ => None,
@@ -365,6 +365,12 @@ fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
+/// Whether `value` may hold an RFC 2047 encoded word (`=?`). Values are short: a
+/// look at each `=` costs less than building a substring searcher.
+fn has_encoded_word(value: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', value).any(|at| value.get(at + 1) == Some(&b'?'))
+}
+
 /// A raw header value, unfolded; `None` when empty. Borrowed from the input when
 /// unfolding only trims it (most values are only looked at, not kept).
 fn raw_value(bytes: &[u8]) -> Option<Cow<'_, str>> {
@@ -383,7 +389,7 @@ fn raw_header<'a>(entity: &Entity<'a>, name: &str) -> Option<Cow<'a, str>> {
 /// An address header as written, with RFC 2047 encoded words decoded.
 fn address_header(entity: &Entity<'_>, name: &str) -> Option<String> {
     let raw = raw_header(entity, name)?.into_owned();
-    if !raw.contains("=?") {
+    if !has_encoded_word(raw.as_bytes()) {
         return Some(raw);
     }
     let value = MessageStream::new(entity.first(name)?).parse_address();
