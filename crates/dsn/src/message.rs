@@ -423,9 +423,22 @@ fn address_list(address: &Address<'_>) -> Vec<String> {
 /// between `<` and `>` (blanks around it dropped); when there is no `<...>`, the text
 /// there is; and nothing when there are several ids, or when the value does not end
 /// with a line break (a header cut short).
-fn message_id(value: &[u8]) -> Option<Cow<'_, str>> {
+fn message_id<'a>(value: &'a [u8]) -> Option<Cow<'a, str>> {
     if !value.ends_with(b"\n") {
         return None;
+    }
+    let blank = |b: &u8| matches!(b, b'\n' | b' ' | b'\t' | b'\r');
+    let trim = |text: &'a [u8]| -> &'a [u8] {
+        let start = text.iter().position(|b| !blank(b)).unwrap_or(text.len());
+        let end = text.iter().rposition(|b| !blank(b)).map_or(start, |i| i + 1);
+        text.get(start..end).unwrap_or_default()
+    };
+    // The usual value, one `<id>` and nothing else, needs no byte-by-byte reading.
+    if let Some(inner) = trim(value).strip_prefix(b"<").and_then(|v| v.strip_suffix(b">")) {
+        if memchr::memchr2(b'<', b'>', inner).is_none() {
+            let id = trim(inner);
+            return (!id.is_empty()).then(|| lossy(id));
+        }
     }
     let mut ids: Vec<&[u8]> = Vec::new();
     let mut in_id = false;
@@ -683,6 +696,10 @@ Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
             " <a@\n example.jp>\n",
             "\n",
             " <\u{3042}@example.jp>\n",
+            " <>\n",
+            " < \t>\n",
+            "<a@example.jp>\r\n",
+            " <a@example.jp>x\n",
         ] {
             let ours = message_id(value.as_bytes()).map(|id| id.into_owned());
             let theirs = match MessageStream::new(value.as_bytes()).parse_id() {
