@@ -537,7 +537,7 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
         if first.is_none_or(|b| b.is_ascii() && !matches!(b | 0x20, b'-' | b'=' | b'o' | b'm')) {
             continue;
         }
-        let trimmed = line.trim();
+        let trimmed = crate::text::trim(line);
         if PLAIN_COPY_MARKERS.iter().any(|m| trimmed.eq_ignore_ascii_case(m)) {
             return Some((offset, offset));
         }

@@ -137,7 +137,7 @@ fn is_name_byte(b: u8) -> bool {
 }
 
 fn non_empty(value: &str) -> Option<String> {
-    let value = value.trim();
+    let value = crate::text::trim(value);
     (!value.is_empty()).then(|| value.to_string())
 }
 
