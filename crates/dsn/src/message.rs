@@ -315,7 +315,14 @@ fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
         || header("X-Autorespond").is_some()
         || header("X-Apple-Action").is_some_and(|v| contains_ci(&v, "vacation"))
         || header("Precedence").is_some_and(|v| contains_ci(&v, "auto_reply"))
-        || [
+        || auto_reply_subject(subject.trim_start())
+}
+
+/// Whether a subject (leading blanks removed) starts the way automatic replies' do.
+fn auto_reply_subject(subject: &str) -> bool {
+    // Every such start is `auto...` or `out of ...`.
+    matches!(subject.as_bytes().first().map(u8::to_ascii_lowercase), Some(b'a' | b'o'))
+        && [
             "auto:",
             "auto reply",
             "auto-reply",
@@ -328,7 +335,7 @@ fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
             "out of the office",
         ]
         .iter()
-        .any(|w| strip_prefix_ci(subject.trim_start(), w).is_some())
+        .any(|w| strip_prefix_ci(subject, w).is_some())
 }
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
