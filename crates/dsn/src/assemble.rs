@@ -99,7 +99,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
             .or(scan.reporting_mta)
             .or_else(|| message::received_by(message)),
         generator: report.generator.or(scan.generator).map(str::to_string),
-        date: report.arrival_date.or(contents.date),
+        date: report.arrival_date.or_else(|| contents.date()),
         recipients,
         sender: report.sender.or_else(|| contents.original.return_path.clone()),
         original: contents.original,
@@ -121,7 +121,7 @@ fn from_feedback(message: &Message<'_>, contents: message::Contents<'_>) -> Boun
         form: Form::FeedbackReport,
         reporting_mta: feedback.reporting_mta.clone().or_else(|| message::received_by(message)),
         generator: None,
-        date: feedback.arrival_date.clone().or(contents.date),
+        date: feedback.arrival_date.clone().or_else(|| contents.date()),
         recipients: arf::records(&feedback, fallback),
         sender: feedback.sender.or_else(|| contents.original.return_path.clone()),
         original: contents.original,
@@ -135,7 +135,7 @@ fn auto_reply(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce 
         form: Form::AutoReply,
         reporting_mta: message::received_by(message),
         generator: None,
-        date: contents.date,
+        date: contents.date(),
         recipients: vec![RecipientReport {
             recipient: contents.from,
             kind: Kind::AutoReply,

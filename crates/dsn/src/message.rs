@@ -87,8 +87,8 @@ pub(crate) struct Contents<'a> {
     pub human: Cow<'a, str>,
     /// Headers of the original message.
     pub original: OriginalMessage,
-    /// `Date` of the bounce.
-    pub date: Option<String>,
+    /// `Date` of the bounce, raw (see [`Contents::date`]).
+    date: Option<&'a [u8]>,
     /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
     /// content type, `X-Failed-Recipients`, a bounce subject).
     pub looks_like_bounce: bool,
@@ -113,6 +113,13 @@ pub(crate) struct Contents<'a> {
     pub jmrp_recipient: Option<String>,
 }
 
+impl Contents<'_> {
+    /// `Date` of the bounce, unfolded: read only when the report gives no date.
+    pub(crate) fn date(&self) -> Option<String> {
+        self.date.and_then(raw_value).map(Cow::into_owned)
+    }
+}
+
 /// Walks the bounce's own parts (not those of attached messages).
 pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let root = &message.root;
@@ -122,7 +129,7 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let subject = subject(root).unwrap_or_default();
     let signed_as_bounce = signed_as_bounce(&subject, from.as_deref());
     let mut contents = Contents {
-        date: raw_header(root, "Date").map(Cow::into_owned),
+        date: root.first("Date"),
         looks_like_bounce: looks_like_bounce(root, report, signed_as_bounce),
         failed_recipients: failed_recipients(root),
         auto_replied: auto_replied(root, &subject),
