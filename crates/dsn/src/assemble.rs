@@ -137,7 +137,7 @@ fn auto_reply(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce 
         generator: None,
         date: contents.date(),
         recipients: vec![RecipientReport {
-            recipient: contents.from,
+            recipient: contents.sender_address(),
             kind: Kind::AutoReply,
             diagnostic: (!text.is_empty()).then_some(text),
             ..RecipientReport::default()

@@ -106,8 +106,9 @@ pub(crate) struct Contents<'a> {
     /// The attached message, when it is itself a `multipart/report` (a bounce that
     /// was forwarded, or returned inside another bounce).
     pub attached_report: Option<Vec<u8>>,
-    /// The address in the message's own `From` header.
-    pub from: Option<String>,
+    /// The message's own `From` header, unfolded (its address: see
+    /// [`Contents::sender_address`]).
+    from: Option<Cow<'a, str>>,
     /// The `X-HmXmrOriginalRecipient` header of the attached message: Hotmail's JMRP
     /// complaint names the complaining recipient there.
     pub jmrp_recipient: Option<String>,
@@ -117,6 +118,12 @@ impl Contents<'_> {
     /// `Date` of the bounce, unfolded: read only when the report gives no date.
     pub(crate) fn date(&self) -> Option<String> {
         self.date.and_then(raw_value).map(Cow::into_owned)
+    }
+
+    /// The address in the bounce's `From`: looked for only when it is needed (an
+    /// automatic reply's sender).
+    pub(crate) fn sender_address(&self) -> Option<String> {
+        self.from.as_deref().and_then(crate::text::find_address)
     }
 }
 
@@ -135,7 +142,7 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
         auto_replied: auto_replied(root, &subject),
         is_report: report,
         signed_as_bounce,
-        from: from.as_deref().and_then(crate::text::find_address),
+        from,
         ..Contents::default()
     };
     // Bodies are borrowed from the input where they can be.
@@ -760,7 +767,7 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
         let message = parse_message(raw).unwrap();
         let contents = contents(&message);
         assert!(contents.auto_replied);
-        assert_eq!(contents.from.as_deref(), Some("taro@example.jp"));
+        assert_eq!(contents.sender_address().as_deref(), Some("taro@example.jp"));
         assert_eq!(contents.failed_recipients, ["a@example.jp", "b@example.jp"]);
         let raw = b"From: Taro <taro@example.jp>\nSubject: Re: vacation plans\n\nSee you.\n";
         assert!(!contents_of(raw).auto_replied);
