@@ -41,11 +41,11 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     let auto_reply_only = contents.auto_replied
         && !contents.is_report
         && contents.failed_recipients.is_empty()
-        && !contents.signed_as_bounce;
+        && !contents.signed_as_bounce();
     // An automatic reply's text may hold anything: only a recognised bounce counts.
     let generic = if has_report {
         Generic::Never
-    } else if contents.looks_like_bounce && !auto_reply_only {
+    } else if !auto_reply_only && contents.looks_like_bounce() {
         Generic::Always
     } else {
         Generic::IfRecognised
@@ -75,7 +75,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
         });
     }
     if recipients.is_empty() {
-        let why = if contents.looks_like_bounce {
+        let why = if contents.looks_like_bounce() {
             "the headers look like a bounce, but no delivery-status part, no recipient \
              and no SMTP reply or status code was found"
         } else {

@@ -89,9 +89,9 @@ pub(crate) struct Contents<'a> {
     pub original: OriginalMessage,
     /// `Date` of the bounce, raw (see [`Contents::date`]).
     date: Option<&'a [u8]>,
-    /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
-    /// content type, `X-Failed-Recipients`, a bounce subject).
-    pub looks_like_bounce: bool,
+    /// A DSN content type, `X-Failed-Recipients` or a null sender (see
+    /// [`Contents::looks_like_bounce`]).
+    bounce_headers: bool,
     /// The addresses of the bounce's `X-Failed-Recipients` headers, in order.
     pub failed_recipients: Vec<String>,
     /// Bodies of `message/feedback-report` parts (ARF).
@@ -101,8 +101,8 @@ pub(crate) struct Contents<'a> {
     pub auto_replied: bool,
     /// The message is a `multipart/report` (of any report type).
     pub is_report: bool,
-    /// The `From` (MAILER-DAEMON, postmaster) or the subject says it is a bounce.
-    pub signed_as_bounce: bool,
+    /// The subject, decoded (see [`Contents::signed_as_bounce`]).
+    subject: Cow<'a, str>,
     /// The attached message, when it is itself a `multipart/report` (a bounce that
     /// was forwarded, or returned inside another bounce).
     pub attached_report: Option<Vec<u8>>,
@@ -125,6 +125,18 @@ impl Contents<'_> {
     pub(crate) fn sender_address(&self) -> Option<String> {
         self.from.as_deref().and_then(crate::text::find_address)
     }
+
+    /// The `From` (MAILER-DAEMON, postmaster) or the subject says it is a bounce:
+    /// asked only when the structure does not settle it.
+    pub(crate) fn signed_as_bounce(&self) -> bool {
+        signed_as_bounce(&self.subject, self.from.as_deref())
+    }
+
+    /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
+    /// content type, `X-Failed-Recipients`, a bounce subject).
+    pub(crate) fn looks_like_bounce(&self) -> bool {
+        self.bounce_headers || self.signed_as_bounce()
+    }
 }
 
 /// Walks the bounce's own parts (not those of attached messages).
@@ -134,14 +146,13 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let root_type = root.content_type();
     let report = root_type.as_ref().is_some_and(|ct| ct.is("multipart", "report"));
     let subject = subject(root).unwrap_or_default();
-    let signed_as_bounce = signed_as_bounce(&subject, from.as_deref());
     let mut contents = Contents {
         date: root.first("Date"),
-        looks_like_bounce: looks_like_bounce(root, report, signed_as_bounce),
+        bounce_headers: bounce_headers(root, report),
         failed_recipients: failed_recipients(root),
         auto_replied: auto_replied(root, &subject),
         is_report: report,
-        signed_as_bounce,
+        subject,
         from,
         ..Contents::default()
     };
@@ -279,12 +290,12 @@ fn is_report(entity: &Entity<'_>) -> bool {
     entity.content_type().is_some_and(|ct| ct.is("multipart", "report"))
 }
 
-/// Whether the headers of the bounce itself say it is a bounce (`is_report` and
-/// `signed_as_bounce` being what [`is_report`] and [`signed_as_bounce`] say).
-fn looks_like_bounce(root: &Entity<'_>, is_report: bool, signed_as_bounce: bool) -> bool {
+/// Whether the structure or the headers of the bounce itself, its sender and subject
+/// aside, say it is a bounce (`is_report` being what [`is_report`] says).
+fn bounce_headers(root: &Entity<'_>, is_report: bool) -> bool {
     let return_path = raw_header(root, "Return-Path").unwrap_or_default();
     let failed_header = root.first("X-Failed-Recipients").is_some();
-    is_report || failed_header || return_path.trim() == "<>" || signed_as_bounce
+    is_report || failed_header || return_path.trim() == "<>"
 }
 
 /// Whether the bounce's `From` (MAILER-DAEMON, postmaster, "Mail Delivery ...") or its
