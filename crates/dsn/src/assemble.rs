@@ -38,9 +38,9 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     let has_report = report.as_ref().is_some_and(|r| !r.recipients.is_empty());
     // Many bounces say `Auto-Submitted: auto-replied` too: a report, a header naming
     // failed recipients, or a MAILER-DAEMON sender or bounce subject is no auto-reply.
-    let auto_reply_only = contents.auto_replied
-        && !contents.is_report
+    let auto_reply_only = !contents.is_report
         && contents.failed_recipients.is_empty()
+        && message::auto_replied(message, &contents)
         && !contents.signed_as_bounce();
     // An automatic reply's text may hold anything: only a recognised bounce counts.
     let generic = if has_report {

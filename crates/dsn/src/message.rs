@@ -96,9 +96,6 @@ pub(crate) struct Contents<'a> {
     pub failed_recipients: Vec<String>,
     /// Bodies of `message/feedback-report` parts (ARF).
     pub feedback: Vec<Cow<'a, str>>,
-    /// The headers say the message is an automatic reply (`Auto-Submitted:
-    /// auto-replied`, `X-Autoreply`, an out-of-office subject, ...).
-    pub auto_replied: bool,
     /// The message is a `multipart/report` (of any report type).
     pub is_report: bool,
     /// The subject, decoded (see [`Contents::signed_as_bounce`]).
@@ -150,7 +147,6 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
         date: root.first("Date"),
         bounce_headers: bounce_headers(root, report),
         failed_recipients: failed_recipients(root),
-        auto_replied: auto_replied(root, &subject),
         is_report: report,
         subject,
         from,
@@ -331,9 +327,15 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Whether the headers say the message is an automatic reply (RFC 3834 and the
-/// older conventions vacation programs use).
-fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
+/// Whether the headers say the message is an automatic reply (`Auto-Submitted:
+/// auto-replied`, `X-Autoreply`, an out-of-office subject, ...): asked only of a
+/// message that nothing else marks as a bounce.
+pub(crate) fn auto_replied(message: &Message<'_>, contents: &Contents<'_>) -> bool {
+    headers_auto_replied(&message.root, &contents.subject)
+}
+
+/// [`auto_replied`], by RFC 3834 and the older conventions vacation programs use.
+fn headers_auto_replied(root: &Entity<'_>, subject: &str) -> bool {
     let header = |name: &str| raw_header(root, name);
     header("Auto-Submitted").is_some_and(|v| strip_prefix_ci(&v, "auto-replied").is_some())
         || header("X-Autoreply").is_some()
@@ -777,15 +779,19 @@ Final-recipient: rfc822;a@example.jp\nAction: failed\nStatus: 5.1.1\n";
 X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
         let message = parse_message(raw).unwrap();
         let contents = contents(&message);
-        assert!(contents.auto_replied);
+        assert!(auto_replied(&message, &contents));
         assert_eq!(contents.sender_address().as_deref(), Some("taro@example.jp"));
         assert_eq!(contents.failed_recipients, ["a@example.jp", "b@example.jp"]);
+        let auto_replied_of = |raw: &[u8]| {
+            let message = parse_message(raw).unwrap();
+            auto_replied(&message, &super::contents(&message))
+        };
         let raw = b"From: Taro <taro@example.jp>\nSubject: Re: vacation plans\n\nSee you.\n";
-        assert!(!contents_of(raw).auto_replied);
+        assert!(!auto_replied_of(raw));
         let raw = b"From: a@example.jp\nAuto-Submitted: auto-replied (vacation)\n\nAway.\n";
-        assert!(contents_of(raw).auto_replied);
+        assert!(auto_replied_of(raw));
         let raw = b"From: a@example.jp\nAuto-Submitted: auto-generated\n\nReport.\n";
-        assert!(!contents_of(raw).auto_replied);
+        assert!(!auto_replied_of(raw));
     }
 
     fn contents_of(raw: &[u8]) -> Contents<'_> {
