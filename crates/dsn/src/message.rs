@@ -16,6 +16,7 @@ use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
 use mail_parser::{Address, HeaderValue};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// A message: its header fields and its undecoded body.
 #[derive(Debug)]
@@ -98,8 +99,9 @@ pub(crate) struct Contents<'a> {
     pub feedback: Vec<Cow<'a, str>>,
     /// The message is a `multipart/report` (of any report type).
     pub is_report: bool,
-    /// The subject, decoded (see [`Contents::signed_as_bounce`]).
-    subject: Cow<'a, str>,
+    /// The raw subject (see [`Contents::subject`]).
+    subject_value: Option<&'a [u8]>,
+    subject: OnceCell<Cow<'a, str>>,
     /// The attached message, when it is itself a `multipart/report` (a bounce that
     /// was forwarded, or returned inside another bounce).
     pub attached_report: Option<Vec<u8>>,
@@ -112,6 +114,13 @@ pub(crate) struct Contents<'a> {
 }
 
 impl Contents<'_> {
+    /// The bounce's subject, decoded the first time it is asked for (only the
+    /// questions the structure does not settle need it).
+    fn subject(&self) -> &str {
+        self.subject
+            .get_or_init(|| self.subject_value.and_then(decoded_subject).unwrap_or_default())
+    }
+
     /// `Date` of the bounce, unfolded: read only when the report gives no date.
     pub(crate) fn date(&self) -> Option<String> {
         self.date.and_then(raw_value).map(Cow::into_owned)
@@ -126,7 +135,7 @@ impl Contents<'_> {
     /// The `From` (MAILER-DAEMON, postmaster) or the subject says it is a bounce:
     /// asked only when the structure does not settle it.
     pub(crate) fn signed_as_bounce(&self) -> bool {
-        signed_as_bounce(&self.subject, self.from.as_deref())
+        signed_as_bounce(self.subject(), self.from.as_deref())
     }
 
     /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
@@ -142,13 +151,12 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let from = raw_header(root, "From");
     let root_type = root.content_type();
     let report = root_type.as_ref().is_some_and(|ct| ct.is("multipart", "report"));
-    let subject = subject(root).unwrap_or_default();
     let mut contents = Contents {
         date: root.first("Date"),
         bounce_headers: bounce_headers(root, report),
         failed_recipients: failed_recipients(root),
         is_report: report,
-        subject,
+        subject_value: root.last("Subject"),
         from,
         ..Contents::default()
     };
@@ -331,7 +339,7 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
 /// auto-replied`, `X-Autoreply`, an out-of-office subject, ...): asked only of a
 /// message that nothing else marks as a bounce.
 pub(crate) fn auto_replied(message: &Message<'_>, contents: &Contents<'_>) -> bool {
-    headers_auto_replied(&message.root, &contents.subject)
+    headers_auto_replied(&message.root, contents.subject())
 }
 
 /// [`auto_replied`], by RFC 3834 and the older conventions vacation programs use.
@@ -367,7 +375,11 @@ fn auto_reply_subject(subject: &str) -> bool {
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
 fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
-    let value = entity.last("Subject")?;
+    entity.last("Subject").and_then(decoded_subject)
+}
+
+/// A raw `Subject` value, RFC 2047 words decoded; `None` when it is blank.
+fn decoded_subject(value: &[u8]) -> Option<Cow<'_, str>> {
     if has_encoded_word(value) {
         return match MessageStream::new(value).parse_unstructured() {
             HeaderValue::Text(text) => Some(text),
