@@ -297,9 +297,9 @@ fn is_report(entity: &Entity<'_>) -> bool {
 /// Whether the structure or the headers of the bounce itself, its sender and subject
 /// aside, say it is a bounce (`is_report` being what [`is_report`] says).
 fn bounce_headers(root: &Entity<'_>, is_report: bool) -> bool {
-    let return_path = raw_header(root, "Return-Path").unwrap_or_default();
-    let failed_header = root.first("X-Failed-Recipients").is_some();
-    is_report || failed_header || return_path.trim() == "<>"
+    is_report
+        || root.first("X-Failed-Recipients").is_some()
+        || raw_header(root, "Return-Path").is_some_and(|v| v.trim() == "<>")
 }
 
 /// Whether the bounce's `From` (MAILER-DAEMON, postmaster, "Mail Delivery ...") or its
