@@ -50,20 +50,16 @@ fn starts_with_header(input: &[u8]) -> bool {
 /// in front of it).
 fn skip_blank_lines(input: &[u8]) -> &[u8] {
     let mut rest = input;
-    loop {
-        let line_end = rest.iter().position(|b| *b == b'\n');
-        let line = match line_end {
-            Some(end) => &rest[..end],
-            None => rest,
-        };
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            return rest;
-        }
-        match line_end {
-            Some(end) => rest = &rest[end + 1..],
-            None => return rest,
-        }
+    // A line is blank when its line break comes before anything but whitespace: the
+    // usual first line is not, which its first byte tells.
+    while let Some(newline) = rest
+        .iter()
+        .position(|b| *b == b'\n' || !b.is_ascii_whitespace())
+        .filter(|at| rest.get(*at) == Some(&b'\n'))
+    {
+        rest = rest.get(newline + 1..).unwrap_or_default();
     }
+    rest
 }
 
 /// Reads `input` as a message when it has real headers (at least one of `From`,
@@ -667,6 +663,15 @@ mod tests {
         assert!(parse_message(b"Final-Recipient: rfc822; a@b.example\nAction: failed\n").is_none());
         assert!(parse_message(b"550 5.7.1 blocked").is_none());
         assert!(parse_message(b"").is_none());
+        for (input, kept) in [
+            (&b""[..], &b""[..]),
+            (b"  \n \r\nFrom: a", b"From: a"),
+            (b"\n \t ", b" \t "),
+            (b" a\n", b" a\n"),
+            (b"\n\n", b""),
+        ] {
+            assert_eq!(skip_blank_lines(input), kept);
+        }
     }
 
     /// The `by` host of the last `Received`, and fields that follow odd ones (a bare
