@@ -97,6 +97,7 @@ pub(crate) struct Contents<'a> {
     pub is_report: bool,
     /// The raw subject (see [`Contents::subject`]).
     subject_value: Option<&'a [u8]>,
+    /// The subject decoded, once it has been asked for.
     subject: OnceCell<Cow<'a, str>>,
     /// The attached message, when it is itself a `multipart/report` (a bounce that
     /// was forwarded, or returned inside another bounce).
