@@ -39,42 +39,8 @@ impl<'a> Entity<'a> {
     pub fn read(input: &'a [u8]) -> Entity<'a> {
         // Bounces and the messages they return carry a few dozen fields.
         let mut fields = Vec::with_capacity(32);
-        let mut at = 0;
-        loop {
-            // Skip whitespace; an empty line ends the header.
-            loop {
-                match input.get(at) {
-                    None => return Entity { fields, body: &[] },
-                    Some(b'\n') => {
-                        return Entity { fields, body: input.get(at + 1..).unwrap_or(&[]) }
-                    }
-                    Some(b) if b.is_ascii_whitespace() => at += 1,
-                    Some(_) => break,
-                }
-            }
-            let rest = input.get(at..).unwrap_or(&[]);
-            let Some(stop) = memchr::memchr2(b':', b'\n', rest) else {
-                return Entity { fields, body: &[] };
-            };
-            if rest.get(stop) == Some(&b'\n') {
-                at += stop + 1;
-                continue;
-            }
-            let name = rest.get(..stop).unwrap_or(&[]).trim_ascii();
-            let value_start = at + stop + 1;
-            let mut value_end = field_end(input, value_start);
-            // Some servers (Office 365 among them) write a `Content-Type` parameter
-            // on a line of its own without indenting it: `...;` then `boundary="x"`.
-            // Such a line has no colon to be a field of its own, so it must be part
-            // of the value.
-            if name.eq_ignore_ascii_case(b"Content-Type") {
-                while let Some(next) = unindented_parameter(input, value_start, value_end) {
-                    value_end = field_end(input, next);
-                }
-            }
-            fields.push(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
-            at = value_end;
-        }
+        let body = read_fields(input, |field| fields.push(field));
+        Entity { fields, body }
     }
 
     /// The raw value of the first field called `name` (any case).
@@ -112,6 +78,59 @@ impl<'a> Entity<'a> {
     pub fn text(&self) -> Cow<'a, str> {
         self.body().text(self.content_type().as_ref())
     }
+}
+
+/// The header fields at the start of `input` (see [`Entity::read`]), each handed to
+/// `on_field`; returns the body.
+fn read_fields<'a>(input: &'a [u8], mut on_field: impl FnMut(Field<'a>)) -> &'a [u8] {
+    let mut at = 0;
+    loop {
+        // Skip whitespace; an empty line ends the header.
+        loop {
+            match input.get(at) {
+                None => return &[],
+                Some(b'\n') => return input.get(at + 1..).unwrap_or(&[]),
+                Some(b) if b.is_ascii_whitespace() => at += 1,
+                Some(_) => break,
+            }
+        }
+        let rest = input.get(at..).unwrap_or(&[]);
+        let Some(stop) = memchr::memchr2(b':', b'\n', rest) else {
+            return &[];
+        };
+        if rest.get(stop) == Some(&b'\n') {
+            at += stop + 1;
+            continue;
+        }
+        let name = rest.get(..stop).unwrap_or(&[]).trim_ascii();
+        let value_start = at + stop + 1;
+        let mut value_end = field_end(input, value_start);
+        // Some servers (Office 365 among them) write a `Content-Type` parameter
+        // on a line of its own without indenting it: `...;` then `boundary="x"`.
+        // Such a line has no colon to be a field of its own, so it must be part
+        // of the value.
+        if name.eq_ignore_ascii_case(b"Content-Type") {
+            while let Some(next) = unindented_parameter(input, value_start, value_end) {
+                value_end = field_end(input, next);
+            }
+        }
+        on_field(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
+        at = value_end;
+    }
+}
+
+/// What walking the MIME tree needs of a part's header: its last `Content-Type` and
+/// `Content-Transfer-Encoding` values, read without keeping the other fields.
+fn read_part(input: &[u8]) -> (Option<ContentType<'_>>, Body<'_>) {
+    let (mut content_type, mut encoding) = (None, None);
+    let bytes = read_fields(input, |field| {
+        if field.name.eq_ignore_ascii_case(b"Content-Type") {
+            content_type = Some(field.value);
+        } else if field.name.eq_ignore_ascii_case(b"Content-Transfer-Encoding") {
+            encoding = Some(field.value);
+        }
+    });
+    (content_type.and_then(ContentType::parse), Body { bytes, encoding })
 }
 
 /// An undecoded body and the `Content-Transfer-Encoding` of its entity.
@@ -469,7 +488,7 @@ pub(crate) fn leaves_typed<'a>(
 ) -> Vec<Leaf<'a>> {
     // Reports have three or four leaves, sometimes a few more.
     let mut out = Vec::with_capacity(8);
-    collect(root, content_type, false, 0, &mut out);
+    collect(root.body(), content_type, false, 0, &mut out);
     out
 }
 
@@ -536,13 +555,12 @@ impl<'a> Leaf<'a> {
 }
 
 fn collect<'a>(
-    entity: &Entity<'a>,
+    body: Body<'a>,
     content_type: Option<ContentType<'a>>,
     in_digest: bool,
     depth: usize,
     out: &mut Vec<Leaf<'a>>,
 ) {
-    let body = entity.body();
     let Some(ct) = content_type.as_ref() else {
         let kind = if in_digest { PartKind::Message } else { PartKind::Text };
         out.push(Leaf { body, kind, content_type });
@@ -555,7 +573,7 @@ fn collect<'a>(
     }
     let digest = ct.subtype.eq_ignore_ascii_case(b"digest");
     let boundary = ct.param("boundary");
-    let parts = boundary.as_deref().and_then(|b| split_multipart_rest(entity.body, b.as_bytes()));
+    let parts = boundary.as_deref().and_then(|b| split_multipart_rest(body.bytes, b.as_bytes()));
     let parts = parts.map(|(mut parts, mut after)| {
         // A part that is a multipart with the same boundary (broken, but mail-parser
         // reads it) ends at the first close delimiter: the parts after it are ours.
@@ -585,8 +603,8 @@ fn collect<'a>(
     match parts {
         Some(parts) if depth < MAX_DEPTH => {
             for part in parts {
-                let part = Entity::read(part);
-                collect(&part, part.content_type(), digest, depth + 1, out);
+                let (content_type, body) = read_part(part);
+                collect(body, content_type, digest, depth + 1, out);
             }
         }
         // No delimiter anywhere: the body is all there is, as text.
@@ -596,7 +614,7 @@ fn collect<'a>(
 
 /// Whether `part` is a multipart whose boundary is `boundary`.
 fn same_boundary(part: &[u8], boundary: &[u8]) -> bool {
-    Entity::read(part).content_type().is_some_and(|ct| {
+    read_part(part).0.is_some_and(|ct| {
         ct.kind.eq_ignore_ascii_case(b"multipart")
             && ct.param("boundary").is_some_and(|b| b.as_bytes() == boundary)
     })
