@@ -38,20 +38,20 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     let has_report = report.as_ref().is_some_and(|r| !r.recipients.is_empty());
     // Many bounces say `Auto-Submitted: auto-replied` too: a report, a header naming
     // failed recipients, or a MAILER-DAEMON sender or bounce subject is no auto-reply.
-    let auto_reply_only = contents.auto_replied
-        && !contents.is_report
+    let auto_reply_only = !contents.is_report
         && contents.failed_recipients.is_empty()
-        && !contents.signed_as_bounce;
+        && message::auto_replied(message, &contents)
+        && !contents.signed_as_bounce();
     // An automatic reply's text may hold anything: only a recognised bounce counts.
     let generic = if has_report {
         Generic::Never
-    } else if contents.looks_like_bounce && !auto_reply_only {
+    } else if !auto_reply_only && contents.looks_like_bounce() {
         Generic::Always
     } else {
         Generic::IfRecognised
     };
     let scan = family::scan_text(&text, generic);
-    let mut recipients = combine(report.as_ref(), scan.records);
+    let mut recipients = combine(report.as_mut(), scan.records);
     name_recipients(&mut recipients, &contents.original);
     if recipients.is_empty() && auto_reply_only {
         return Ok(auto_reply(message, contents));
@@ -75,7 +75,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
         });
     }
     if recipients.is_empty() {
-        let why = if contents.looks_like_bounce {
+        let why = if contents.looks_like_bounce() {
             "the headers look like a bounce, but no delivery-status part, no recipient \
              and no SMTP reply or status code was found"
         } else {
@@ -99,7 +99,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
             .or(scan.reporting_mta)
             .or_else(|| message::received_by(message)),
         generator: report.generator.or(scan.generator).map(str::to_string),
-        date: report.arrival_date.or(contents.date),
+        date: report.arrival_date.or_else(|| contents.date()),
         recipients,
         sender: report.sender.or_else(|| contents.original.return_path.clone()),
         original: contents.original,
@@ -121,7 +121,7 @@ fn from_feedback(message: &Message<'_>, contents: message::Contents<'_>) -> Boun
         form: Form::FeedbackReport,
         reporting_mta: feedback.reporting_mta.clone().or_else(|| message::received_by(message)),
         generator: None,
-        date: feedback.arrival_date.clone().or(contents.date),
+        date: feedback.arrival_date.clone().or_else(|| contents.date()),
         recipients: arf::records(&feedback, fallback),
         sender: feedback.sender.or_else(|| contents.original.return_path.clone()),
         original: contents.original,
@@ -135,9 +135,9 @@ fn auto_reply(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce 
         form: Form::AutoReply,
         reporting_mta: message::received_by(message),
         generator: None,
-        date: contents.date,
+        date: contents.date(),
         recipients: vec![RecipientReport {
-            recipient: contents.from,
+            recipient: contents.sender_address(),
             kind: Kind::AutoReply,
             diagnostic: (!text.is_empty()).then_some(text),
             ..RecipientReport::default()
@@ -156,14 +156,14 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
         None => (text, Default::default()),
     };
     let scanned = family::Text::new(human);
-    let report = if mentions_fields(&scanned) {
+    let mut report = if mentions_fields(&scanned) {
         rfc3464::parse_report(human).filter(|r| !r.recipients.is_empty())
     } else {
         None
     };
     let generic = if report.is_some() { Generic::Never } else { Generic::Always };
     let scan = family::scan_text(&scanned, generic);
-    let mut recipients = combine(report.as_ref(), scan.records);
+    let mut recipients = combine(report.as_mut(), scan.records);
     name_recipients(&mut recipients, &original);
     if recipients.is_empty() {
         return Err(ParseError::NotABounce(
@@ -188,6 +188,10 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
 /// brackets (`550 5.1.1 <taro@example.jp>... User unknown`) unless it is the sender;
 /// a lone such record of a bounce whose original went to one address takes that one.
 fn name_recipients(recipients: &mut [RecipientReport], original: &OriginalMessage) {
+    // Almost every record names its recipient: then the senders are never needed.
+    if recipients.iter().all(|r| r.recipient.is_some()) {
+        return;
+    }
     let senders: Vec<String> = [original.from.as_deref(), original.return_path.as_deref()]
         .into_iter()
         .flatten()
@@ -241,19 +245,20 @@ fn merge_reports(reports: impl Iterator<Item = Report>) -> Option<Report> {
     })
 }
 
-/// The recipient records: the report's groups, each completed from the text record
-/// about the same recipient; or the text records alone when there is no report.
-fn combine(report: Option<&Report>, records: Vec<family::TextRecord>) -> Vec<RecipientReport> {
+/// The recipient records: the report's groups (moved out of it), each completed from
+/// the text record about the same recipient; or the text records alone when there is
+/// no report.
+fn combine(report: Option<&mut Report>, records: Vec<family::TextRecord>) -> Vec<RecipientReport> {
     let texts: Vec<RecipientReport> = records.into_iter().map(|r| r.into_report()).collect();
-    let Some(report) = report.filter(|r| !r.recipients.is_empty()) else {
+    let groups = report.map(|r| std::mem::take(&mut r.recipients)).unwrap_or_default();
+    if groups.is_empty() {
         return texts;
-    };
-    let single = report.recipients.len() == 1 && texts.len() == 1;
-    report
-        .recipients
-        .iter()
+    }
+    let single = groups.len() == 1 && texts.len() == 1;
+    groups
+        .into_iter()
         .map(|fields| {
-            let text = texts.iter().find(|t| same_recipient(fields, t)).or_else(|| {
+            let text = texts.iter().find(|t| same_recipient(&fields, t)).or_else(|| {
                 // One report group and one text record are about the same recipient
                 // even when the text names it differently (an alias, a rewrite).
                 single.then(|| texts.first()).flatten()
@@ -306,21 +311,23 @@ fn split_remote(value: &str) -> (Option<String>, Option<IpAddr>) {
 }
 
 /// One report group, completed from the text record about the same recipient.
-fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> RecipientReport {
+fn from_fields(fields: RecipientFields, text: Option<&RecipientReport>) -> RecipientReport {
     // The field's diagnostic, unless it holds no code while the text's does (Sendmail's
     // `Diagnostic-Code: X-Unix; 255` against "554 5.3.0 unknown mailer error 255").
-    let text_diagnostic = text.and_then(|t| t.diagnostic.clone());
+    let text_diagnostic = text.and_then(|t| t.diagnostic.as_deref());
     let has_codes = |d: &str| {
         let codes = find_codes(d);
         codes.reply.is_some() || codes.status.is_some()
     };
-    let diagnostic = match (fields.diagnostic.clone(), text_diagnostic) {
-        (Some(field), Some(text)) if !has_codes(&field) && has_codes(&text) => Some(text),
-        (field, text) => field.or(text),
+    let diagnostic = match (fields.diagnostic, text_diagnostic) {
+        (Some(field), Some(text)) if !has_codes(&field) && has_codes(text) => {
+            Some(text.to_string())
+        }
+        (field, text) => field.or_else(|| text.map(str::to_string)),
     }
     // Without any diagnostic, the comment of the `Status` field
     // (`Status: 4.4.3 (host name lookup failure)`) is the only reason given.
-    .or_else(|| fields.status_comment.clone());
+    .or(fields.status_comment);
     let codes = diagnostic.as_deref().map(find_codes).unwrap_or_default();
     let text_status = codes.status.or_else(|| text.and_then(|t| t.status));
     let (mut remote_mta, mut remote_ip) =
@@ -350,20 +357,21 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
         .map(str::to_string)
         .or_else(|| text.and_then(|t| t.smtp_command.clone()))
         .or_else(|| diag_host.filter(|h| h.refused_to_talk).map(|_| "CONNECT".to_string()));
+    // A file or program (Exim's `Final-Recipient: rfc822;/var/mail/taro`) gives way
+    // to the address the text says it was generated from.
+    let recipient = [
+        fields.final_recipient.as_ref(),
+        fields.original_recipient.as_ref(),
+        text.and_then(|t| t.recipient.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|r| r.contains('@'))
+    .or(fields.final_recipient.as_ref())
+    .or(fields.original_recipient.as_ref())
+    .cloned();
     RecipientReport {
-        // A file or program (Exim's `Final-Recipient: rfc822;/var/mail/taro`) gives way
-        // to the address the text says it was generated from.
-        recipient: [
-            fields.final_recipient.as_ref(),
-            fields.original_recipient.as_ref(),
-            text.and_then(|t| t.recipient.as_ref()),
-        ]
-        .into_iter()
-        .flatten()
-        .find(|r| r.contains('@'))
-        .or(fields.final_recipient.as_ref())
-        .or(fields.original_recipient.as_ref())
-        .cloned(),
+        recipient,
         action: fields
             .action
             .as_deref()
@@ -376,8 +384,8 @@ fn from_fields(fields: &RecipientFields, text: Option<&RecipientReport>) -> Reci
         remote_mta,
         remote_ip,
         smtp_command: command,
-        original_recipient: fields.original_recipient.clone(),
-        last_attempt_date: fields.last_attempt_date.clone(),
+        original_recipient: fields.original_recipient,
+        last_attempt_date: fields.last_attempt_date,
         ..RecipientReport::default()
     }
 }
@@ -413,7 +421,7 @@ mod tests {
             diagnostic: Some("554 5.3.0 unknown mailer error 255".into()),
             ..RecipientReport::default()
         };
-        let fields = &report.as_ref().unwrap().recipients[0];
+        let fields = report.unwrap().recipients.remove(0);
         let got = from_fields(fields, Some(&text));
         assert_eq!(got.diagnostic.as_deref(), Some("554 5.3.0 unknown mailer error 255"));
         assert_eq!(got.status, code("5.3.0"));
@@ -460,7 +468,7 @@ mod tests {
 
     #[test]
     fn report_groups_take_gaps_from_the_text() {
-        let report = rfc3464::parse_report(
+        let mut report = rfc3464::parse_report(
             "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; x@example.com\n\
              Action: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.example.com\n\
              Diagnostic-Code: smtp; 550 5.7.1 go away\n",
@@ -471,7 +479,7 @@ mod tests {
             &[],
             Generic::Never,
         );
-        let got = combine(report.as_ref(), text.records);
+        let got = combine(report.as_mut(), text.records);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].status, code("5.7.1"));
         assert_eq!(got[0].remote_ip, "192.0.2.5".parse().ok());

@@ -318,14 +318,21 @@ impl Action {
     /// ```
     pub fn from_field(value: &str) -> Action {
         let word = value.trim().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
-        match word.to_ascii_lowercase().as_str() {
-            "failed" => Action::Failed,
-            "delayed" => Action::Delayed,
-            "delivered" | "deliverable" => Action::Delivered,
-            "relayed" => Action::Relayed,
-            "expanded" => Action::Expanded,
-            _ if value.to_ascii_lowercase().contains("delay") => Action::Delayed,
-            _ => Action::Failed,
+        let is = |keyword: &str| word.eq_ignore_ascii_case(keyword);
+        if is("failed") {
+            Action::Failed
+        } else if is("delayed") {
+            Action::Delayed
+        } else if is("delivered") || is("deliverable") {
+            Action::Delivered
+        } else if is("relayed") {
+            Action::Relayed
+        } else if is("expanded") {
+            Action::Expanded
+        } else if text::contains_ci(value, "delay") {
+            Action::Delayed
+        } else {
+            Action::Failed
         }
     }
 

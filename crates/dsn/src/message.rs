@@ -9,11 +9,14 @@
 //! `Received`) go through `mail-parser`'s field parsers.
 
 use crate::mime::{self, Entity, PartKind};
-use crate::text::{contains_ci, lossy, unfold};
+use crate::text::{
+    contains_ci, is_space, lossy, strip_prefix_ci, trim_ascii_set, unfold, unfolded,
+};
 use crate::OriginalMessage;
 use mail_parser::parsers::MessageStream;
 use mail_parser::{Address, HeaderValue};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// A message: its header fields and its undecoded body.
 #[derive(Debug)]
@@ -47,20 +50,16 @@ fn starts_with_header(input: &[u8]) -> bool {
 /// in front of it).
 fn skip_blank_lines(input: &[u8]) -> &[u8] {
     let mut rest = input;
-    loop {
-        let line_end = rest.iter().position(|b| *b == b'\n');
-        let line = match line_end {
-            Some(end) => &rest[..end],
-            None => rest,
-        };
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            return rest;
-        }
-        match line_end {
-            Some(end) => rest = &rest[end + 1..],
-            None => return rest,
-        }
+    // A line is blank when its line break comes before anything but whitespace: the
+    // usual first line is not, which its first byte tells.
+    while let Some(newline) = rest
+        .iter()
+        .position(|b| *b == b'\n' || !b.is_ascii_whitespace())
+        .filter(|at| rest.get(*at) == Some(&b'\n'))
+    {
+        rest = rest.get(newline + 1..).unwrap_or_default();
     }
+    rest
 }
 
 /// Reads `input` as a message when it has real headers (at least one of `From`,
@@ -85,55 +84,86 @@ pub(crate) struct Contents<'a> {
     pub human: Cow<'a, str>,
     /// Headers of the original message.
     pub original: OriginalMessage,
-    /// `Date` of the bounce.
-    pub date: Option<String>,
-    /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
-    /// content type, `X-Failed-Recipients`, a bounce subject).
-    pub looks_like_bounce: bool,
+    /// `Date` of the bounce, raw (see [`Contents::date`]).
+    date: Option<&'a [u8]>,
+    /// A DSN content type, `X-Failed-Recipients` or a null sender (see
+    /// [`Contents::looks_like_bounce`]).
+    bounce_headers: bool,
     /// The addresses of the bounce's `X-Failed-Recipients` headers, in order.
     pub failed_recipients: Vec<String>,
     /// Bodies of `message/feedback-report` parts (ARF).
     pub feedback: Vec<Cow<'a, str>>,
-    /// The headers say the message is an automatic reply (`Auto-Submitted:
-    /// auto-replied`, `X-Autoreply`, an out-of-office subject, ...).
-    pub auto_replied: bool,
     /// The message is a `multipart/report` (of any report type).
     pub is_report: bool,
-    /// The `From` (MAILER-DAEMON, postmaster) or the subject says it is a bounce.
-    pub signed_as_bounce: bool,
+    /// The raw subject (see [`Contents::subject`]).
+    subject_value: Option<&'a [u8]>,
+    /// The subject decoded, once it has been asked for.
+    subject: OnceCell<Cow<'a, str>>,
     /// The attached message, when it is itself a `multipart/report` (a bounce that
     /// was forwarded, or returned inside another bounce).
     pub attached_report: Option<Vec<u8>>,
-    /// The address in the message's own `From` header.
-    pub from: Option<String>,
+    /// The message's own `From` header, unfolded (its address: see
+    /// [`Contents::sender_address`]).
+    from: Option<Cow<'a, str>>,
     /// The `X-HmXmrOriginalRecipient` header of the attached message: Hotmail's JMRP
     /// complaint names the complaining recipient there.
     pub jmrp_recipient: Option<String>,
+}
+
+impl Contents<'_> {
+    /// The bounce's subject, decoded the first time it is asked for (only the
+    /// questions the structure does not settle need it).
+    fn subject(&self) -> &str {
+        self.subject
+            .get_or_init(|| self.subject_value.and_then(decoded_subject).unwrap_or_default())
+    }
+
+    /// `Date` of the bounce, unfolded: read only when the report gives no date.
+    pub(crate) fn date(&self) -> Option<String> {
+        self.date.and_then(raw_value).map(Cow::into_owned)
+    }
+
+    /// The address in the bounce's `From`: looked for only when it is needed (an
+    /// automatic reply's sender).
+    pub(crate) fn sender_address(&self) -> Option<String> {
+        self.from.as_deref().and_then(crate::text::find_address)
+    }
+
+    /// The `From` (MAILER-DAEMON, postmaster) or the subject says it is a bounce:
+    /// asked only when the structure does not settle it.
+    pub(crate) fn signed_as_bounce(&self) -> bool {
+        signed_as_bounce(self.subject(), self.from.as_deref())
+    }
+
+    /// The bounce's headers say it is one (null sender, MAILER-DAEMON, a DSN
+    /// content type, `X-Failed-Recipients`, a bounce subject).
+    pub(crate) fn looks_like_bounce(&self) -> bool {
+        self.bounce_headers || self.signed_as_bounce()
+    }
 }
 
 /// Walks the bounce's own parts (not those of attached messages).
 pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     let root = &message.root;
     let from = raw_header(root, "From");
-    let report = is_report(root);
-    let subject = subject(root).unwrap_or_default();
-    let signed_as_bounce = signed_as_bounce(&subject, from.as_deref());
+    let root_type = root.content_type();
+    let report = root_type.as_ref().is_some_and(|ct| ct.is("multipart", "report"));
     let mut contents = Contents {
-        date: raw_header(root, "Date"),
-        looks_like_bounce: looks_like_bounce(root, report, signed_as_bounce),
+        date: root.first("Date"),
+        bounce_headers: bounce_headers(root, report),
         failed_recipients: failed_recipients(root),
-        auto_replied: auto_replied(root, &subject),
         is_report: report,
-        signed_as_bounce,
-        from: from.as_deref().and_then(crate::text::find_address),
+        subject_value: root.last("Subject"),
+        from,
         ..Contents::default()
     };
     // Bodies are borrowed from the input where they can be.
-    let mut plain: Vec<Cow<'_, str>> = Vec::new();
+    // The text parts joined by blank lines; usually one, used as it is.
+    let mut plain: Option<Cow<'a, str>> = None;
     // HTML is decoded only when there is no plain text (it is often the biggest part).
     let mut html: Vec<&mime::Leaf<'_>> = Vec::new();
     let mut original: Option<OriginalMessage> = None;
-    let leaves = mime::leaves(root);
+    let leaves = mime::leaves_typed(root, root_type);
     for leaf in &leaves {
         let part = &leaf.body;
         match leaf.kind {
@@ -158,20 +188,24 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
                 original = original_from_text(&leaf.text());
             }
             PartKind::Html => html.push(leaf),
-            PartKind::Text => plain.push(leaf.text()),
+            PartKind::Text => {
+                let text = leaf.text();
+                plain = Some(match plain {
+                    None => text,
+                    Some(before) => Cow::Owned(before.into_owned() + "\n\n" + &text),
+                });
+            }
             PartKind::Message | PartKind::Headers | PartKind::Other => {}
         }
     }
-    if plain.is_empty() && html.is_empty() && contents.reports.is_empty() {
-        plain.push(lossy(root.body));
+    if plain.is_none() && html.is_empty() && contents.reports.is_empty() {
+        plain = Some(lossy(root.body));
     }
-    let mut human: Cow<'a, str> = match plain.len() {
-        0 => Cow::Owned(
+    let mut human: Cow<'a, str> = match plain {
+        Some(text) => text,
+        None => Cow::Owned(
             html.iter().map(|h| html_to_text(&h.text())).collect::<Vec<_>>().join("\n\n"),
         ),
-        // The usual case: one text part, used as it is (often borrowed from the input).
-        1 => plain.pop().unwrap_or_default(),
-        _ => Cow::Owned(plain.join("\n\n")),
     };
     // An inline copy of the original message ends the bounce's own text.
     if let Some((at, headers_from)) = inline_copy(&human) {
@@ -202,13 +236,33 @@ pub(crate) fn received_by(message: &Message<'_>) -> Option<String> {
 /// The host after the `by` keyword of a `Received` value (RFC 5321 4.4), outside
 /// comments: `mx.example.jp` (trailing dot removed) or an address literal's IP.
 fn by_host(received: &str) -> Option<String> {
+    if received.is_ascii() {
+        return by_host_in(ascii_words(received));
+    }
+    by_host_in(received.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty()))
+}
+
+/// The words of an ASCII `text` between whitespace and `;`: what splitting at
+/// characters gives, without decoding any.
+fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let is_separator = |b: &u8| is_space(*b) || *b == b';';
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes.get(at..)?.iter().position(|b| !is_separator(b))?;
+        let rest = bytes.get(start..)?;
+        at = start + rest.iter().position(is_separator).unwrap_or(rest.len());
+        text.get(start..at)
+    })
+}
+
+/// [`by_host`] over the words of the value.
+fn by_host_in<'t>(mut words: impl Iterator<Item = &'t str>) -> Option<String> {
     let mut depth = 0usize;
-    let mut words =
-        received.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty());
     while let Some(word) = words.next() {
         // Comments can nest, and `by` inside one (`(... by Postfix ...)`) is no keyword.
-        let opens = word.matches('(').count();
-        let closes = word.matches(')').count();
+        let opens = word.bytes().filter(|b| *b == b'(').count();
+        let closes = word.bytes().filter(|b| *b == b')').count();
         let outside = depth == 0 && opens == 0;
         depth = (depth + opens).saturating_sub(closes);
         if !(outside && word.eq_ignore_ascii_case("by")) {
@@ -237,12 +291,12 @@ fn is_report(entity: &Entity<'_>) -> bool {
     entity.content_type().is_some_and(|ct| ct.is("multipart", "report"))
 }
 
-/// Whether the headers of the bounce itself say it is a bounce (`is_report` and
-/// `signed_as_bounce` being what [`is_report`] and [`signed_as_bounce`] say).
-fn looks_like_bounce(root: &Entity<'_>, is_report: bool, signed_as_bounce: bool) -> bool {
-    let return_path = raw_header(root, "Return-Path").unwrap_or_default();
-    let failed_header = root.first("X-Failed-Recipients").is_some();
-    is_report || failed_header || return_path.trim() == "<>" || signed_as_bounce
+/// Whether the structure or the headers of the bounce itself, its sender and subject
+/// aside, say it is a bounce (`is_report` being what [`is_report`] says).
+fn bounce_headers(root: &Entity<'_>, is_report: bool) -> bool {
+    is_report
+        || root.first("X-Failed-Recipients").is_some()
+        || raw_header(root, "Return-Path").is_some_and(|v| v.trim() == "<>")
 }
 
 /// Whether the bounce's `From` (MAILER-DAEMON, postmaster, "Mail Delivery ...") or its
@@ -278,17 +332,29 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Whether the headers say the message is an automatic reply (RFC 3834 and the
-/// older conventions vacation programs use).
-fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
-    let header = |name: &str| raw_header(root, name).map(|v| v.to_ascii_lowercase());
-    let subject = subject.to_ascii_lowercase();
-    header("Auto-Submitted").is_some_and(|v| v.starts_with("auto-replied"))
+/// Whether the headers say the message is an automatic reply (`Auto-Submitted:
+/// auto-replied`, `X-Autoreply`, an out-of-office subject, ...): asked only of a
+/// message that nothing else marks as a bounce.
+pub(crate) fn auto_replied(message: &Message<'_>, contents: &Contents<'_>) -> bool {
+    headers_auto_replied(&message.root, contents.subject())
+}
+
+/// [`auto_replied`], by RFC 3834 and the older conventions vacation programs use.
+fn headers_auto_replied(root: &Entity<'_>, subject: &str) -> bool {
+    let header = |name: &str| raw_header(root, name);
+    header("Auto-Submitted").is_some_and(|v| strip_prefix_ci(&v, "auto-replied").is_some())
         || header("X-Autoreply").is_some()
         || header("X-Autorespond").is_some()
-        || header("X-Apple-Action").is_some_and(|v| v.contains("vacation"))
-        || header("Precedence").is_some_and(|v| v.contains("auto_reply"))
-        || [
+        || header("X-Apple-Action").is_some_and(|v| contains_ci(&v, "vacation"))
+        || header("Precedence").is_some_and(|v| contains_ci(&v, "auto_reply"))
+        || auto_reply_subject(subject.trim_start())
+}
+
+/// Whether a subject (leading blanks removed) starts the way automatic replies' do.
+fn auto_reply_subject(subject: &str) -> bool {
+    // Every such start is `auto...` or `out of ...`.
+    matches!(subject.as_bytes().first().map(u8::to_ascii_lowercase), Some(b'a' | b'o'))
+        && [
             "auto:",
             "auto reply",
             "auto-reply",
@@ -301,13 +367,17 @@ fn auto_replied(root: &Entity<'_>, subject: &str) -> bool {
             "out of the office",
         ]
         .iter()
-        .any(|w| subject.trim_start().starts_with(w))
+        .any(|w| strip_prefix_ci(subject, w).is_some())
 }
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
 fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
-    let value = entity.last("Subject")?;
-    if memchr::memmem::find(value, b"=?").is_some() {
+    entity.last("Subject").and_then(decoded_subject)
+}
+
+/// A raw `Subject` value, RFC 2047 words decoded; `None` when it is blank.
+fn decoded_subject(value: &[u8]) -> Option<Cow<'_, str>> {
+    if has_encoded_word(value) {
         return match MessageStream::new(value).parse_unstructured() {
             HeaderValue::Text(text) => Some(text),
             _ => None,
@@ -325,7 +395,7 @@ fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     };
     match lossy(value) {
         Cow::Borrowed(text) => {
-            let line = text.trim_matches([' ', '\t', '\r', '\n']);
+            let line = trim_ascii_set(text, |b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
             if line.is_empty() {
                 None
             } else if !line.contains('\n') {
@@ -338,21 +408,31 @@ fn subject<'a>(entity: &Entity<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
-/// A raw header value, unfolded; `None` when empty.
-fn raw_value(bytes: &[u8]) -> Option<String> {
-    let value = unfold(&lossy(bytes));
+/// Whether `value` may hold an RFC 2047 encoded word (`=?`). Values are short: a
+/// look at each `=` costs less than building a substring searcher.
+fn has_encoded_word(value: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', value).any(|at| value.get(at + 1) == Some(&b'?'))
+}
+
+/// A raw header value, unfolded; `None` when empty. Borrowed from the input when
+/// unfolding only trims it (most values are only looked at, not kept).
+fn raw_value(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    let value = match lossy(bytes) {
+        Cow::Borrowed(text) => unfolded(text),
+        Cow::Owned(text) => Cow::Owned(unfold(&text)),
+    };
     (!value.is_empty()).then_some(value)
 }
 
 /// The first header called `name` (any case), unfolded, as written.
-fn raw_header(entity: &Entity<'_>, name: &str) -> Option<String> {
+fn raw_header<'a>(entity: &Entity<'a>, name: &str) -> Option<Cow<'a, str>> {
     entity.first(name).and_then(raw_value)
 }
 
 /// An address header as written, with RFC 2047 encoded words decoded.
 fn address_header(entity: &Entity<'_>, name: &str) -> Option<String> {
-    let raw = raw_header(entity, name)?;
-    if !raw.contains("=?") {
+    let raw = raw_header(entity, name)?.into_owned();
+    if !has_encoded_word(raw.as_bytes()) {
         return Some(raw);
     }
     let value = MessageStream::new(entity.first(name)?).parse_address();
@@ -386,9 +466,22 @@ fn address_list(address: &Address<'_>) -> Vec<String> {
 /// between `<` and `>` (blanks around it dropped); when there is no `<...>`, the text
 /// there is; and nothing when there are several ids, or when the value does not end
 /// with a line break (a header cut short).
-fn message_id(value: &[u8]) -> Option<Cow<'_, str>> {
+fn message_id<'a>(value: &'a [u8]) -> Option<Cow<'a, str>> {
     if !value.ends_with(b"\n") {
         return None;
+    }
+    let blank = |b: &u8| matches!(b, b'\n' | b' ' | b'\t' | b'\r');
+    let trim = |text: &'a [u8]| -> &'a [u8] {
+        let start = text.iter().position(|b| !blank(b)).unwrap_or(text.len());
+        let end = text.iter().rposition(|b| !blank(b)).map_or(start, |i| i + 1);
+        text.get(start..end).unwrap_or_default()
+    };
+    // The usual value, one `<id>` and nothing else, needs no byte-by-byte reading.
+    if let Some(inner) = trim(value).strip_prefix(b"<").and_then(|v| v.strip_suffix(b">")) {
+        if memchr::memchr2(b'<', b'>', inner).is_none() {
+            let id = trim(inner);
+            return (!id.is_empty()).then(|| lossy(id));
+        }
     }
     let mut ids: Vec<&[u8]> = Vec::new();
     let mut in_id = false;
@@ -418,10 +511,8 @@ fn message_id(value: &[u8]) -> Option<Cow<'_, str>> {
         }
     }
     match ids.as_slice() {
-        [one] => Some(String::from_utf8_lossy(one)),
-        [] => outside.map(|(start, end)| {
-            String::from_utf8_lossy(value.get(start..=end).unwrap_or_default())
-        }),
+        [one] => Some(lossy(one)),
+        [] => outside.map(|(start, end)| lossy(value.get(start..=end).unwrap_or_default())),
         _ => None,
     }
 }
@@ -437,8 +528,8 @@ fn original_message(entity: &Entity<'_>) -> OriginalMessage {
         from: address_header(entity, "From"),
         to: address_header(entity, "To"),
         subject: subject(entity).map(|s| unfold(&s)).filter(|s| !s.is_empty()),
-        date: raw_header(entity, "Date"),
-        received: entity.all("Received").filter_map(raw_value).collect(),
+        date: raw_header(entity, "Date").map(Cow::into_owned),
+        received: entity.all("Received").filter_map(raw_value).map(Cow::into_owned).collect(),
         return_path: raw_header(entity, "Return-Path").and_then(|v| crate::text::clean_address(&v)),
     }
 }
@@ -450,7 +541,8 @@ pub(crate) fn original_from_text(text: &str) -> Option<OriginalMessage> {
     has_message_header(&entity).then(|| original_message(&entity))
 }
 
-/// Separator lines that introduce an inline copy of the original message.
+/// Separator lines that introduce an inline copy of the original message (each holds
+/// `message` or `headers`).
 const COPY_MARKERS: &[&str] = &[
     "this is a copy of the message",
     "this is a copy of the headers",
@@ -488,14 +580,17 @@ pub(crate) fn inline_copy(text: &str) -> Option<(usize, usize)> {
         if first.is_none_or(|b| b.is_ascii() && !matches!(b | 0x20, b'-' | b'=' | b'o' | b'm')) {
             continue;
         }
-        let trimmed = line.trim();
+        let trimmed = crate::text::trim(line);
         if PLAIN_COPY_MARKERS.iter().any(|m| trimmed.eq_ignore_ascii_case(m)) {
             return Some((offset, offset));
         }
         if !(trimmed.starts_with("--") || trimmed.starts_with("==")) {
             continue;
         }
-        if COPY_MARKERS.iter().any(|m| contains_ci(trimmed, m)) {
+        // Every marker holds `message` or `headers`, which most separator lines (MIME
+        // delimiters, rules) do not.
+        let may_mark = contains_ci(trimmed, "message") || contains_ci(trimmed, "headers");
+        if may_mark && COPY_MARKERS.iter().any(|m| contains_ci(trimmed, m)) {
             return Some((start, offset));
         }
     }
@@ -569,6 +664,15 @@ mod tests {
         assert!(parse_message(b"Final-Recipient: rfc822; a@b.example\nAction: failed\n").is_none());
         assert!(parse_message(b"550 5.7.1 blocked").is_none());
         assert!(parse_message(b"").is_none());
+        for (input, kept) in [
+            (&b""[..], &b""[..]),
+            (b"  \n \r\nFrom: a", b"From: a"),
+            (b"\n \t ", b" \t "),
+            (b" a\n", b" a\n"),
+            (b"\n\n", b""),
+        ] {
+            assert_eq!(skip_blank_lines(input), kept);
+        }
     }
 
     /// The `by` host of the last `Received`, and fields that follow odd ones (a bare
@@ -619,6 +723,13 @@ Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
         for (value, host) in cases {
             assert_eq!(by_host(value).as_deref(), host, "{value}");
         }
+        for text in ["", " ;a;; b\t\x0Bc\r\n", "a", "(x) by\x0Cy;"] {
+            let general: Vec<_> = text
+                .split(|c: char| c.is_whitespace() || c == ';')
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(ascii_words(text).collect::<Vec<_>>(), general, "{text:?}");
+        }
     }
 
     /// The same ids `mail-parser`'s `parse_id` gives.
@@ -637,6 +748,10 @@ Mon, 3 Mar 2025 10:00:00 +0900\nFrom: a@example.jp\n\nbody\n",
             " <a@\n example.jp>\n",
             "\n",
             " <\u{3042}@example.jp>\n",
+            " <>\n",
+            " < \t>\n",
+            "<a@example.jp>\r\n",
+            " <a@example.jp>x\n",
         ] {
             let ours = message_id(value.as_bytes()).map(|id| id.into_owned());
             let theirs = match MessageStream::new(value.as_bytes()).parse_id() {
@@ -682,15 +797,19 @@ Final-recipient: rfc822;a@example.jp\nAction: failed\nStatus: 5.1.1\n";
 X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
         let message = parse_message(raw).unwrap();
         let contents = contents(&message);
-        assert!(contents.auto_replied);
-        assert_eq!(contents.from.as_deref(), Some("taro@example.jp"));
+        assert!(auto_replied(&message, &contents));
+        assert_eq!(contents.sender_address().as_deref(), Some("taro@example.jp"));
         assert_eq!(contents.failed_recipients, ["a@example.jp", "b@example.jp"]);
+        let auto_replied_of = |raw: &[u8]| {
+            let message = parse_message(raw).unwrap();
+            auto_replied(&message, &super::contents(&message))
+        };
         let raw = b"From: Taro <taro@example.jp>\nSubject: Re: vacation plans\n\nSee you.\n";
-        assert!(!contents_of(raw).auto_replied);
+        assert!(!auto_replied_of(raw));
         let raw = b"From: a@example.jp\nAuto-Submitted: auto-replied (vacation)\n\nAway.\n";
-        assert!(contents_of(raw).auto_replied);
+        assert!(auto_replied_of(raw));
         let raw = b"From: a@example.jp\nAuto-Submitted: auto-generated\n\nReport.\n";
-        assert!(!contents_of(raw).auto_replied);
+        assert!(!auto_replied_of(raw));
     }
 
     fn contents_of(raw: &[u8]) -> Contents<'_> {
@@ -699,6 +818,8 @@ X-Failed-Recipients: a@example.jp, <b@example.jp>\n\nAway.\n";
 
     #[test]
     fn finds_inline_copies_and_renders_html() {
+        // `inline_copy` looks for these two words before it looks for markers.
+        assert!(COPY_MARKERS.iter().all(|m| m.contains("message") || m.contains("headers")));
         let text = "intro\n------ This is a copy of the message, including all the headers. ------\nFrom: a\n";
         let (at, from) = inline_copy(text).unwrap();
         assert_eq!(&text[..at], "intro\n");

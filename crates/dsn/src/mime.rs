@@ -39,42 +39,8 @@ impl<'a> Entity<'a> {
     pub fn read(input: &'a [u8]) -> Entity<'a> {
         // Bounces and the messages they return carry a few dozen fields.
         let mut fields = Vec::with_capacity(32);
-        let mut at = 0;
-        loop {
-            // Skip whitespace; an empty line ends the header.
-            loop {
-                match input.get(at) {
-                    None => return Entity { fields, body: &[] },
-                    Some(b'\n') => {
-                        return Entity { fields, body: input.get(at + 1..).unwrap_or(&[]) }
-                    }
-                    Some(b) if b.is_ascii_whitespace() => at += 1,
-                    Some(_) => break,
-                }
-            }
-            let rest = input.get(at..).unwrap_or(&[]);
-            let Some(stop) = memchr::memchr2(b':', b'\n', rest) else {
-                return Entity { fields, body: &[] };
-            };
-            if rest.get(stop) == Some(&b'\n') {
-                at += stop + 1;
-                continue;
-            }
-            let name = rest.get(..stop).unwrap_or(&[]).trim_ascii();
-            let value_start = at + stop + 1;
-            let mut value_end = field_end(input, value_start);
-            // Some servers (Office 365 among them) write a `Content-Type` parameter
-            // on a line of its own without indenting it: `...;` then `boundary="x"`.
-            // Such a line has no colon to be a field of its own, so it must be part
-            // of the value.
-            if name.eq_ignore_ascii_case(b"Content-Type") {
-                while let Some(next) = unindented_parameter(input, value_start, value_end) {
-                    value_end = field_end(input, next);
-                }
-            }
-            fields.push(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
-            at = value_end;
-        }
+        let body = read_fields(input, |field| fields.push(field));
+        Entity { fields, body }
     }
 
     /// The raw value of the first field called `name` (any case).
@@ -114,6 +80,59 @@ impl<'a> Entity<'a> {
     }
 }
 
+/// The header fields at the start of `input` (see [`Entity::read`]), each handed to
+/// `on_field`; returns the body.
+fn read_fields<'a>(input: &'a [u8], mut on_field: impl FnMut(Field<'a>)) -> &'a [u8] {
+    let mut at = 0;
+    loop {
+        // Skip whitespace; an empty line ends the header.
+        loop {
+            match input.get(at) {
+                None => return &[],
+                Some(b'\n') => return input.get(at + 1..).unwrap_or(&[]),
+                Some(b) if b.is_ascii_whitespace() => at += 1,
+                Some(_) => break,
+            }
+        }
+        let rest = input.get(at..).unwrap_or(&[]);
+        let Some(stop) = memchr::memchr2(b':', b'\n', rest) else {
+            return &[];
+        };
+        if rest.get(stop) == Some(&b'\n') {
+            at += stop + 1;
+            continue;
+        }
+        let name = rest.get(..stop).unwrap_or(&[]).trim_ascii();
+        let value_start = at + stop + 1;
+        let mut value_end = field_end(input, value_start);
+        // Some servers (Office 365 among them) write a `Content-Type` parameter
+        // on a line of its own without indenting it: `...;` then `boundary="x"`.
+        // Such a line has no colon to be a field of its own, so it must be part
+        // of the value.
+        if name.eq_ignore_ascii_case(b"Content-Type") {
+            while let Some(next) = unindented_parameter(input, value_start, value_end) {
+                value_end = field_end(input, next);
+            }
+        }
+        on_field(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
+        at = value_end;
+    }
+}
+
+/// What walking the MIME tree needs of a part's header: its last `Content-Type` and
+/// `Content-Transfer-Encoding` values, read without keeping the other fields.
+fn read_part(input: &[u8]) -> (Option<ContentType<'_>>, Body<'_>) {
+    let (mut content_type, mut encoding) = (None, None);
+    let bytes = read_fields(input, |field| {
+        if field.name.eq_ignore_ascii_case(b"Content-Type") {
+            content_type = Some(field.value);
+        } else if field.name.eq_ignore_ascii_case(b"Content-Transfer-Encoding") {
+            encoding = Some(field.value);
+        }
+    });
+    (content_type.and_then(ContentType::parse), Body { bytes, encoding })
+}
+
 /// An undecoded body and the `Content-Transfer-Encoding` of its entity.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Body<'a> {
@@ -146,21 +165,20 @@ impl<'a> Body<'a> {
         let charset = content_type.and_then(|ct| ct.param("charset"));
         // Most bounces are ASCII whatever charset they declare, and every charset but
         // a few (UTF-7, UTF-16, UTF-32, HZ) maps ASCII to itself; ISO-2022 switches away
-        // from ASCII only with an escape.
-        let ascii_as_is = bytes.is_ascii()
-            && memchr::memchr(0x1b, &bytes).is_none()
-            && charset.as_deref().is_none_or(|c| {
-                let c = c.trim().to_ascii_lowercase();
-                !(c.starts_with("utf-7")
-                    || c.starts_with("utf-16")
-                    || c.starts_with("utf-32")
-                    || c.starts_with("ucs")
-                    || c.starts_with("hz")
-                    || c.starts_with("unicode"))
-            });
-        let decoder = charset
-            .filter(|_| !ascii_as_is)
-            .and_then(|charset| charset_decoder(charset.as_bytes()));
+        // from ASCII only with an escape. (Looked at only when there is a decoder to
+        // spare: UTF-8 and a missing charset have none.)
+        let keeps_ascii = |charset: &str| {
+            let charset = charset.trim();
+            !["utf-7", "utf-16", "utf-32", "ucs", "hz", "unicode"]
+                .iter()
+                .any(|prefix| crate::text::strip_prefix_ci(charset, prefix).is_some())
+        };
+        let decoder = charset.as_deref().and_then(|charset| {
+            let ascii_as_is = || {
+                keeps_ascii(charset) && bytes.is_ascii() && memchr::memchr(0x1b, &bytes).is_none()
+            };
+            charset_decoder(charset.as_bytes()).filter(|_| !ascii_as_is())
+        });
         match decoder {
             Some(decode) => Cow::Owned(decode(&bytes)),
             None => utf8_lossy(bytes),
@@ -287,9 +305,9 @@ fn unindented_parameter(input: &[u8], start: usize, end: usize) -> Option<usize>
 #[derive(Debug, Clone)]
 pub(crate) struct ContentType<'a> {
     /// `text` in `text/plain`, as written.
-    pub kind: &'a str,
+    pub kind: &'a [u8],
     /// `plain` in `text/plain`, as written (empty when there is none).
-    pub subtype: &'a str,
+    pub subtype: &'a [u8],
     /// The parameters after the type, undecoded (`; charset="utf-8"; ...`).
     params: &'a [u8],
 }
@@ -313,15 +331,13 @@ impl<'a> ContentType<'a> {
         if kind.is_empty() || !kind.iter().all(|b| is_token(*b)) {
             return None;
         }
-        // Tokens are ASCII, so these cannot fail.
-        let kind = std::str::from_utf8(kind).ok()?;
-        let subtype = std::str::from_utf8(subtype).ok()?;
         Some(ContentType { kind, subtype, params })
     }
 
     /// Whether this is `kind/subtype` (any case).
     pub fn is(&self, kind: &str, subtype: &str) -> bool {
-        self.kind.eq_ignore_ascii_case(kind) && self.subtype.eq_ignore_ascii_case(subtype)
+        self.kind.eq_ignore_ascii_case(kind.as_bytes())
+            && self.subtype.eq_ignore_ascii_case(subtype.as_bytes())
     }
 
     /// The value of parameter `name` (any case), unquoted. A parameter without a
@@ -360,7 +376,7 @@ impl<'a> ContentType<'a> {
                 // `(` cannot be part of a token: a comment starts there.
                 let value = value.get(..memchr::memchr(b'(', value).unwrap_or(value.len()));
                 (
-                    String::from_utf8_lossy(value.unwrap_or_default().trim_ascii()),
+                    crate::text::lossy(value.unwrap_or_default().trim_ascii()),
                     after.get(end..).unwrap_or_default(),
                 )
             };
@@ -435,10 +451,10 @@ fn percent_decoded<'a>(value: &str, first: bool) -> Cow<'a, str> {
 /// escapes undone, and the text after its closing quote.
 fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
     let Some(end) = memchr::memchr2(b'"', b'\\', text) else {
-        return (String::from_utf8_lossy(text), &[]);
+        return (crate::text::lossy(text), &[]);
     };
     if text.get(end) == Some(&b'"') {
-        let value = String::from_utf8_lossy(text.get(..end).unwrap_or_default());
+        let value = crate::text::lossy(text.get(..end).unwrap_or_default());
         return (value, text.get(end + 1..).unwrap_or_default());
     }
     let mut out = Vec::with_capacity(text.len());
@@ -460,9 +476,19 @@ fn unquote(text: &[u8]) -> (Cow<'_, str>, &[u8]) {
 /// multipart. Attached messages (`message/rfc822`) are leaves: their insides are not
 /// the bounce's own parts. A multipart whose delimiter never appears is a leaf too,
 /// read as text.
+#[cfg(test)]
 pub(crate) fn leaves<'a>(root: &Entity<'a>) -> Vec<Leaf<'a>> {
-    let mut out = Vec::new();
-    collect(root, false, 0, &mut out);
+    leaves_typed(root, root.content_type())
+}
+
+/// [`leaves`] of a root whose `Content-Type` the caller has read already.
+pub(crate) fn leaves_typed<'a>(
+    root: &Entity<'a>,
+    content_type: Option<ContentType<'a>>,
+) -> Vec<Leaf<'a>> {
+    // Reports have three or four leaves, sometimes a few more.
+    let mut out = Vec::with_capacity(8);
+    collect(root.body(), content_type, false, 0, &mut out);
     out
 }
 
@@ -498,14 +524,14 @@ pub(crate) enum PartKind {
 impl PartKind {
     fn of(content_type: &ContentType<'_>) -> PartKind {
         let is = |kind: &str, subtypes: &[&str]| {
-            content_type.kind.eq_ignore_ascii_case(kind)
-                && subtypes.iter().any(|s| content_type.subtype.eq_ignore_ascii_case(s))
+            content_type.kind.eq_ignore_ascii_case(kind.as_bytes())
+                && subtypes.iter().any(|s| content_type.subtype.eq_ignore_ascii_case(s.as_bytes()))
         };
         if is("text", &["html"]) {
             PartKind::Html
         } else if is("text", &["rfc822-headers", "rfc822-header"]) {
             PartKind::Headers
-        } else if content_type.kind.eq_ignore_ascii_case("text") {
+        } else if content_type.kind.eq_ignore_ascii_case(b"text") {
             PartKind::Text
         } else if is("message", &["delivery-status", "global-delivery-status"]) {
             PartKind::DeliveryStatus
@@ -528,22 +554,26 @@ impl<'a> Leaf<'a> {
     }
 }
 
-fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec<Leaf<'a>>) {
-    let content_type = entity.content_type();
-    let body = entity.body();
+fn collect<'a>(
+    body: Body<'a>,
+    content_type: Option<ContentType<'a>>,
+    in_digest: bool,
+    depth: usize,
+    out: &mut Vec<Leaf<'a>>,
+) {
     let Some(ct) = content_type.as_ref() else {
         let kind = if in_digest { PartKind::Message } else { PartKind::Text };
         out.push(Leaf { body, kind, content_type });
         return;
     };
-    if !ct.kind.eq_ignore_ascii_case("multipart") {
+    if !ct.kind.eq_ignore_ascii_case(b"multipart") {
         let kind = PartKind::of(ct);
         out.push(Leaf { body, kind, content_type });
         return;
     }
-    let digest = ct.subtype.eq_ignore_ascii_case("digest");
+    let digest = ct.subtype.eq_ignore_ascii_case(b"digest");
     let boundary = ct.param("boundary");
-    let parts = boundary.as_deref().and_then(|b| split_multipart_rest(entity.body, b.as_bytes()));
+    let parts = boundary.as_deref().and_then(|b| split_multipart_rest(body.bytes, b.as_bytes()));
     let parts = parts.map(|(mut parts, mut after)| {
         // A part that is a multipart with the same boundary (broken, but mail-parser
         // reads it) ends at the first close delimiter: the parts after it are ours.
@@ -573,7 +603,8 @@ fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec
     match parts {
         Some(parts) if depth < MAX_DEPTH => {
             for part in parts {
-                collect(&Entity::read(part), digest, depth + 1, out);
+                let (content_type, body) = read_part(part);
+                collect(body, content_type, digest, depth + 1, out);
             }
         }
         // No delimiter anywhere: the body is all there is, as text.
@@ -583,8 +614,8 @@ fn collect<'a>(entity: &Entity<'a>, in_digest: bool, depth: usize, out: &mut Vec
 
 /// Whether `part` is a multipart whose boundary is `boundary`.
 fn same_boundary(part: &[u8], boundary: &[u8]) -> bool {
-    Entity::read(part).content_type().is_some_and(|ct| {
-        ct.kind.eq_ignore_ascii_case("multipart")
+    read_part(part).0.is_some_and(|ct| {
+        ct.kind.eq_ignore_ascii_case(b"multipart")
             && ct.param("boundary").is_some_and(|b| b.as_bytes() == boundary)
     })
 }
@@ -603,7 +634,8 @@ fn split_multipart_rest<'a>(body: &'a [u8], boundary: &[u8]) -> Option<(Vec<&'a 
     if boundary.is_empty() {
         return None;
     }
-    let mut parts = Vec::new();
+    // Room for the parts of a report and more: no regrowing as parts are found.
+    let mut parts = Vec::with_capacity(8);
     // Start of the current part (after its delimiter line), once one was seen.
     let mut open: Option<usize> = None;
     // Only lines that start with `--` can be delimiters, and there are few of them:
@@ -691,7 +723,7 @@ boundary=\"b1\"\r\nFrom: a\r\n\r\n";
         let ct = ContentType::parse(b"text/plain;charset=iso-2022-jp (comment)").unwrap();
         assert_eq!(ct.param("charset").as_deref(), Some("iso-2022-jp"));
         assert!(ContentType::parse(b"").is_none());
-        assert_eq!(ContentType::parse(b"text").unwrap().subtype, "");
+        assert_eq!(ContentType::parse(b"text").unwrap().subtype, b"");
     }
 
     #[test]

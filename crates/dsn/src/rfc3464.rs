@@ -112,13 +112,18 @@ pub(crate) fn fields<'a>(text: &'a str) -> Vec<Field<'a>> {
             continue;
         }
         close(&mut out, &mut open);
-        let Some(colon) = memchr::memchr(b':', line.as_bytes()) else { continue };
-        let name = line.get(..colon).unwrap_or_default().trim();
-        if name.is_empty()
-            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            continue;
-        }
+        // Usually the name runs right up to the colon; else blanks may surround it.
+        let run = line.bytes().take_while(|b| is_name_byte(*b)).count();
+        let (name, colon) = if run > 0 && line.as_bytes().get(run) == Some(&b':') {
+            (line.get(..run).unwrap_or_default(), run)
+        } else {
+            let Some(colon) = memchr::memchr(b':', line.as_bytes()) else { continue };
+            let name = line.get(..colon).unwrap_or_default().trim();
+            if name.is_empty() || !name.bytes().all(is_name_byte) {
+                continue;
+            }
+            (name, colon)
+        };
         out.push(Field { name, raw_value: "", after_blank: blank_before });
         open = Some((at + colon + 1, line_end));
         blank_before = false;
@@ -127,8 +132,12 @@ pub(crate) fn fields<'a>(text: &'a str) -> Vec<Field<'a>> {
     out
 }
 
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
 fn non_empty(value: &str) -> Option<String> {
-    let value = value.trim();
+    let value = crate::text::trim(value);
     (!value.is_empty()).then(|| value.to_string())
 }
 
@@ -220,7 +229,7 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             "action" => group.action = non_empty(&value()),
             "status" => {
                 let value = value();
-                group.status = value.split_whitespace().next().and_then(|s| s.parse().ok());
+                group.status = value.split_whitespace().next().and_then(StatusCode::parse);
                 group.status_comment = status_comment(&value);
             }
             "remote-mta" => group.remote_mta = non_empty(strip_type_prefix(&value())),

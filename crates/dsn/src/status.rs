@@ -44,31 +44,35 @@ impl FromStr for StatusCode {
     type Err = StatusCodeError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = || StatusCodeError(text.to_string());
-        let mut parts = text.trim().split('.');
+        StatusCode::parse(text).ok_or_else(|| StatusCodeError(text.to_string()))
+    }
+}
+
+impl StatusCode {
+    /// [`str::parse`] without the error (which copies the text): codes are parsed far
+    /// more often than they are reported as bad.
+    pub(crate) fn parse(text: &str) -> Option<StatusCode> {
+        let mut parts = text.trim().as_bytes().split(|b| *b == b'.');
         let (Some(class), Some(subject), Some(detail), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(err());
+            return None;
         };
-        let number = |part: &str, max_digits: usize| {
-            if part.is_empty()
-                || part.len() > max_digits
-                || !part.bytes().all(|b| b.is_ascii_digit())
-            {
-                None
-            } else {
-                part.parse::<u16>().ok()
+        let number = |part: &[u8], max_digits: usize| {
+            if part.is_empty() || part.len() > max_digits {
+                return None;
             }
+            part.iter()
+                .try_fold(0u16, |n, b| b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0')))
         };
-        let class = number(class, 1).ok_or_else(err)?;
+        let class = number(class, 1)?;
         if !matches!(class, 2 | 4 | 5) {
-            return Err(err());
+            return None;
         }
-        Ok(StatusCode {
+        Some(StatusCode {
             class: class as u8,
-            subject: number(subject, 3).ok_or_else(err)?,
-            detail: number(detail, 3).ok_or_else(err)?,
+            subject: number(subject, 3)?,
+            detail: number(detail, 3)?,
         })
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn unfolded(text: &str) -> Cow<'_, str> {
 }
 
 /// The ASCII bytes `char::is_whitespace` accepts: space, tab, LF, VT, FF and CR.
-fn is_space(byte: u8) -> bool {
+pub(crate) fn is_space(byte: u8) -> bool {
     byte == b' ' || (b'\t'..=b'\r').contains(&byte)
 }
 
@@ -688,21 +688,21 @@ static REFUSED_FINDER: LazyLock<Finder<'static>> =
 /// without Postfix's trailing "(in reply to ... command)". `description` must already
 /// be unfolded.
 pub(crate) fn diagnostic_in(description: &LowerCased<'_>) -> String {
-    let mut text = description.text.trim();
+    let mut text = trim(description.text);
     // The lower-cased `text`: trimming cuts the same bytes from both.
-    let trimmed_start = description.text.len() - description.text.trim_start().len();
+    let trimmed_start = description.text.len() - trim_start(description.text).len();
     let lower = tail(&description.lower, trimmed_start);
     if let Some(pos) = IN_REPLY_FINDER.find(lower.get(..text.len()).unwrap_or("").as_bytes()) {
-        text = text.get(..pos).unwrap_or("").trim_end();
+        text = trim_end(text.get(..pos).unwrap_or(""));
     }
     if let Some(pos) = SAID_FINDER.find(lower.get(..text.len()).unwrap_or("").as_bytes()) {
-        let after = tail(text, pos + " said:".len()).trim();
+        let after = trim(tail(text, pos + " said:".len()));
         if !after.is_empty() {
             return after.to_string();
         }
     }
     if let Some(pos) = find_codes(text).reply_pos {
-        return tail(text, pos).trim().to_string();
+        return trim(tail(text, pos)).to_string();
     }
     text.trim_matches(|c: char| c == ':' || c.is_whitespace()).to_string()
 }
@@ -715,12 +715,12 @@ static SAID_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" s
 pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = String> + '_ {
     let mut lines = text.lines().peekable();
     std::iter::from_fn(move || {
-        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+        while lines.peek().is_some_and(|l| is_blank(l)) {
             lines.next();
         }
         lines.peek()?;
         let mut para = String::new();
-        while let Some(line) = lines.next_if(|l| !l.trim().is_empty()) {
+        while let Some(line) = lines.next_if(|l| !is_blank(l)) {
             para.push_str(line.trim_end_matches('\r'));
             para.push('\n');
         }
