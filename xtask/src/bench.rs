@@ -93,13 +93,7 @@ pub fn run(dir: Option<PathBuf>) -> anyhow::Result<()> {
     };
     let per_s = |s: &BTreeMap<String, f64>| get(s, "emails_per_s");
     line("rebound", per_s(&single), get(&single, "mb_per_s"), get(&single, "peak_rss_mib"), 1.0);
-    line(
-        "rebound",
-        ours("emails_per_s"),
-        ours("mb_per_s"),
-        ours("peak_rss_mib"),
-        ours("threads"),
-    );
+    line("rebound", ours("emails_per_s"), ours("mb_per_s"), ours("peak_rss_mib"), ours("threads"));
     if compare {
         println!(
             "sisimai  {:>10.1} emails/s  {:>8.3} MB/s  peak RSS {:>5.1} MiB  ({} records)",

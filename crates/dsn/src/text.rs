@@ -6,6 +6,8 @@
 //! `&str` positions that are always char boundaries, and never panics.
 
 use crate::StatusCode;
+use aho_corasick::packed;
+use aho_corasick::Span;
 use memchr::memmem::Finder;
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -680,8 +682,45 @@ pub(crate) fn command_in(text: &LowerCased<'_>) -> Option<&'static str> {
 static COMMAND_FINDERS: LazyLock<Vec<Finder<'static>>> =
     LazyLock::new(|| COMMAND_MARKERS.iter().map(Finder::new).collect());
 
-static REFUSED_FINDER: LazyLock<Finder<'static>> =
-    LazyLock::new(|| Finder::new("refused to talk to me"));
+/// What a server says when it turns a client away at connection time.
+const REFUSED_TO_TALK: &str = "refused to talk to me";
+
+static REFUSED_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(REFUSED_TO_TALK));
+
+/// Whether a lower-cased text holds a marker [`remote_host_in`] looks for, and one
+/// [`command_in`] looks for: without one, neither can find anything. Most
+/// descriptions hold neither or only one kind, and this one pass over them spares a
+/// search per marker. Without the vector searcher (a CPU that lacks its
+/// instructions) both are `true`, which costs only the searches.
+pub(crate) fn markers_in(lower: &str) -> (bool, bool) {
+    let Some(searcher) = MARKERS.as_ref() else { return (true, true) };
+    let bytes = lower.as_bytes();
+    let (mut host, mut command) = (false, false);
+    let mut from = 0;
+    while let Some(found) = searcher.find_in(bytes, Span::from(from..bytes.len())) {
+        if found.pattern().as_usize() < HOST_MARKERS.len() {
+            host = true;
+        } else {
+            command = true;
+        }
+        if host && command {
+            break;
+        }
+        // One byte on, not past the match: a marker may start inside another.
+        from = found.start() + 1;
+    }
+    (host, command)
+}
+
+/// [`HOST_MARKERS`], then [`COMMAND_MARKERS`] and [`REFUSED_TO_TALK`], in one
+/// vector searcher, built once.
+static MARKERS: LazyLock<Option<packed::Searcher>> = LazyLock::new(|| {
+    packed::Config::new()
+        .match_kind(packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(HOST_MARKERS.iter().chain(COMMAND_MARKERS).chain(&[REFUSED_TO_TALK]))
+        .build()
+});
 
 /// Turns the description a human-readable bounce gives for one recipient into the
 /// diagnostic: the remote server's answer (after `said:`, or from the reply code on)
@@ -1155,5 +1194,40 @@ mod tests {
         assert_eq!(p, vec!["a\nb\n".to_string(), "c\n".to_string()]);
         assert_eq!(find_ci("abcDEF", "cde"), Some(2));
         assert_eq!(find_ci("ab", "abc"), None);
+    }
+
+    /// Where the searches find a host or a command, the markers say there may be one;
+    /// and the markers tell a text that names both from one that names neither.
+    #[test]
+    fn markers_cover_the_host_and_command_searches() {
+        let mut texts = vec![
+            "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)"
+                .to_string(),
+            "SMTP error from remote mail server after pipelined RCPT TO:<a@b>: host \
+             mx.example.com [192.0.2.1]: 550 no"
+                .to_string(),
+            "delivery to host mx.example.com[192.0.2.1] failed while sending MAIL FROM".into(),
+            "mx.example.com[192.0.2.1] refused to talk to me: 554".into(),
+            "lost connection with mx.example.com[192.0.2.1] while receiving the initial \
+             server greeting"
+                .into(),
+            "conversation with mx.example.com[192.0.2.1] timed out during EHLO".into(),
+            "connect to mx.example.com[192.0.2.1]:25: Connection refused".into(),
+            "550 5.1.1 <a@b.example>: Recipient address rejected".into(),
+        ];
+        for marker in HOST_MARKERS.iter().chain(COMMAND_MARKERS).chain(&[REFUSED_TO_TALK]) {
+            texts.push(format!("{marker}mx.example.com[192.0.2.1] said: rcpt to"));
+            texts.push(format!("X {} data", marker.to_uppercase()));
+        }
+        for text in &texts {
+            let lower = LowerCased::new(text);
+            let (host, command) = markers_in(&lower.lower);
+            assert!(host || remote_host_in(&lower).is_none(), "{text:?}");
+            assert!(command || command_in(&lower).is_none(), "{text:?}");
+        }
+        if MARKERS.is_some() {
+            assert_eq!(markers_in(&texts[0].to_lowercase()), (true, true));
+            assert_eq!(markers_in(&texts[7].to_lowercase()), (false, false));
+        }
     }
 }

@@ -40,7 +40,8 @@ mod x1;
 mod x6;
 
 use crate::text::{
-    clean_address, command_in, diagnostic_in, find_codes, remote_host_in, unfold, LowerCased,
+    clean_address, command_in, diagnostic_in, find_codes, markers_in, remote_host_in, unfold,
+    LowerCased,
 };
 use crate::{Action, Kind, RecipientReport};
 use aho_corasick::packed::{self, MatchKind};
@@ -399,50 +400,6 @@ impl TextRecord {
     }
 }
 
-/// The phrases after which [`remote_host_in`] names a remote host (those of its
-/// markers that hold no other): a description without any names none. These and
-/// [`COMMAND_MARKERS`] follow the markers of [`crate::text`], and must change with
-/// them.
-const HOST_MARKERS: &[&str] =
-    &["host ", "connect to ", "lost connection with ", "conversation with "];
-
-/// The phrases after which [`command_in`] names a command (those of its markers that
-/// hold no other, and "refused to talk to me"): a description without any names none.
-const COMMAND_MARKERS: &[&str] =
-    &["in reply to ", "after ", "while ", "during ", "refused to talk to me"];
-
-/// [`HOST_MARKERS`] and [`COMMAND_MARKERS`] in one vector searcher, built once. No
-/// marker ends with the start of another, so none hides another.
-static MARKERS: LazyLock<Option<packed::Searcher>> = LazyLock::new(|| {
-    packed::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .builder()
-        .extend(HOST_MARKERS.iter().chain(COMMAND_MARKERS))
-        .build()
-});
-
-/// Whether a lower-cased description holds a host marker and a command marker: most
-/// hold neither or only one, and one pass over the description spares them a search
-/// per marker.
-fn markers_in(lower: &str) -> (bool, bool) {
-    let Some(searcher) = MARKERS.as_ref() else { return (true, true) };
-    let bytes = lower.as_bytes();
-    let (mut host, mut command) = (false, false);
-    let mut from = 0;
-    while let Some(found) = searcher.find_in(bytes, Span::from(from..bytes.len())) {
-        if found.pattern().as_usize() < HOST_MARKERS.len() {
-            host = true;
-        } else {
-            command = true;
-        }
-        if host && command {
-            break;
-        }
-        from = found.end();
-    }
-    (host, command)
-}
-
 /// At most this many bytes of a description are kept (families that give every
 /// recipient the same text stay linear in the input).
 pub(crate) const MAX_DESCRIPTION_BYTES: usize = 4_096;
@@ -680,45 +637,6 @@ mod tests {
             assert_eq!(anchor.len(), 4, "{anchor:?}");
             assert!(!ANCHORS[..i].contains(anchor), "{anchor:?}");
             assert!(!KNOWN.anchored[i].is_empty(), "{anchor:?} anchors no phrase");
-        }
-    }
-
-    /// Where the searches find a host or a command, the markers say there may be one.
-    #[test]
-    fn markers_cover_the_host_and_command_searches() {
-        let mut texts = vec![
-            "host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)"
-                .to_string(),
-            "SMTP error from remote mail server after pipelined RCPT TO:<a@b>: host \
-             mx.example.com [192.0.2.1]: 550 no"
-                .to_string(),
-            "delivery to host mx.example.com[192.0.2.1] failed while sending MAIL FROM".into(),
-            "mx.example.com[192.0.2.1] refused to talk to me: 554".into(),
-            "lost connection with mx.example.com[192.0.2.1] while receiving the initial \
-             server greeting"
-                .into(),
-            "conversation with mx.example.com[192.0.2.1] timed out during EHLO".into(),
-            "connect to mx.example.com[192.0.2.1]:25: Connection refused".into(),
-            "550 5.1.1 <a@b.example>: Recipient address rejected".into(),
-        ];
-        for marker in HOST_MARKERS.iter().chain(COMMAND_MARKERS) {
-            texts.push(format!("{marker}mx.example.com[192.0.2.1] said: rcpt to"));
-            texts.push(format!("X {} data", marker.to_uppercase()));
-        }
-        for text in &texts {
-            let lower = LowerCased::new(text);
-            let (host, command) = markers_in(&lower.lower);
-            assert!(host || remote_host_in(&lower).is_none(), "{text:?}");
-            assert!(command || command_in(&lower).is_none(), "{text:?}");
-        }
-        let markers: Vec<&str> = HOST_MARKERS.iter().chain(COMMAND_MARKERS).copied().collect();
-        for (a, b) in markers.iter().flat_map(|a| markers.iter().map(move |b| (a, b))) {
-            assert!((1..a.len()).all(|at| !b.starts_with(&a[at..])), "{a:?} overlaps {b:?}");
-            assert!(a == b || !a.contains(b), "{a:?} holds {b:?}");
-        }
-        if MARKERS.is_some() {
-            assert_eq!(markers_in(&texts[0].to_lowercase()), (true, true));
-            assert_eq!(markers_in(&texts[7].to_lowercase()), (false, false));
         }
     }
 
