@@ -350,24 +350,29 @@ fn headers_auto_replied(root: &Entity<'_>, subject: &str) -> bool {
         || auto_reply_subject(subject.trim_start())
 }
 
+/// How the subjects of automatic replies start (lower case).
+const AUTO_REPLY_SUBJECTS: &[&str] = &[
+    "auto:",
+    "auto reply",
+    "auto-reply",
+    "autoreply",
+    "auto response",
+    "auto-respons",
+    "autorespons",
+    "automatic reply",
+    "out of office",
+    "out of the office",
+];
+
 /// Whether a subject (leading blanks removed) starts the way automatic replies' do.
 fn auto_reply_subject(subject: &str) -> bool {
-    // Every such start is `auto...` or `out of ...`.
-    matches!(subject.as_bytes().first().map(u8::to_ascii_lowercase), Some(b'a' | b'o'))
-        && [
-            "auto:",
-            "auto reply",
-            "auto-reply",
-            "autoreply",
-            "auto response",
-            "auto-respons",
-            "autorespons",
-            "automatic reply",
-            "out of office",
-            "out of the office",
-        ]
-        .iter()
-        .any(|w| strip_prefix_ci(subject, w).is_some())
+    // The first letter rules out nearly every subject before any comparison.
+    let Some(first) = subject.as_bytes().first().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
+    AUTO_REPLY_SUBJECTS.iter().any(|start| {
+        start.as_bytes().first() == Some(&first) && strip_prefix_ci(subject, start).is_some()
+    })
 }
 
 /// The `Subject` (the last one, as mail readers show it), RFC 2047 words decoded.
