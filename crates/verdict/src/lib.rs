@@ -7,8 +7,9 @@
 //! Japanese. It does no I/O: the caller runs the DNS lookups and hands the results
 //! in as [`Evidence`]. Its rules are tables of data, not chains of `if`s:
 //!
-//! * `reason.rs`: the [`Reason`] names and the phrase, status-code and reply-code
-//!   tables [`classify`] walks;
+//! * `reason/`: the [`Reason`] names and the engine [`classify`] runs over the rules
+//!   in `crates/verdict/rules/*.toml` (phrases, status and reply codes, one file per
+//!   MTA family and per receiving provider, each row with its source);
 //! * `provider.rs`: receiving providers ([`provider_of`]);
 //! * `hosting.rs`: the sender's hosting company ([`hosting_of`]);
 //! * `plan.rs`: what to look up ([`plan`]);
@@ -31,5 +32,5 @@ pub use decide::{decide, Cause, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
-pub use reason::{classify, hard_bounce, Reason, UnknownReason};
+pub use reason::{classify, hard_bounce, Classification, Reason, UnknownReason};
 pub use text::Lang;

@@ -1,0 +1,219 @@
+//! The classifier: the rules files applied to one recipient's report, in order.
+//!
+//! 1. A feedback report, an automatic reply and a delivered report are named by
+//!    their kind (auto-replies through `autoreply.toml`).
+//! 2. A receiving provider recognised by its host, its tokens or its notice decides
+//!    by its own status codes, then its own phrases (`provider/*.toml`); its word
+//!    is final.
+//! 3. The MTA that wrote the bounce decides by its own phrases (`lhost/*.toml`).
+//! 4. Else the first generic phrase rule (`phrases.toml`), else the first status
+//!    rule (`status.toml`), else the reply code (`reply.toml`), names a reason...
+//! 5. ...which the circumstances may change (`context.toml`): the SMTP command it
+//!    answered, the status code's subject, the DSN action.
+
+use std::borrow::Cow;
+
+use rebound_dsn::{Action, Kind, RecipientReport};
+
+use super::index::{CompiledPhrase, Found, COMPILED};
+use super::names::Reason;
+use super::rules::RULES;
+use super::Classification;
+use crate::case::lower_case;
+
+/// The engine's own answers, when the report's kind decides or no rule matches:
+/// (id, source).
+const FEEDBACK: (&str, &str) =
+    ("kind.feedback", "RFC 5965 §2: a feedback report (message/feedback-report) is no bounce");
+const VACATION: (&str, &str) =
+    ("kind.autoreply", "RFC 3834 §3: an automatic reply that says no more is the owner's absence");
+const DELIVERED: (&str, &str) =
+    ("kind.delivered", "RFC 3464 §2.3.3 Action 'delivered'; RFC 3463 §3.1 class 2 'Success'");
+const UNDEFINED: (&str, &str) = ("none", "no rule matched");
+
+/// The classification named by `rule`, one of the compiled phrase rules.
+fn by_phrase(rule: &CompiledPhrase, found: &Found) -> Classification {
+    Classification {
+        reason: rule.reason(),
+        rule_id: &rule.rule.id,
+        matched: rule.matched(found, &COMPILED.phrases),
+        source: &rule.rule.source,
+    }
+}
+
+/// The engine's own classification.
+fn builtin(reason: Reason, (rule_id, source): (&'static str, &'static str)) -> Classification {
+    Classification { reason, rule_id, matched: None, source }
+}
+
+/// [`super::classify`] with the generator's name and the envelope sender (`""` when
+/// unknown).
+pub(super) fn classify_by(
+    report: &RecipientReport,
+    generator: &str,
+    sender: &str,
+) -> Classification {
+    let (rules, compiled) = (&*RULES, &*COMPILED);
+    if matches!(report.kind, Kind::Feedback) {
+        return builtin(Reason::Feedback, FEEDBACK);
+    }
+    let diagnostic = report.diagnostic.as_deref().unwrap_or_default();
+    let mut buf = [0; 512];
+    // An automatic reply carries no status code; one that has one is a bounce.
+    if matches!(report.kind, Kind::AutoReply) && report.status.is_none() {
+        let found = compiled.find(&lower_case(diagnostic, &mut buf));
+        return compiled
+            .autoreply
+            .iter()
+            .find(|rule| rule.matches(&found))
+            .map_or(builtin(Reason::Vacation, VACATION), |rule| by_phrase(rule, &found));
+    }
+    if report.action == Action::Delivered || report.status.is_some_and(|s| s.class == 2) {
+        return builtin(Reason::Delivered, DELIVERED);
+    }
+    let text = lower_case(diagnostic, &mut buf);
+    let found = compiled.find(&text);
+    let mut command = ascii_cased(report.smtp_command.as_deref().unwrap_or_default().trim(), true);
+    if command.is_empty() && names_sender(&text, sender, report.recipient.as_deref()) {
+        command = Cow::Borrowed("MAIL");
+    }
+
+    if let Some(decided) = by_provider(report, &found) {
+        return decided;
+    }
+    let generator = generator.trim();
+    for (lhost, rules) in rules.lhosts.iter().zip(&compiled.lhost) {
+        if lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)) {
+            if let Some(rule) = rules.iter().find(|rule| rule.matches(&found)) {
+                return by_phrase(rule, &found);
+            }
+        }
+    }
+
+    let by_status = || {
+        let status = report.status?;
+        let (rule, _) = rules.statuses.iter().zip(&compiled.status).find(|(rule, needs)| {
+            rule.matches(status, needs.is_empty() || found.any(needs), &command)
+        })?;
+        Some(Classification {
+            reason: rule.reason,
+            rule_id: &rule.id,
+            matched: Some(&rule.code),
+            source: &rule.source,
+        })
+    };
+    let by_reply = || {
+        let code = report.reply_code?;
+        let rule = rules.replies.iter().find(|rule| rule.code == code)?;
+        Some(Classification {
+            reason: rule.reason,
+            rule_id: &rule.id,
+            matched: None,
+            source: &rule.source,
+        })
+    };
+    let first = compiled
+        .first_phrase_rule(&found)
+        .map(|rule| by_phrase(rule, &found))
+        .or_else(by_status)
+        .or_else(by_reply)
+        .unwrap_or(builtin(Reason::Undefined, UNDEFINED));
+
+    let found_reason = first.reason;
+    rules
+        .contexts
+        .iter()
+        .zip(&compiled.context)
+        // Most rules are about another reason: they are passed over before their
+        // phrases are looked up.
+        .filter(|(rule, _)| rule.found == found_reason)
+        .find(|(rule, unless)| {
+            rule.applies(found_reason, report, &command, &text, found.any(unless))
+        })
+        .map_or(first, |(rule, _)| Classification {
+            reason: rule.becomes,
+            rule_id: &rule.id,
+            matched: first.matched,
+            source: &rule.source,
+        })
+}
+
+/// The receiving provider's own word, when one recognises the report: its status
+/// codes first, then its phrases.
+fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification> {
+    let (rules, compiled) = (&*RULES, &*COMPILED);
+    let host = report.remote_mta.as_deref().unwrap_or_default();
+    let host = ascii_cased(host.trim().trim_end_matches('.'), false);
+    let notice = report.status.is_none() && report.reply_code.is_none();
+    // Looked for only in a notice: most reports are not.
+    let notice_domain = report
+        .recipient
+        .as_deref()
+        .filter(|_| notice)
+        .and_then(|recipient| recipient.rsplit_once('@'))
+        .map_or(Cow::Borrowed(""), |(_, domain)| ascii_cased(domain.trim(), false));
+    let mut providers = rules
+        .providers
+        .iter()
+        .zip(&compiled.rhost)
+        .filter(|(p, c)| p.recognises(&host, found.any(&c.texts), &notice_domain))
+        .peekable();
+    // Most reports come from no such provider.
+    providers.peek()?;
+    let providers: Vec<_> = providers.collect();
+    let status = providers
+        .iter()
+        .flat_map(|(provider, _)| &provider.statuses)
+        .find(|rule| report.status == Some(rule.code));
+    if let Some(rule) = status {
+        return Some(Classification {
+            reason: rule.reason,
+            rule_id: &rule.id,
+            matched: None,
+            source: &rule.source,
+        });
+    }
+    let rule = providers.iter().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
+    Some(by_phrase(rule, found))
+}
+
+/// True when the lower-cased diagnostic names the envelope sender's address in angle
+/// brackets and does not name the recipient's.
+pub(super) fn names_sender(text: &str, sender: &str, recipient: Option<&str>) -> bool {
+    let sender = sender.trim();
+    // Lower-casing neither adds nor removes an `@`, so most reports stop here.
+    if !sender.contains('@') {
+        return false;
+    }
+    let recipient = recipient.unwrap_or_default().trim();
+    if sender.is_ascii() && recipient.is_ascii() {
+        // ASCII addresses lower-case as ASCII: compare in place, without copies.
+        let (text, sender) = (text.as_bytes(), sender.as_bytes());
+        let bracketed = text.windows(sender.len() + 2).any(|w| {
+            w.first() == Some(&b'<')
+                && w.last() == Some(&b'>')
+                && w[1..w.len() - 1].eq_ignore_ascii_case(sender)
+        });
+        // The recipient is looked for only when the sender is named: most texts name
+        // neither, and comparing every window with the recipient was the costly part.
+        return bracketed
+            && (recipient.is_empty()
+                || !text
+                    .windows(recipient.len())
+                    .any(|w| w.eq_ignore_ascii_case(recipient.as_bytes())));
+    }
+    let sender = sender.to_lowercase();
+    let recipient = recipient.to_lowercase();
+    text.contains(&format!("<{sender}>")) && (recipient.is_empty() || !text.contains(&recipient))
+}
+
+/// `text` with its ASCII letters in upper (or lower) case; borrowed when they already
+/// are, as they usually are.
+pub(super) fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
+    let wrong = |b: &u8| if upper { b.is_ascii_lowercase() } else { b.is_ascii_uppercase() };
+    match (text.bytes().any(|b| wrong(&b)), upper) {
+        (false, _) => Cow::Borrowed(text),
+        (true, true) => Cow::Owned(text.to_ascii_uppercase()),
+        (true, false) => Cow::Owned(text.to_ascii_lowercase()),
+    }
+}
