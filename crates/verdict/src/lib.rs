@@ -32,5 +32,5 @@ pub use decide::{decide, Cause, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
-pub use reason::{classify, hard_bounce, Classification, Reason, UnknownReason};
+pub use reason::{classify, hard_bounce, hard_bounce_of, Classification, Reason, UnknownReason};
 pub use text::Lang;

@@ -23,7 +23,7 @@
 //! every file, built on first use, finds in one pass over the diagnostic the set of
 //! phrases it contains, and each rule is then checked against that set).
 
-use rebound_dsn::{Bounce, RecipientReport, StatusCode};
+use rebound_dsn::{Action, Bounce, RecipientReport, StatusCode};
 
 mod engine;
 mod index;
@@ -154,9 +154,14 @@ impl Reason {
 
 /// Whether a failure is a hard bounce as Sisimai defines it: retrying will not help
 /// because the address itself is wrong (`userunknown`, `hostunknown`, `hasmoved`), or
-/// the destination accepts no mail at all and said so permanently (`notaccept` with a
-/// 5xx code). Everything else, blocks and full mailboxes included, is soft: it can
-/// clear up without changing the address.
+/// the destination accepts no mail at all (`notaccept`). Everything else, blocks and
+/// full mailboxes included, is soft: it can clear up without changing the address.
+///
+/// A temporary failure is never hard, whatever its reason: a 4xx reply code or a
+/// 4.X.X status (RFC 5321 §4.2.1, RFC 3463 §3.1: "a later attempt may succeed")
+/// means the receiver itself says it may take the mail later, and deleting the
+/// address then would lose a good one. [`hard_bounce_of`] also knows the DSN action
+/// (`delayed`).
 ///
 /// ```
 /// use rebound_verdict::{hard_bounce, Reason};
@@ -164,14 +169,34 @@ impl Reason {
 /// assert!(hard_bounce(Reason::UserUnknown, permanent, Some(550)));
 /// assert!(!hard_bounce(Reason::Blocked, "5.7.1".parse().ok(), Some(550)));
 /// assert!(!hard_bounce(Reason::NotAccept, "4.3.2".parse().ok(), Some(421)));
+/// // "450 4.1.1 ... verification in progress": temporary, so never hard.
+/// assert!(!hard_bounce(Reason::UserUnknown, "4.1.1".parse().ok(), Some(450)));
+/// assert!(!hard_bounce(Reason::UserUnknown, "5.1.1".parse().ok(), Some(450)));
 /// ```
 pub fn hard_bounce(reason: Reason, status: Option<StatusCode>, reply_code: Option<u16>) -> bool {
-    match reason {
-        Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved => true,
-        Reason::NotAccept => {
-            let transient = status.map(|s| s.class == 4).or(reply_code.map(|c| c / 100 == 4));
-            transient != Some(true)
-        }
-        _ => false,
-    }
+    let temporary =
+        status.is_some_and(|s| s.class == 4) || reply_code.is_some_and(|c| c / 100 == 4);
+    !temporary
+        && matches!(
+            reason,
+            Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved | Reason::NotAccept
+        )
+}
+
+/// [`hard_bounce`] for one recipient's report: also never hard when the DSN action
+/// is `delayed` (RFC 3464 §2.3.3: the sending MTA is still trying).
+///
+/// ```
+/// use rebound_dsn::{Action, RecipientReport};
+/// use rebound_verdict::{hard_bounce_of, Reason};
+///
+/// let mut report = RecipientReport::default();
+/// report.status = "5.1.1".parse().ok();
+/// report.reply_code = Some(550);
+/// assert!(hard_bounce_of(&report, Reason::UserUnknown));
+/// report.action = Action::Delayed;
+/// assert!(!hard_bounce_of(&report, Reason::UserUnknown));
+/// ```
+pub fn hard_bounce_of(report: &RecipientReport, reason: Reason) -> bool {
+    report.action != Action::Delayed && hard_bounce(reason, report.status, report.reply_code)
 }

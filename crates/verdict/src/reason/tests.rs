@@ -6,7 +6,7 @@ use rebound_dsn::{Action, Bounce, Kind, RecipientReport};
 use super::engine::names_sender;
 use super::index::COMPILED;
 use super::rules::{PhraseRule, RULES};
-use super::{classify, Reason};
+use super::{classify, hard_bounce_of, Reason};
 
 fn report(status: &str, diagnostic: &str) -> RecipientReport {
     let mut r = RecipientReport::default();
@@ -323,7 +323,8 @@ fn classifies_by_status_command_and_provider() {
             Reason::UserUnknown,
         ),
         // The same code number means nothing from another provider.
-        ("5.2.0", "550 5.2.0 Rejected [506]", "DATA", "mx.example.net", Reason::OnHold),
+        // (the registry's 5.2.0 decides: the mailbox refused it; not spam)
+        ("5.2.0", "550 5.2.0 Rejected [506]", "DATA", "mx.example.net", Reason::Filtered),
         (
             "5.0.0",
             "554 Host network not allowed",
@@ -756,4 +757,76 @@ fn no_phrase_is_empty_or_upper_case() {
         assert!(!phrase.is_empty());
         assert_eq!(phrase.to_lowercase(), phrase, "matched against lower-cased text");
     }
+}
+
+/// A report with every field a temporary refusal comes with.
+fn temporary(status: &str, reply: u16, action: Action, text: &str) -> RecipientReport {
+    let mut r = full(status, text, "RCPT TO", "mx.example.org");
+    r.reply_code = Some(reply);
+    r.action = action;
+    r.recipient = Some("taro@example.org".into());
+    r
+}
+
+#[test]
+fn temporary_refusals_are_never_a_missing_mailbox() {
+    let greylisted = "450 4.2.0 <taro@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html";
+    let verifying = "450 4.1.1 <taro@example.org>: Recipient address rejected: unverified address: host mx2.example.org[192.0.2.9] said: 450 4.1.1 <taro@example.org>: Recipient address rejected: verification in progress";
+    let policy = "450 4.7.1 <taro@example.org>: Recipient address rejected: Access denied";
+    let cases: &[(&str, u16, Action, &str, Reason)] = &[
+        ("4.2.0", 450, Action::Delayed, greylisted, Reason::Expired),
+        ("4.2.0", 450, Action::Failed, greylisted, Reason::OnHold),
+        (
+            "4.7.1",
+            451,
+            Action::Failed,
+            "451 4.7.1 Client host rejected: Greylisting in action, please come back later",
+            Reason::OnHold,
+        ),
+        ("4.1.1", 450, Action::Delayed, verifying, Reason::Expired),
+        ("4.1.1", 450, Action::Failed, verifying, Reason::OnHold),
+        ("4.7.1", 450, Action::Delayed, policy, Reason::Filtered),
+    ];
+    for (status, reply, action, text, want) in cases {
+        let r = temporary(status, *reply, *action, text);
+        let got = Reason::classify_in(&r, &Bounce::default());
+        assert_eq!(got, *want, "{status} {action:?} {text}");
+        assert!(!hard_bounce_of(&r, got), "{status} {text}");
+    }
+    // The same refusal, permanent, is a missing mailbox and hard.
+    let r = temporary("5.1.1", 550, Action::Failed, "550 5.1.1 <taro@example.org>: Recipient address rejected: User unknown in local recipient table");
+    assert_eq!(Reason::classify_in(&r, &Bounce::default()), Reason::UserUnknown);
+    assert!(hard_bounce_of(&r, Reason::UserUnknown));
+}
+
+#[test]
+fn no_temporary_or_delayed_failure_is_ever_hard() {
+    // (status, reply code, action): each says "temporary" in one of its fields.
+    let temporaries: &[(&str, Option<u16>, Action)] = &[
+        ("4.1.1", Some(450), Action::Failed),
+        ("4.0.0", None, Action::Failed),
+        ("", Some(421), Action::Failed),
+        ("5.1.1", Some(450), Action::Failed),
+        ("5.1.1", Some(550), Action::Delayed),
+        ("", None, Action::Delayed),
+    ];
+    let mut hard_elsewhere = 0;
+    for text in varied_texts() {
+        for (status, reply, action) in temporaries {
+            let mut r = full(status, &text, "RCPT TO", "");
+            r.reply_code = *reply;
+            r.action = *action;
+            let reason = Reason::classify_in(&r, &Bounce::default());
+            assert!(
+                !hard_bounce_of(&r, reason),
+                "{status} {reply:?} {action:?} {text:?}: {reason}"
+            );
+        }
+        // The test can fail: the same texts, permanent, are often hard.
+        let mut r = full("5.0.0", &text, "RCPT TO", "");
+        r.reply_code = Some(550);
+        hard_elsewhere +=
+            usize::from(hard_bounce_of(&r, Reason::classify_in(&r, &Bounce::default())));
+    }
+    assert!(hard_elsewhere > 100, "{hard_elsewhere}");
 }
