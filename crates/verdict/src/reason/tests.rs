@@ -830,3 +830,58 @@ fn no_temporary_or_delayed_failure_is_ever_hard() {
     }
     assert!(hard_elsewhere > 100, "{hard_elsewhere}");
 }
+
+#[test]
+fn classifies_the_mtas_own_texts() {
+    let cases: &[(&str, &str, Reason)] = &[
+        // A refused greeting is about the sending host, whatever words follow.
+        ("4.7.1", "450 4.7.1 <bogus.example>: Helo command rejected: Host not found", Reason::Blocked),
+        ("", "Connected to 192.0.2.1 but greeting failed.", Reason::Blocked),
+        // The sender's own quota is no full mailbox.
+        ("5.2.2", "550 5.2.2 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Submission quota exceeded", Reason::RateLimited),
+        ("5.4.5", "550 5.4.5 Daily user sending limit exceeded. - gsmtp", Reason::RateLimited),
+        ("5.2.2", "552 5.2.2 Boite du destinataire pleine.", Reason::MailboxFull),
+        ("", "This message is looping: it already has my Delivered-To line. (#5.4.6)", Reason::NetworkError),
+        ("", "mail for mx.example.jp loops back to myself", Reason::NetworkError),
+        ("5.1.2", "Sorry, I couldn't find any host named shop.example. (#5.1.2)", Reason::HostUnknown),
+        ("", "Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 sorry", Reason::Rejected),
+        ("5.0.0", "550 5.0.0 Message is not RFC 2822 compliant", Reason::NotCompliantRfc),
+        ("5.1.10", "taro wasn't found at example.com.", Reason::UserUnknown),
+        ("5.3.4", "message size 20480000 exceeds size limit 10240000 of server mx.example.jp[192.0.2.1]", Reason::EmailTooLarge),
+    ];
+    for (status, text, want) in cases {
+        assert_eq!(classify(&report(status, text)), *want, "{status} {text}");
+    }
+}
+
+#[test]
+fn status_codes_alone_read_as_the_registry_says() {
+    let cases: &[(&str, &str, Reason)] = &[
+        ("5.7.13", "", Reason::Suspend),
+        ("5.6.1", "", Reason::ContentError),
+        ("5.6.0", "", Reason::ContentError),
+        ("5.7.509", "", Reason::AuthFailure),
+        ("5.7.20", "", Reason::AuthFailure),
+        ("5.7.24", "", Reason::AuthFailure),
+        ("5.7.17", "", Reason::HasMoved),
+        ("4.4.4", "", Reason::NetworkError),
+        ("5.4.4", "", Reason::HostUnknown),
+        ("5.5.3", "", Reason::RateLimited),
+        ("5.4.14", "", Reason::NetworkError),
+        ("5.2.0", "", Reason::Filtered),
+        ("5.1.10", "", Reason::NotAccept),
+        // Microsoft's 5.1.10 is its "recipient not found", known by its words.
+        (
+            "5.1.10",
+            "Your message to taro@example.com couldn't be delivered. Outlook",
+            Reason::UserUnknown,
+        ),
+        ("5.7.10", "", Reason::FailedStartTls),
+        ("5.7.8", "", Reason::SecurityError),
+    ];
+    for (status, text, want) in cases {
+        let why = Reason::explain_in(&report(status, text), &Bounce::default());
+        assert_eq!(why.reason, *want, "{status} {text}");
+        assert!(why.rule_id.starts_with("status."), "{status}: {}", why.rule_id);
+    }
+}
