@@ -885,3 +885,31 @@ fn status_codes_alone_read_as_the_registry_says() {
         assert!(why.rule_id.starts_with("status."), "{status}: {}", why.rule_id);
     }
 }
+
+#[test]
+fn a_bare_address_rejected_yields_to_a_status_that_names_the_cause() {
+    // (status, reply text, reason): the refusal answered RCPT TO in each case.
+    let cases: &[(&str, &str, Reason)] = &[
+        (
+            "5.7.1",
+            "551 5.7.1 <taro@example.org>: Recipient address rejected: Security error",
+            Reason::SecurityError,
+        ),
+        (
+            "5.7.13",
+            "525 5.7.13 <taro@example.org>: Recipient address rejected: User account disabled",
+            Reason::Suspend,
+        ),
+        (
+            "5.6.0",
+            "550 5.6.0 <taro@example.org>: Recipient address rejected: Content error",
+            Reason::ContentError,
+        ),
+        ("5.1.0", "550 5.1.0 <taro@example.org>: Recipient address rejected", Reason::UserUnknown),
+        ("5.0.0", "550 5.0.0 <taro@example.org>: Recipient address rejected", Reason::UserUnknown),
+    ];
+    for (status, text, want) in cases {
+        let r = full(status, text, "RCPT TO", "");
+        assert_eq!(classify(&r), *want, "{status} {text}");
+    }
+}
