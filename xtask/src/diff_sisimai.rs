@@ -1,0 +1,4 @@
+//! placeholder
+pub fn run(_args: impl Iterator<Item = String>) -> anyhow::Result<()> {
+    Ok(())
+}
