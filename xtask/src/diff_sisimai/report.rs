@@ -271,7 +271,7 @@ mod tests {
             expected: vec!["userunknown".into()],
             error: None,
         };
-        let diff = Diff::of(&[pair.clone()]);
+        let diff = Diff::of(std::slice::from_ref(&pair));
         let keys: Vec<_> = diff.groups.keys().cloned().collect();
         assert_eq!(
             keys,
