@@ -55,21 +55,33 @@ impl Diff {
             if theirs != ours {
                 diff.recipient_sets.push((pair.file.clone(), theirs, ours));
             }
+            // Paired by recipient first; what is left on both sides, in order (a
+            // recipient spelled differently is already in `recipient_sets`).
             let mut unused: Vec<Option<&Record>> = pair.sisimai.iter().map(Some).collect();
-            for (index, ours) in pair.rebound.iter().enumerate() {
-                let theirs = unused
-                    .iter_mut()
-                    .find(|r| r.is_some_and(|r| r.recipient == ours.recipient))
-                    .and_then(Option::take);
-                let entry = Entry {
+            let mut matched: Vec<Option<&Record>> = pair
+                .rebound
+                .iter()
+                .map(|ours| {
+                    unused
+                        .iter_mut()
+                        .find(|r| r.is_some_and(|r| r.recipient == ours.recipient))
+                        .and_then(Option::take)
+                })
+                .collect();
+            let mut leftovers = unused.iter_mut().filter_map(Option::take);
+            for slot in matched.iter_mut().filter(|m| m.is_none()) {
+                *slot = leftovers.next();
+            }
+            let leftovers: Vec<&Record> = leftovers.collect();
+            for (index, (ours, theirs)) in pair.rebound.iter().zip(matched).enumerate() {
+                diff.add(Entry {
                     file: pair.file.clone(),
                     sisimai: theirs.cloned(),
                     rebound: Some(ours.clone()),
                     expected: pair.expected.get(index).cloned(),
-                };
-                diff.add(entry);
+                });
             }
-            for theirs in unused.into_iter().flatten() {
+            for theirs in leftovers {
                 diff.add(Entry {
                     file: pair.file.clone(),
                     sisimai: Some(theirs.clone()),
@@ -134,8 +146,9 @@ pub fn markdown(dirs: &[PathBuf], pairs: &[FilePair], diff: &Diff) -> String {
     md.push_str(&format!("Inputs: {} ({} files).\n\n", inputs.join(", "), pairs.len()));
     md.push_str(&format!("`{}`\n\n", diff.summary_line(pairs.len())));
     md.push_str(
-        "Records are paired by recipient within a file. `(none)`: that side has no record \
-         for the recipient. `5.x`: the answer the corpus's `expected.tsv` gives for \
+        "Records are paired by recipient within a file, then what is left on both sides in \
+         order (the cell shows both recipients, Sisimai's first). `(none)`: that side has \
+         no record for it. `5.x`: the answer the corpus's `expected.tsv` gives for \
          rebound's record, when there is one (Sisimai 5.x's for the Sisimai corpus).\n\n",
     );
     md.push_str("## Reason groups\n\n| Sisimai 4.25 | rebound | records | files | rebound = 5.x |\n|---|---|---|---|---|\n");
@@ -192,7 +205,7 @@ fn entry_table(md: &mut String, entries: &[Entry], name: &dyn Fn(&str) -> String
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             name(&e.file),
-            cell(recipient, 60),
+            cell(recipient, 80),
             side(e.sisimai.as_ref()),
             side(e.rebound.as_ref()),
             e.expected.as_deref().unwrap_or("")
@@ -286,5 +299,18 @@ mod tests {
         assert!(md.contains("| filtered | userunknown | 1 | 1 | 1/1 |"), "{md}");
         assert!(md.contains("| d/e/a.eml | a@x.example |"), "{md}");
         assert!(md.contains("no \\| such user"), "pipes are escaped: {md}");
+    }
+
+    #[test]
+    fn records_left_over_on_both_sides_pair_in_order() {
+        let pair = FilePair {
+            file: "a.eml".into(),
+            sisimai: vec![record("x@a.example", "filtered", "5.0.910", false)],
+            rebound: vec![record("", "filtered", "5.9.210", false)],
+            ..FilePair::default()
+        };
+        let diff = Diff::of(&[pair]);
+        assert!(diff.groups.is_empty(), "{:?}", diff.groups);
+        assert_eq!((diff.agreed, diff.recipient_sets.len(), diff.status.len()), (1, 1, 0));
     }
 }
