@@ -8,7 +8,8 @@
 //! (default `target/diff-sisimai.md`): reason pairs grouped as (Sisimai reason, rebound
 //! reason) with counts, and for each group the files with both diagnostics side by
 //! side; then the files whose recipient sets differ, and the records whose status or
-//! hard/soft differ. When a corpus's `expected.tsv` sits next to the emails, each row
+//! hard/soft differ. Pasted text (no header block) is given to Sisimai under a minimal
+//! bounce header, since Sisimai reads only whole messages. When a corpus's `expected.tsv` sits next to the emails, each row
 //! also shows the answer it expects (Sisimai 5.x's, for `../shared/corpus/sisimai`).
 
 use std::collections::BTreeMap;
@@ -26,18 +27,30 @@ mod report;
 /// Reads file paths on standard input, one a line, and prints for each one JSON line
 /// `{"file": PATH, "records": [...]}` with Sisimai's records (`damn`, as `sisimai dump`
 /// and `shared/tools/sisimai-dump` give them, delivered and vacation records included),
-/// or `{"file": PATH, "error": TEXT}`.
+/// or `{"file": PATH, "error": TEXT}`. A file that does not start with a header
+/// (pasted text, as in the `crisp` corpus) is given to Sisimai under a minimal bounce
+/// header block, since Sisimai reads only whole messages; rebound reads it as it is.
 const SISIMAI_SCRIPT: &str = r#"
 use strict; use warnings;
 use Sisimai; use JSON;
 my $json = JSON->new->allow_blessed->convert_blessed->utf8->canonical;
+my $wrap = "From: Mail Delivery System <MAILER-DAEMON\@localhost>\n"
+         . "To: sender\@localhost\n"
+         . "Subject: Undelivered Mail Returned to Sender\n"
+         . "Content-Type: text/plain; charset=utf-8\n\n";
 $| = 1;
 while (my $file = <STDIN>) {
     chomp $file;
     my @records;
     my $ok = eval {
         local $SIG{__WARN__} = sub {};
-        my $data = Sisimai->make($file, 'delivered' => 1, 'vacation' => 1) || [];
+        open(my $fh, '<:raw', $file) or die "cannot open: $!\n";
+        my $text = do { local $/; <$fh> } // '';
+        close $fh;
+        # Sisimai reads only whole messages: pasted text gets a bounce's header block.
+        my $head = $text =~ /\A\s*(?:From |[!-9;-~]+:)/;
+        my $input = $head ? $file : \($wrap . $text);
+        my $data = Sisimai->make($input, 'delivered' => 1, 'vacation' => 1) || [];
         for my $e (map { $_->damn } @$data) {
             for my $k (keys %$e) {
                 next if ref $e->{$k} || !defined $e->{$k};

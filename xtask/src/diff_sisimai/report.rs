@@ -148,10 +148,10 @@ pub fn markdown(dirs: &[PathBuf], pairs: &[FilePair], diff: &Diff) -> String {
     md.push_str(
         "Records are paired by recipient within a file, then what is left on both sides in \
          order (the cell shows both recipients, Sisimai's first). `(none)`: that side has \
-         no record for it. `5.x`: the answer the corpus's `expected.tsv` gives for \
+         no record for it. `corpus`: the answer the corpus's `expected.tsv` gives for \
          rebound's record, when there is one (Sisimai 5.x's for the Sisimai corpus).\n\n",
     );
-    md.push_str("## Reason groups\n\n| Sisimai 4.25 | rebound | records | files | rebound = 5.x |\n|---|---|---|---|---|\n");
+    md.push_str("## Reason groups\n\n| Sisimai 4.25 | rebound | records | files | rebound = corpus |\n|---|---|---|---|---|\n");
     let mut groups: Vec<_> = diff.groups.iter().collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
     for ((theirs, ours), entries) in &groups {
@@ -198,7 +198,7 @@ fn entry_table(md: &mut String, entries: &[Entry], name: &dyn Fn(&str) -> String
     if entries.is_empty() {
         return;
     }
-    md.push_str("| file | recipient | Sisimai 4.25 | rebound | 5.x |\n|---|---|---|---|---|\n");
+    md.push_str("| file | recipient | Sisimai 4.25 | rebound | corpus |\n|---|---|---|---|---|\n");
     for e in entries {
         let recipient =
             e.rebound.as_ref().or(e.sisimai.as_ref()).map_or("", |r| r.recipient.as_str());
