@@ -48,7 +48,7 @@ while (my $file = <STDIN>) {
         my $text = do { local $/; <$fh> } // '';
         close $fh;
         # Sisimai reads only whole messages: pasted text gets a bounce's header block.
-        my $head = $text =~ /\A\s*(?:From |[!-9;-~]+:)/;
+        my $head = $text =~ /\A\s*(?:From |[A-Za-z][A-Za-z0-9-]*:)/;
         my $input = $head ? $file : \($wrap . $text);
         my $data = Sisimai->make($input, 'delivered' => 1, 'vacation' => 1) || [];
         for my $e (map { $_->damn } @$data) {
