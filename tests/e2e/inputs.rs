@@ -203,7 +203,7 @@ fn sisimai_format_has_sisimais_keys_and_values() {
     assert_eq!(record["hardbounce"], 0);
     assert_eq!(record["lhost"], "sv12053.xserver.jp");
     assert_eq!(record["rhost"], "infoseek-jp.olc.pamx1.hotmail.com");
-    assert_eq!(record["smtpcommand"], "MAIL FROM");
+    assert_eq!(record["smtpcommand"], "MAIL", "Sisimai writes the verb alone");
     assert_eq!(record["smtpagent"], "postfix");
     assert_eq!(record["diagnostictype"], "SMTP");
     assert_eq!(record["messageid"], "b7d1c2e0-5a4f-4c1e-9f3a-2d8e6b0c1a77@yamada-shoten.example");

@@ -8,6 +8,10 @@ mod bench;
 mod bench_rbl;
 mod ci;
 mod corpus;
+mod corpus_extra;
+mod corpus_sisimai;
+mod diff_sisimai;
+mod floors;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,13 +26,10 @@ fn main() -> ExitCode {
         }
         .map(|()| ExitCode::SUCCESS),
         Some("ci") => ci::run(),
-        Some("corpus") => corpus::run(args.next().map(PathBuf::from)).map(|score| {
-            if score.errors == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }),
+        Some("corpus") => corpus::Options::parse(args)
+            .and_then(|options| corpus::run(&options))
+            .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Some("diff-sisimai") => diff_sisimai::run(args).map(|()| ExitCode::SUCCESS),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(ExitCode::SUCCESS)
@@ -58,9 +59,14 @@ Tasks:
   bench rbl      bulk blocklist lookups against a loopback rbldnsd, beside dnsperf's
                  ceiling and pydnsbl on the same server
   ci             install test prerequisites, then fmt check, clippy -D warnings, all
-                 tests, and the corpus score against its floor when the corpus is there
-  corpus [DIR]   score rebound against a bounce corpus (emails/ + expected.tsv);
-                 DIR defaults to ../shared/corpus/sisimai"
+                 tests, and the corpus scores against their floors when the corpora are there
+  corpus [--raise-floors] [-v] [DIR]...
+                 score rebound against every corpus under ../shared/corpus (or DIR),
+                 one line each, and check the floors in xtask/corpus-floors.toml;
+                 --raise-floors raises them to today's figures (never lowers one)
+  diff-sisimai [--out FILE] DIR...
+                 run Debian's Sisimai and rebound on every file under DIR and write
+                 their disagreements, grouped by reason pair, to target/diff-sisimai.md"
     );
 }
 

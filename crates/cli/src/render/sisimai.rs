@@ -74,7 +74,7 @@ pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
                 replycode: r.reply_code.map(|c| c.to_string()).unwrap_or_default(),
                 rhost: r.remote_mta.as_deref().unwrap_or_default(),
                 smtpagent: report.generator.as_deref().unwrap_or_default(),
-                smtpcommand: r.smtp_command.as_deref().unwrap_or_default(),
+                smtpcommand: sisimai_command(r.smtp_command.as_deref()),
                 subject: report.original_message.subject.as_deref().unwrap_or_default(),
                 timestamp: date.as_ref().map(|d| d.unix),
                 timezoneoffset: date.as_ref().map(|d| d.offset.clone()).unwrap_or_default(),
@@ -138,6 +138,24 @@ fn pseudo_status(r: &crate::report::RecipientOut) -> String {
     format!("{class}.9.{detail}")
 }
 
+/// SMTP commands as Sisimai 5 writes them in `smtpcommand` (its list of commands it
+/// accepts; `CONN` is its own name for the connection and greeting), the verb alone.
+/// Sisimai 4.25 keeps only `EHLO`, `HELO`, `MAIL`, `RCPT`, `DATA` and `QUIT` of these
+/// (`Sisimai::Data`), but already tests `CONN` in its reason rules.
+const SISIMAI_COMMANDS: &[&str] = &[
+    "HELO", "EHLO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "NOOP", "VRFY", "ETRN", "EXPN", "HELP",
+    "AUTH", "STARTTLS", "XFORWARD", "CONN",
+];
+
+/// The command the failure answered, as Sisimai writes it: `RCPT TO` is `RCPT`,
+/// `MAIL FROM` is `MAIL`, the connection (`CONNECT`) is `CONN`; anything else, or
+/// nothing, is the empty string, as in Sisimai.
+fn sisimai_command(command: Option<&str>) -> &'static str {
+    let verb = command.and_then(|c| c.split_whitespace().next()).unwrap_or_default();
+    let verb = if verb.eq_ignore_ascii_case("CONNECT") { "CONN" } else { verb };
+    SISIMAI_COMMANDS.iter().find(|known| known.eq_ignore_ascii_case(verb)).copied().unwrap_or("")
+}
+
 /// The part of an address after the last `@`, or "".
 fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map_or("", |(_, domain)| domain)
@@ -163,6 +181,20 @@ mod tests {
         assert_eq!(address_in("山田 <info@shop.example>"), Some("info@shop.example"));
         assert_eq!(address_in("info@shop.example"), Some("info@shop.example"));
         assert_eq!(address_in("Mail Delivery System"), None);
+    }
+
+    #[test]
+    fn smtp_commands_are_written_as_sisimai_writes_them() {
+        assert_eq!(sisimai_command(Some("RCPT TO")), "RCPT");
+        assert_eq!(sisimai_command(Some("MAIL FROM")), "MAIL");
+        assert_eq!(sisimai_command(Some("CONNECT")), "CONN");
+        assert_eq!(sisimai_command(Some("DATA")), "DATA");
+        assert_eq!(sisimai_command(Some("ehlo")), "EHLO");
+        assert_eq!(sisimai_command(Some("STARTTLS")), "STARTTLS");
+        assert_eq!(sisimai_command(Some("AUTH PLAIN")), "AUTH");
+        assert_eq!(sisimai_command(Some("LHLO")), "", "not one of Sisimai's commands");
+        assert_eq!(sisimai_command(Some("")), "");
+        assert_eq!(sisimai_command(None), "");
     }
 
     #[test]
