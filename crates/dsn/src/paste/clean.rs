@@ -11,10 +11,49 @@ use std::borrow::Cow;
 /// of a forward; borrowed when there is neither.
 pub(crate) fn clean(text: &str) -> Cow<'_, str> {
     let unquoted = unquote(text);
-    match forwarded(&unquoted) {
+    let unforwarded = match forwarded(&unquoted) {
         Some(start) => Cow::Owned(unquoted.get(start..).unwrap_or_default().to_string()),
         None => unquoted,
+    };
+    match bracket_recipient_lines(&unforwarded) {
+        Some(bracketed) => Cow::Owned(bracketed),
+        None => unforwarded,
     }
+}
+
+/// Postfix's recipient line as people retype or re-wrap it, `user@example.jp: host
+/// ...` (the address without its angle brackets), given them back so that it reads
+/// as Postfix's `<user@example.jp>: host ...`; `None` when no line starts so.
+fn bracket_recipient_lines(text: &str) -> Option<String> {
+    let bare = |line: &str| {
+        let trimmed = trim_start(line);
+        let colon = trimmed.find(':')?;
+        let word = trimmed.get(..colon)?;
+        let is_address = word.contains('@')
+            && !word.starts_with('@')
+            && !word.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | ','));
+        is_address.then_some((line.len() - trimmed.len(), colon))
+    };
+    if !lines(text).any(|line| bare(line).is_some()) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in lines(text) {
+        match bare(line) {
+            Some((indent, colon)) => {
+                let (head, rest) = line.split_at(indent + colon);
+                let (spaces, address) = head.split_at(indent);
+                out.push_str(spaces);
+                out.push('<');
+                out.push_str(address);
+                out.push('>');
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// SMTP verbs a Sendmail transcript writes after `>>> `: such a line is no quote.
@@ -173,6 +212,16 @@ mod tests {
         assert_eq!(clean(text), "a\nb\n\nc\nd\nnot quoted\n");
         // One line starting with `>` is no quoting.
         assert_eq!(clean("a\n> b\n"), "a\n> b\n");
+    }
+
+    #[test]
+    fn brackets_bare_recipient_lines() {
+        assert_eq!(
+            clean("a@example.jp: host\n    mx.example.jp[192.0.2.1] said: 550\n"),
+            "<a@example.jp>: host\n    mx.example.jp[192.0.2.1] said: 550\n"
+        );
+        let kept = "From: a@example.jp\n<b@example.jp>: x\nsee a@example.jp: no\n";
+        assert_eq!(clean(kept), kept);
     }
 
     #[test]
