@@ -136,6 +136,22 @@ const EXPECTED: &[Expected] = &[
         remote_mta: None,
     },
     Expected {
+        file: "exchange-mailto-list.txt",
+        recipient: "s.okada@example.com",
+        status: "5.4.1",
+        reply: 550,
+        diagnostic_starts: "550 5.4.1 Recipient address rejected: Access denied.",
+        remote_mta: None,
+    },
+    Expected {
+        file: "gateway-unable-to-deliver.txt",
+        recipient: "n.mori@example.net",
+        status: "5.1.1",
+        reply: 550,
+        diagnostic_starts: "550 5.1.1 <n.mori@example.net>... User unknown",
+        remote_mta: None,
+    },
+    Expected {
         file: "outlook-ndr-ja.txt",
         recipient: "m.saito@example.jp",
         status: "5.1.1",
@@ -160,6 +176,32 @@ fn pasted_forms_give_the_recipient_and_codes() {
         // Nothing the mail client added is left in the diagnostic.
         assert!(!diagnostic.contains(" >") && !diagnostic.ends_with('\''), "{diagnostic:?}");
         assert_eq!(r.remote_mta.as_deref(), want.remote_mta, "{}", want.file);
+    }
+}
+
+/// Failures stated in words only, without any code: the recipient the sentence (or
+/// the summary of the failed message) names, the statement as the diagnostic, and no
+/// made-up code.
+#[test]
+fn failures_stated_in_words_name_their_recipient() {
+    for (file, recipient, says) in [
+        (
+            "wrapped-sentence-mailbox-full.txt",
+            "c.nishimura@example.ch",
+            "has failed due to a full mailbox",
+        ),
+        (
+            "summary-to-after-failure.eml",
+            "e.takahashi@example.com",
+            "unable to deliver your message",
+        ),
+    ] {
+        let got = bounce(file);
+        assert_eq!(got.recipients.len(), 1, "{file}");
+        let r = &got.recipients[0];
+        assert_eq!(r.recipient.as_deref(), Some(recipient), "{file}");
+        assert_eq!((r.status, r.reply_code), (None, None), "{file}");
+        assert!(r.diagnostic.as_deref().unwrap_or_default().contains(says), "{file}");
     }
 }
 

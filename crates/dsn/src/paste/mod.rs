@@ -18,7 +18,7 @@ pub(crate) mod decode;
 mod recipients;
 
 use crate::assemble;
-use crate::text::{find_codes, lines, starts_with_reply, trim_start, unfold};
+use crate::text::{find_codes, lines, paragraphs, starts_with_reply, trim_start, unfold};
 use crate::{Bounce, Form, ParseError, RecipientReport};
 
 /// Parses pasted bytes (the input is no message).
@@ -47,6 +47,67 @@ pub(crate) fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     }
     Ok(bounce)
 }
+
+/// The records of a bounce message's text that no family reads (its headers say it
+/// is a bounce): one per recipient its sentences and headings name; else, when the
+/// text says that a delivery failed, one without recipient for the paragraph that
+/// says so; else none.
+pub(crate) fn recover(text: &str) -> Vec<RecipientReport> {
+    let cleaned = clean::clean(text);
+    let named = recipients::named(&cleaned);
+    if let Some(bounce) = from_sentences(&named) {
+        return bounce.recipients;
+    }
+    let raw: Vec<String> = paragraphs(&cleaned).collect();
+    let all: Vec<String> = raw.iter().map(|paragraph| unfold(paragraph)).collect();
+    // A heading ("did not reach the following recipient(s):") goes on with the
+    // paragraph after it.
+    let failing_at =
+        all.iter().position(|paragraph| recipients::says_failure(&paragraph.to_ascii_lowercase()));
+    // The message the statement is about, summarised after it ("... the following
+    // message. / Subject: x / To: a@b.example"); a heading lists its recipients
+    // itself.
+    let summary_to = failing_at
+        .filter(|at| all.get(*at).is_some_and(|p| !p.ends_with(':')))
+        .and_then(|at| summary_recipient(&raw.get(at + 1..)?.concat()));
+    let failing = failing_at.and_then(|at| {
+        let paragraph = all.get(at)?;
+        match all.get(at + 1).filter(|_| paragraph.ends_with(':')) {
+            Some(next) => Some(format!("{paragraph} {next}")),
+            None => Some(paragraph.clone()),
+        }
+    });
+    failing
+        .map(|paragraph| {
+            let diagnostic: String = paragraph.chars().take(MAX_RECOVERED_CHARS).collect();
+            let codes = find_codes(&diagnostic);
+            RecipientReport {
+                recipient: summary_to,
+                status: codes.status,
+                reply_code: codes.reply,
+                diagnostic: Some(diagnostic),
+                ..RecipientReport::default()
+            }
+        })
+        .into_iter()
+        .collect()
+}
+
+/// The one address of the `To:` line of the summary a bounce gives of the message
+/// that failed ("I wasn't able to deliver the following message. ... Subject: x /
+/// To: a@b.example"), when there is exactly one such line with one address.
+fn summary_recipient(text: &str) -> Option<String> {
+    let mut found = lines(text).filter_map(|line| {
+        let value = crate::text::strip_prefix_ci(trim_start(line), "to:")?;
+        let addresses = value.split(',').filter(|a| a.contains('@')).count();
+        (addresses == 1).then(|| crate::text::find_address(value)).flatten()
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// At most this many characters of a paragraph become a recovered diagnostic.
+const MAX_RECOVERED_CHARS: usize = 1_000;
 
 /// A bounce made of the recipients the sentences and headings name, when there is no
 /// code anywhere ("Your message to ADDRESS couldn't be delivered.").

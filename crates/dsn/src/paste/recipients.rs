@@ -9,7 +9,7 @@
 //! The phrases are the ones Gmail's and Outlook's (desktop and web, English and
 //! Japanese) bounce notices and the MTAs' own texts use.
 
-use crate::text::{find_address, find_codes, lines, trim, LowerCased};
+use crate::text::{find_address, find_codes, lines, paragraphs, trim, unfold, LowerCased};
 
 /// Phrases that say a delivery failed (lower-case), in English and Japanese. A line
 /// that names an address is about a recipient only with one of these in it.
@@ -42,6 +42,14 @@ pub(crate) const FAILURE_PHRASES: &[&str] = &[
     "address rejected",
     "could not be reached",
     "cannot be reached",
+    "did not reach",
+    "unable to deliver",
+    "could not deliver",
+    "couldn't deliver",
+    "failed to deliver",
+    "rejected your message",
+    "has failed",
+    "have failed",
     "配信されませんでした",
     "配信できませんでした",
     "配信できません",
@@ -63,6 +71,8 @@ pub(crate) fn says_failure(lower: &str) -> bool {
 const NAMING_PHRASES: &[&str] = &[
     "delivered to ",
     "delivery to ",
+    "delivery of email to ",
+    "to this address",
     "deliver to ",
     "message to ",
     "mail to ",
@@ -95,6 +105,15 @@ pub(crate) fn named(text: &str) -> Vec<Named> {
             continue;
         }
         let lower = LowerCased::new(line);
+        // Under a heading, a line that starts with an address names a recipient
+        // even when the reason follows on the same line (`a@b.example<mailto:a@b.example>
+        // A communication failure occurred ...`).
+        if let Some(heading) = under_heading {
+            if let Some(address) = leading_address(line).filter(|_| !has_reply(line)) {
+                push(&mut found, address, None, heading);
+                continue;
+            }
+        }
         if let Some(address) = address_line(line) {
             let reply = all.get(i + 1).filter(|next| has_reply(next)).map(|l| l.to_string());
             if let Some(heading) = under_heading.filter(|_| reply.is_none()) {
@@ -115,7 +134,29 @@ pub(crate) fn named(text: &str) -> Vec<Named> {
             }
         }
     }
+    // A sentence wrapped over several lines: each paragraph read as one line.
+    for paragraph in paragraphs(text) {
+        let sentence = unfold(&paragraph);
+        let lower = sentence.to_ascii_lowercase();
+        if says_failure(&lower) && NAMING_PHRASES.iter().any(|p| lower.contains(p)) {
+            if let Some(address) = find_address(&sentence).filter(|a| a.contains('.')) {
+                push(&mut found, address, None, &sentence);
+            }
+        }
+    }
     found
+}
+
+/// The address a line starts with (`a@b.example`, `<a@b.example>`,
+/// `a@b.example<mailto:a@b.example>`), if it does.
+fn leading_address(line: &str) -> Option<String> {
+    let word = line.split_whitespace().next()?;
+    let word = match word.find("<mailto:") {
+        Some(at) if at > 0 => word.get(..at)?,
+        _ => word,
+    };
+    let address = find_address(word)?;
+    (address.contains('.') && !address.contains(':')).then_some(address)
 }
 
 fn push(found: &mut Vec<Named>, address: String, reply: Option<String>, context: &str) {
@@ -194,6 +235,22 @@ mod tests {
             addresses("553 5.1.8 <me@example.com>... Domain of sender does not exist").is_empty()
         );
         assert!(addresses("Please write to help@example.com.").is_empty());
+    }
+
+    #[test]
+    fn finds_sentences_wrapped_over_lines() {
+        let text = "Delivery of email to this address\n\"a@example.ch\"\nhas failed due to a full mailbox.\n";
+        assert_eq!(addresses(text), ["a@example.ch"]);
+    }
+
+    #[test]
+    fn finds_addresses_that_start_lines_under_a_heading() {
+        let text = "mx.example.com rejected your message to the following email addresses:\n\n\
+                    a@example.com<mailto:a@example.com> A communication failure occurred.\n";
+        assert_eq!(addresses(text), ["a@example.com"]);
+        let text =
+            "I was unable to deliver your message to the following addresses:\n\nb@example.com\n";
+        assert_eq!(addresses(text), ["b@example.com"]);
     }
 
     #[test]
