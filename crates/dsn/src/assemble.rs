@@ -74,6 +74,13 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
             ..RecipientReport::default()
         });
     }
+    // Headers that say bounce over a text no family reads: the recipients its
+    // sentences name ("Delivery of email to this address ... has failed"), or one
+    // record for the failure it states.
+    if recipients.is_empty() && contents.looks_like_bounce() {
+        recipients = crate::paste::recover(&contents.human);
+        name_recipients(&mut recipients, &contents.original);
+    }
     if recipients.is_empty() {
         let why = if contents.looks_like_bounce() {
             "the headers look like a bounce, but no delivery-status part, no recipient \

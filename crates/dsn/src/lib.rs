@@ -23,6 +23,7 @@ mod assemble;
 mod family;
 mod message;
 mod mime;
+mod paste;
 mod rfc3464;
 mod status;
 mod text;
@@ -85,12 +86,16 @@ use std::net::IpAddr;
 /// [`ParseError::NotABounce`] when no failed (or delayed, or delivered) recipient and
 /// no SMTP error could be found anywhere in the input.
 pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
+    // Text saved as UTF-16 or with a byte-order mark is read as UTF-8; CR-only line
+    // ends as LF.
+    let transcoded = paste::decode::unicode(input);
+    let input = paste::decode::line_ends(transcoded.as_deref().unwrap_or(input));
     if input.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
-    match message::parse_message(input) {
+    match message::parse_message(&input) {
         Some(message) => assemble::from_message(&message),
-        None => assemble::from_text(&text::lossy(input)),
+        None => paste::parse(&input),
     }
 }
 
