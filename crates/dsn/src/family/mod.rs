@@ -31,12 +31,15 @@ mod googlegroups;
 mod imail;
 mod interscan;
 mod kddi;
+mod mfilter;
 mod notes;
 mod opensmtpd;
 mod postfix;
 mod sendmail;
+mod verbs;
 mod verizon;
 mod x1;
+mod x3;
 mod x6;
 
 use crate::text::{
@@ -470,6 +473,7 @@ type Scanner = fn(&Text<'_>) -> Option<Scan>;
 /// The known families, most specific first.
 const FAMILIES: &[Scanner] = &[
     amazonses::scan,
+    x3::scan,
     gmail::scan,
     googlegroups::scan,
     fml::scan,
@@ -483,6 +487,7 @@ const FAMILIES: &[Scanner] = &[
     biglobe::scan,
     dragonfly::scan,
     interscan::scan,
+    mfilter::scan,
     apachejames::scan,
     x6::scan,
     verizon::scan,
