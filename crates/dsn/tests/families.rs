@@ -171,3 +171,69 @@ fn x3_aborted_delivery() {
     let b = check("x3-aborted.eml", "x3", &[("erika@example.net", None, None, Some("CONNECT"))]);
     assert_eq!(diagnostic(&b, 0), "Connection timed out");
 }
+
+/// InterScan MSS without its banner (a Japanese notice): "Reason: Unable to deliver
+/// message to <ADDRESS> (and other recipients in the same domain)." is its own line
+/// (Sisimai 4.25 Lhost/InterScanMSS.pm).
+#[test]
+fn interscan_reason_without_banner() {
+    let b = check(
+        "interscan-japanese-unable.eml",
+        "interscan",
+        &[("daisuke@example.co.jp", None, None, None)],
+    );
+    assert!(diagnostic(&b, 0).starts_with("Unable to deliver message to <daisuke@example.co.jp>"));
+}
+
+/// InterScan MSS's transcript with the arrows the usual way round ("Sent >>>",
+/// "Received <<<"), one exchange per recipient (Sisimai 4.25 Lhost/InterScanMSS.pm).
+#[test]
+fn interscan_transcript_either_way_round() {
+    check(
+        "interscan-forward-arrows.eml",
+        "interscan",
+        &[
+            ("daisuke@example.co.jp", Some("5.1.1"), Some(550), Some("RCPT TO")),
+            ("kaori@example.co.jp", Some("5.2.2"), Some(552), Some("RCPT TO")),
+        ],
+    );
+}
+
+/// fml's notices other than "not a member": the line that ends with `<ADDRESS>.`
+/// before "Original mail as follows:" (Sisimai 4.25 Lhost/FML.pm, fml's messages).
+#[test]
+fn fml_notices() {
+    let b = check(
+        "fml-duplicated-message-id.eml",
+        "fml",
+        &[("photo@lists.example.jp", None, None, None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "Duplicated Message-ID in <photo@lists.example.jp>.");
+    let b = check("fml-reject-mail.eml", "fml", &[("masato@example.net", None, None, None)]);
+    assert_eq!(diagnostic(&b, 0), "reject mail from <masato@example.net>.");
+}
+
+/// IMail: the remote response after "undeliverable to ADDRESS" under the heading that
+/// names its command (Sisimai 4.25 Lhost/IMailServer.pm, IMail's texts); its own
+/// "REASON: ADDRESS" lines carry no code.
+#[test]
+fn imail_responses_and_reasons() {
+    let b = check(
+        "imail-rcpt-response.eml",
+        "imail",
+        &[("paul@example.net", Some("5.2.2"), Some(552), Some("RCPT TO"))],
+    );
+    assert_eq!(diagnostic(&b, 0), "552 5.2.2 <paul@example.net>... Mailbox full");
+    let b = check(
+        "imail-delivery-failed-attempts.eml",
+        "imail",
+        &[("paul@example.net", None, None, None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "Delivery failed 3 attempts: paul@example.net");
+    let b = check(
+        "imail-mailbox-exceeds-size.eml",
+        "imail",
+        &[("george@mail.example.org", None, None, None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "User mailbox exceeds allowed size: george@mail.example.org");
+}
