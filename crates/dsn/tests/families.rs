@@ -237,3 +237,38 @@ fn imail_responses_and_reasons() {
     );
     assert_eq!(diagnostic(&b, 0), "User mailbox exceeds allowed size: george@mail.example.org");
 }
+
+/// EZweb relays the server's reply as `<ADDRESS>: 550 ... (in reply to RCPT TO
+/// command)` under its own sentence; the diagnostic keeps both (Sisimai 4.25
+/// Lhost/EZweb.pm, EZweb's sentences).
+#[test]
+fn ezweb_relayed_reply_keeps_its_sentence() {
+    let b = check(
+        "ezweb-relayed-reply-limited.eml",
+        "ezweb",
+        &[("yuta-0415@ezweb.ne.jp", None, Some(550), Some("RCPT TO"))],
+    );
+    assert_eq!(diagnostic(&b, 0), "550 user unknown The user(s) account is temporarily limited.");
+}
+
+/// EZweb's "over quota" sentence and a bare `<ADDRESS>` line: one record, no codes;
+/// the Japanese preface is not part of the diagnostic.
+#[test]
+fn ezweb_over_quota() {
+    let b = check("ezweb-over-quota.eml", "ezweb", &[("yuta-0415@ezweb.ne.jp", None, None, None)]);
+    assert_eq!(diagnostic(&b, 0), "The user(s) account is temporarily over quota.");
+}
+
+/// "Each of the following recipients was rejected by a remote mail server.": each
+/// `Recipient:` has its own `>>>`/`<<<` transcript, its own reply and command.
+#[test]
+fn ezweb_transcript_per_recipient() {
+    check(
+        "ezweb-two-transcripts.eml",
+        "ezweb",
+        &[
+            ("yuta-0415@ezweb.ne.jp", Some("5.7.1"), Some(550), Some("MAIL FROM")),
+            ("miho.k@ezweb.ne.jp", None, Some(550), Some("RCPT TO")),
+        ],
+    );
+}

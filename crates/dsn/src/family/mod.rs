@@ -491,6 +491,7 @@ const FAMILIES: &[Scanner] = &[
     apachejames::scan,
     x6::scan,
     verizon::scan,
+    ezweb::scan_own,
     postfix::scan,
     exim::scan,
     sendmail::scan,
