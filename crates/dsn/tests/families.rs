@@ -272,3 +272,30 @@ fn ezweb_transcript_per_recipient() {
         ],
     );
 }
+
+/// Zoho Mail: one `ADDRESS Label, ERROR_CODE :550, ERROR_CODE :reply` line per
+/// recipient (Sisimai 4.25 Lhost/Zoho.pm); the copy's headers are not part of it.
+#[test]
+fn zoho_error_code_lines() {
+    let b = check(
+        "zoho-two-recipients.eml",
+        "zoho",
+        &[
+            ("tomoya@example.jp", Some("5.2.1"), Some(550), None),
+            ("rina@example.jp", Some("5.2.2"), Some(550), None),
+        ],
+    );
+    assert_eq!(diagnostic(&b, 1), "550 5.2.2 <rina@example.jp>... Mailbox full");
+}
+
+/// Zoho Mail when the host never answered: `[Status: Error, Address: <ADDRESS>,
+/// ResponseCode 421, , Host not reachable.]` (Sisimai 4.25 Lhost/Zoho.pm).
+#[test]
+fn zoho_status_line() {
+    let b = check(
+        "zoho-host-not-reachable.eml",
+        "zoho",
+        &[("tomoya@example.jp", None, Some(421), None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "421 Host not reachable.");
+}

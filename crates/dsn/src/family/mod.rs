@@ -41,6 +41,7 @@ mod verizon;
 mod x1;
 mod x3;
 mod x6;
+mod zoho;
 
 use crate::text::{
     clean_address, command_in, diagnostic_in, find_codes, markers_in, remote_host_in, unfold,
@@ -492,6 +493,7 @@ const FAMILIES: &[Scanner] = &[
     x6::scan,
     verizon::scan,
     ezweb::scan_own,
+    zoho::scan,
     postfix::scan,
     exim::scan,
     sendmail::scan,
