@@ -76,18 +76,37 @@ fn push_record(records: &mut Vec<TextRecord>, recipient: String, description: &s
 }
 
 /// "mx.example.jp [192.0.2.25] did not like our RCPT TO:": the host, its address and
-/// the command.
+/// the command; or "Could not perform server greeting at mx.example.jp [192.0.2.25]:
+/// 554 ...": the host refused the connection (dma's `net.c`, the strings of Debian's
+/// dma 0.13).
 fn dislike(description: &str) -> (Option<String>, Option<IpAddr>, Option<&'static str>) {
-    let Some(line) = lines(description).find(|l| l.contains(DISLIKE)) else {
-        return (None, None, None);
-    };
-    let (host, said) = line.split_once(DISLIKE).unwrap_or((line, ""));
-    let mut words = host.split_whitespace();
+    for line in lines(description) {
+        if let Some((host, said)) = line.split_once(DISLIKE) {
+            let (name, ip) = host_and_ip(host);
+            let said = said.trim_start();
+            let said = said.strip_prefix("final ").unwrap_or(said);
+            return (name, ip, command_from_verb(said));
+        }
+        if let Some(at) = find_ci(line, GREETING_FAILED) {
+            let (name, ip) = host_and_ip(tail(line, at + GREETING_FAILED.len()));
+            return (name, ip, Some("CONNECT"));
+        }
+    }
+    (None, None, None)
+}
+
+/// dma's refusal at the greeting, before the host's name.
+const GREETING_FAILED: &str = "could not perform server greeting at ";
+
+/// "mx.example.jp [192.0.2.25]" at the start of `text`: the name and the address.
+fn host_and_ip(text: &str) -> (Option<String>, Option<IpAddr>) {
+    let mut words = text.split_whitespace();
     let name = words.next().filter(|h| h.contains('.')).map(str::to_string);
-    let ip = words.next().and_then(|w| w.strip_prefix('[')?.strip_suffix(']')?.parse().ok());
-    let said = said.trim_start();
-    let said = said.strip_prefix("final ").unwrap_or(said);
-    (name, ip, command_from_verb(said))
+    let ip = words.next().and_then(|w| {
+        let w = w.trim_end_matches(':');
+        w.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
+    });
+    (name, ip)
 }
 
 #[cfg(test)]

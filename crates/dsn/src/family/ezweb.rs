@@ -12,40 +12,103 @@
 //! (or `Recipient: ADDRESS`) is a recipient; the other lines of the text, up to a line
 //! of dashes, are the reason of all of them.
 
+use super::verbs::command_word;
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::lines;
+use crate::text::{lines, strip_prefix_ci};
 
+/// EZweb's own sentences (Sisimai 4.25 Lhost/EZweb.pm's table of them), lower-case.
 const SIGNATURES: &[&str] = &[
     "the user(s) account is disabled",
+    "the user(s) account is temporarily limited",
+    "the user(s) account is temporarily over quota",
     "each of the following recipients was rejected by a remote",
     "the following recipients did not receive this message",
     "your message was not delivered within ",
 ];
 
+/// The sentences no other family writes: with one of them the text is EZweb's even
+/// where a line looks like Postfix's (`<ADDRESS>: 550 user unknown (in reply to RCPT
+/// TO command)`, which EZweb copies from the server it relays for).
+const OWN_SIGNATURES: &[&str] = &[
+    "the user(s) account is disabled",
+    "the user(s) account is temporarily limited",
+    "the user(s) account is temporarily over quota",
+    "each of the following recipients was rejected by a remote",
+];
+
+/// [`scan`] for a text with one of EZweb's own sentences, tried before the families
+/// whose line forms EZweb's notices contain.
+pub(crate) fn scan_own(text: &Text<'_>) -> Option<Scan> {
+    if !OWN_SIGNATURES.iter().any(|s| text.has(s)) {
+        return None;
+    }
+    scan(text)
+}
+
+/// One recipient: its address, its own words (after `<ADDRESS>:` or in its
+/// `>>>`/`<<<` transcript) and the command of that transcript.
+struct Recipient {
+    address: String,
+    own: Vec<String>,
+    command: Option<&'static str>,
+}
+
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     if !SIGNATURES.iter().any(|s| text.has(s)) {
         return None;
     }
-    let mut recipients: Vec<String> = Vec::new();
+    let mut recipients: Vec<Recipient> = Vec::new();
+    // The notice's sentences, the reason of every recipient.
     let mut reason = String::new();
     for line in lines(text.raw) {
         let trimmed = line.trim();
         if trimmed.len() > 3 && trimmed.bytes().all(|b| b == b'-') {
             break;
         }
-        let named = trimmed.strip_prefix("Recipient:").unwrap_or(trimmed).trim();
-        match address_word(named).filter(|_| !named.contains(char::is_whitespace)) {
-            Some(address) => recipients.push(address),
-            None if !trimmed.is_empty() => {
+        let named = strip_prefix_ci(trimmed, "recipient:").unwrap_or(trimmed).trim();
+        // `<ADDRESS>`, `Recipient: <ADDRESS>` or `<ADDRESS>: what the server said`.
+        let (word, own) = match named.strip_prefix('<').and_then(|r| r.split_once('>')) {
+            Some((inner, rest)) => (inner, rest.trim_start_matches(':').trim()),
+            None => (named, ""),
+        };
+        if let Some(address) = address_word(word).filter(|_| !word.contains(char::is_whitespace)) {
+            let own = (!own.is_empty()).then(|| own.to_string()).into_iter().collect();
+            recipients.push(Recipient { address, own, command: None });
+            continue;
+        }
+        let transcript = trimmed.strip_prefix(">>>").map(|sent| (sent, true));
+        let transcript = transcript.or_else(|| trimmed.strip_prefix("<<<").map(|r| (r, false)));
+        match (transcript, recipients.last_mut()) {
+            (Some((sent, true)), Some(last)) => last.command = command_word(sent.trim()),
+            (Some((reply, false)), Some(last)) => last.own.push(reply.trim().to_string()),
+            // The Japanese preface says only that the message could not be sent; the
+            // English sentence says why (Sisimai 4.25 Lhost/EZweb.pm skips it too).
+            _ if !trimmed.is_empty() && trimmed.is_ascii() => {
                 reason.push(' ');
                 reason.push_str(trimmed);
             }
-            None => {}
+            _ => {}
         }
     }
     let mut records: Vec<TextRecord> = Vec::new();
-    for address in recipients {
-        push_block(&mut records, address, &reason, false);
+    let reason = reason.trim();
+    for recipient in recipients {
+        let own = recipient.own.join(" ");
+        // `<ADDRESS>: 550 user unknown (in reply to RCPT TO command)` is the relayed
+        // reply: EZweb's sentence goes after the reply's words, before the Postfix
+        // tail that ends a diagnostic, so that the diagnostic holds both.
+        let description = match (recipient.command, own.find("(in reply to ")) {
+            (None, Some(at)) => {
+                let (words, in_reply) = own.split_at(at);
+                format!("{} {reason} {in_reply}", words.trim_end())
+            }
+            (None, None) if !own.is_empty() => format!("{own} {reason}"),
+            _ => format!("{reason} {own}"),
+        };
+        push_block(&mut records, recipient.address, description.trim(), false);
+        if let Some(last) = records.last_mut() {
+            last.command = recipient.command;
+        }
     }
     Some(Scan { generator: Some("ezweb"), reporting_mta: None, records })
 }

@@ -1,5 +1,6 @@
-//! fml's refusal of a post from someone who is not a member of the list (fml is a
-//! mailing-list manager; the notice comes from the list's admin address):
+//! The fml mailing-list manager's notices (they come from the list's `-admin`
+//! address, with an `X-MLServer: fml ...` header), as Sisimai 4.25's Lhost/FML.pm
+//! reads them:
 //!
 //! ```text
 //! You are not a member of this mailing list <staff@example.jp>.
@@ -8,27 +9,72 @@
 //! the mail body
 //! ```
 //!
-//! The recipient is the list address the sentence names; the sentence is the
-//! description. No codes.
+//! or "Duplicated Message-ID in <staff@example.jp>.", "reject mail from
+//! <taro@example.jp>.", a loop or security warning, ..., followed by "Original mail
+//! as follows:" and the refused message. Every line that ends with `<ADDRESS>.` starts
+//! a record for that address; its paragraph is the description. No codes.
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::lines;
+use crate::text::{is_blank, lines};
 
-const NOT_MEMBER: &str = "you are not a member of this mailing list";
+/// Where fml's copy of the refused message starts.
+const ORIGINAL: &str = "original mail as follows:";
+
+/// fml's own words for what it refused (Sisimai 4.25 Lhost/FML.pm's tables of fml's
+/// messages), lower-case: one of them, or the copy marker, says the text is fml's.
+const NOTICES: &[&str] = &[
+    "you are not a member of this mailing list",
+    "not member article from",
+    "duplicated message-id",
+    "reject mail from",
+    "spam mail from a spammer is rejected",
+    "fml system error message",
+    "has detected a loop condition",
+    "loop alert:",
+    "loop back warning:",
+    "unix from loop",
+    "security alert",
+];
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let at = text.find(NOT_MEMBER)?;
-    let sentence = text.raw.get(at..)?;
-    let sentence = lines(sentence).next().unwrap_or("").trim();
-    // The list address right after the phrase, in angle brackets.
-    let after = sentence.get(NOT_MEMBER.len()..)?.trim_start();
-    let list = after
-        .strip_prefix('<')
-        .and_then(|rest| rest.split_once('>'))
-        .and_then(|(inner, _)| address_word(inner))?;
+    let original_at = text.find(ORIGINAL);
+    let head = text.raw.get(..original_at.unwrap_or(text.raw.len()))?;
+    let head_lower = text.lower.get(..head.len())?;
+    if original_at.is_none() && !NOTICES.iter().any(|n| head_lower.contains(n)) {
+        return None;
+    }
     let mut records: Vec<TextRecord> = Vec::new();
-    push_block(&mut records, list, sentence, false);
+    let mut current: Option<(String, String)> = None;
+    for line in lines(head) {
+        let trimmed = line.trim();
+        if let Some(address) = ends_with_address(trimmed) {
+            if let Some((recipient, description)) = current.take() {
+                push_block(&mut records, recipient, &description, false);
+            }
+            current = Some((address, trimmed.to_string()));
+        } else if is_blank(line) {
+            if let Some((recipient, description)) = current.take() {
+                push_block(&mut records, recipient, &description, false);
+            }
+        } else if let Some((_, description)) = current.as_mut() {
+            description.push('\n');
+            description.push_str(trimmed);
+        }
+    }
+    if let Some((recipient, description)) = current.take() {
+        push_block(&mut records, recipient, &description, false);
+    }
+    if records.is_empty() {
+        return None;
+    }
     Some(Scan { generator: Some("fml"), reporting_mta: None, records })
+}
+
+/// The address of a line that ends with `<ADDRESS>.`.
+fn ends_with_address(line: &str) -> Option<String> {
+    let inner = line.strip_suffix(">.")?;
+    let (_, address) = inner.rsplit_once('<')?;
+    address_word(address)
 }
 
 #[cfg(test)]
@@ -52,5 +98,17 @@ mod tests {
         // Without the list address, it is only a sentence.
         assert!(super::scan(&Text::new("You are not a member of this mailing list.")).is_none());
         assert!(super::scan(&Text::new("hello")).is_none());
+    }
+
+    #[test]
+    fn reads_other_notices_before_the_copy() {
+        let raw = "Duplicated Message-ID in <club@example.jp>.\nOriginal mail as follows:\n\n\
+                   From: a@example.jp\nTo: <club@example.jp>.\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.records.len(), 1);
+        assert_eq!(scan.records[0].recipient.as_deref(), Some("club@example.jp"));
+        assert_eq!(scan.records[0].description, "Duplicated Message-ID in <club@example.jp>.");
+        // A line ending with an address is not enough without fml's words.
+        assert!(super::scan(&Text::new("Please write to <a@example.jp>.")).is_none());
     }
 }

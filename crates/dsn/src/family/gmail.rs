@@ -69,15 +69,35 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         .collect();
     let description = description.join("\n");
     let (remote_host, remote_ip) = rejected_by(&description);
+    let command = state_command(&description);
     let mut records: Vec<TextRecord> = Vec::new();
     for recipient in recipients {
         push_block(&mut records, recipient, &description, delayed);
         if let Some(last) = records.last_mut() {
             last.remote_host.clone_from(&remote_host);
             last.remote_ip = remote_ip;
+            last.command = command;
         }
     }
     Some(Scan { generator: Some("gmail"), reporting_mta: None, records })
+}
+
+/// Gmail ends the remote server's reply with the state its SMTP client was in, "550
+/// 550 5.1.1 <taro@example.jp>... User Unknown (state 14).": the command that reply
+/// answered. The states and their commands are those Sisimai 4.25's Lhost/Gmail.pm
+/// lists from observed Gmail bounces (6: MAIL after the TLS check, 8, 9 and 12: AUTH,
+/// 13: EHLO, 14: RCPT, 15, 17 and 18: DATA).
+fn state_command(description: &str) -> Option<&'static str> {
+    let at = find_ci(description, "(state ")?;
+    let number = tail(description, at + "(state ".len()).split(')').next()?.trim();
+    match number {
+        "6" => Some("MAIL FROM"),
+        "8" | "9" | "12" => Some("AUTH"),
+        "13" => Some("EHLO"),
+        "14" => Some("RCPT TO"),
+        "15" | "17" | "18" => Some("DATA"),
+        _ => None,
+    }
 }
 
 /// "rejected by the server for the recipient domain example.jp by mx.example.jp.

@@ -20,31 +20,57 @@
 //! response:".
 
 use super::{address_word, push_block, Scan, Text, TextRecord};
-use crate::text::{lines, tail};
+use crate::text::{lines, strip_prefix_ci};
 
 const COPY: &str = "original message follows.";
 const RESPONSE: &str = "body of message generated response:";
 const UNDELIVERABLE: &str = "undeliverable to ";
 
+/// The headings IMail writes above a remote server's response, and the command that
+/// response answered (Sisimai 4.25 Lhost/IMailServer.pm, from IMail's own texts).
+const RESPONSE_HEADINGS: &[(&str, Option<&str>)] = &[
+    (RESPONSE, None),
+    ("smtp connection failed,", Some("CONNECT")),
+    ("unexpected connection response from server:", Some("CONNECT")),
+    ("unexpected response to ehlo/helo:", Some("EHLO")),
+    ("server response to mail from:", Some("MAIL FROM")),
+    ("additional rcpt to generated following response:", Some("RCPT TO")),
+    ("data command generated response:", Some("DATA")),
+];
+
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let copy_at = text.find(COPY);
-    let response_at = text.find(RESPONSE);
-    if copy_at.is_none() && response_at.is_none() {
+    if copy_at.is_none() && !RESPONSE_HEADINGS.iter().any(|(h, _)| text.has(h)) {
         return None;
     }
     let body = text.raw.get(..copy_at.unwrap_or(text.raw.len())).unwrap_or(text.raw);
-    let response = response_at.map_or("", |at| {
-        let rest = tail(body, at + RESPONSE.len());
-        rest.split("\n\n").find(|p| !p.trim().is_empty()).unwrap_or("")
-    });
     let mut records: Vec<TextRecord> = Vec::new();
+    // The recipient of an "undeliverable to" line, and the response read after it.
+    let mut pending: Option<(String, Vec<&str>, Option<&'static str>)> = None;
     for line in lines(body) {
         let trimmed = line.trim();
-        let lower = trimmed.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix(UNDELIVERABLE) {
-            let raw_rest = tail(trimmed, trimmed.len() - rest.len());
-            if let Some(address) = raw_rest.split_whitespace().next().and_then(address_word) {
-                push_block(&mut records, address, response, false);
+        if let Some(rest) = strip_prefix_ci(trimmed, UNDELIVERABLE) {
+            if let Some((recipient, response, command)) = pending.take() {
+                push_response(&mut records, recipient, &response, command);
+            }
+            if let Some(address) = rest.split_whitespace().next().and_then(address_word) {
+                pending = Some((address, Vec::new(), None));
+            }
+            continue;
+        }
+        if let Some((_, response, command)) = pending.as_mut() {
+            let heading = RESPONSE_HEADINGS
+                .iter()
+                .find_map(|(h, c)| strip_prefix_ci(trimmed, h).map(|rest| (rest, *c)));
+            match heading {
+                Some((rest, heading_command)) => {
+                    *command = heading_command.or(*command);
+                    if !rest.trim().is_empty() {
+                        response.push(rest.trim());
+                    }
+                }
+                None if !trimmed.is_empty() => response.push(trimmed),
+                None => {}
             }
             continue;
         }
@@ -58,10 +84,26 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             push_block(&mut records, address, trimmed, false);
         }
     }
+    if let Some((recipient, response, command)) = pending.take() {
+        push_response(&mut records, recipient, &response, command);
+    }
     if records.is_empty() {
         return None;
     }
     Some(Scan { generator: Some("imail"), reporting_mta: None, records })
+}
+
+/// One "undeliverable to" recipient with the response lines read after it.
+fn push_response(
+    records: &mut Vec<TextRecord>,
+    recipient: String,
+    response: &[&str],
+    command: Option<&'static str>,
+) {
+    push_block(records, recipient, &response.join("\n"), false);
+    if let Some(last) = records.last_mut() {
+        last.command = command;
+    }
 }
 
 #[cfg(test)]

@@ -14,32 +14,49 @@
 //! what it sent and `>>>` what it received.
 
 use super::{push_block, Scan, Text, TextRecord};
-use crate::text::{command_from_verb, find_address, lines};
+use crate::text::{command_from_verb, find_address, lines, strip_prefix_ci};
 
 const SIGNATURE: &str = "message from interscan messaging security suite";
 
+/// The lines of a notice without the signature (the Japanese notice, or one whose
+/// banner was cut) that are InterScan's all the same: its transcript, with the arrows
+/// either way round, and its own reason (Sisimai 4.25 Lhost/InterScanMSS.pm).
+const SENT: &[&str] = &["sent <<<", "sent >>>"];
+const RECEIVED: &[&str] = &["received >>>", "received <<<"];
+const UNABLE: &str = "unable to deliver message to <";
+
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    if !text.has(SIGNATURE) {
+    let transcript = SENT.iter().any(|s| text.has(s)) && RECEIVED.iter().any(|r| text.has(r));
+    if !text.has(SIGNATURE) && !transcript && !text.has(UNABLE) {
         return None;
     }
     let mut records: Vec<TextRecord> = Vec::new();
     let mut sent: Option<(Option<String>, Option<&'static str>)> = None;
     for line in lines(text.raw) {
         let trimmed = line.trim();
-        if let Some(rest) = trimmed.strip_prefix("Sent <<<") {
+        if let Some(rest) = SENT.iter().find_map(|s| strip_prefix_ci(trimmed, s)) {
             sent = Some((find_address(rest), command_from_verb(rest)));
-        } else if let Some(reply) = trimmed.strip_prefix("Received >>>") {
+        } else if let Some(reply) = RECEIVED.iter().find_map(|r| strip_prefix_ci(trimmed, r)) {
             let (recipient, command) = sent.take().unwrap_or_default();
             let Some(recipient) = recipient.or_else(|| find_address(reply)) else { continue };
-            push_block(&mut records, recipient, reply, false);
+            push_block(&mut records, recipient, reply.trim(), false);
             if let Some(last) = records.last_mut() {
                 last.command = command;
             }
-        } else if let Some(reason) = trimmed.strip_prefix("Reason:") {
-            if let Some(recipient) = find_address(reason) {
-                push_block(&mut records, recipient, reason, false);
+        } else {
+            let reason = strip_prefix_ci(trimmed, "reason:").map_or(trimmed, str::trim_start);
+            if strip_prefix_ci(reason, UNABLE).is_some() || reason.len() < trimmed.len() {
+                // The closing line about a recipient the transcript gave already
+                // adds nothing.
+                let known = |r: &String| records.iter().any(|k| k.recipient.as_ref() == Some(r));
+                if let Some(recipient) = find_address(reason).filter(|r| !known(r)) {
+                    push_block(&mut records, recipient, reason, false);
+                }
             }
         }
+    }
+    if records.is_empty() && !text.has(SIGNATURE) {
+        return None;
     }
     Some(Scan { generator: Some("interscan"), reporting_mta: None, records })
 }

@@ -31,13 +31,17 @@ mod googlegroups;
 mod imail;
 mod interscan;
 mod kddi;
+mod mfilter;
 mod notes;
 mod opensmtpd;
 mod postfix;
 mod sendmail;
+mod verbs;
 mod verizon;
 mod x1;
+mod x3;
 mod x6;
+mod zoho;
 
 use crate::text::{
     clean_address, command_in, diagnostic_in, find_codes, markers_in, remote_host_in, unfold,
@@ -470,6 +474,7 @@ type Scanner = fn(&Text<'_>) -> Option<Scan>;
 /// The known families, most specific first.
 const FAMILIES: &[Scanner] = &[
     amazonses::scan,
+    x3::scan,
     gmail::scan,
     googlegroups::scan,
     fml::scan,
@@ -483,9 +488,12 @@ const FAMILIES: &[Scanner] = &[
     biglobe::scan,
     dragonfly::scan,
     interscan::scan,
+    mfilter::scan,
     apachejames::scan,
     x6::scan,
     verizon::scan,
+    ezweb::scan_own,
+    zoho::scan,
     postfix::scan,
     exim::scan,
     sendmail::scan,

@@ -209,6 +209,11 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
     // The last remote reply of the current "while talking to" conversation, and the
     // recipient it is about.
     let mut remote: Option<(String, Option<String>)> = None;
+    // The domain of the first recipient Sendmail named after that reply. One SMTP
+    // conversation delivers to one destination, so a later line about a recipient of
+    // another domain (`550 <b@example.net>... Host unknown (Name server: ...)`, found
+    // without talking to anyone) is not explained by that reply.
+    let mut session_domain: Option<String> = None;
     for line in lines(text.raw.get(start..).unwrap_or("")).skip(1) {
         let trimmed = line.trim();
         if trimmed.starts_with("-----") {
@@ -219,6 +224,7 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
             let name = name.trim_end_matches(':').trim_end_matches('.').trim();
             host = (!name.is_empty()).then(|| name.to_string());
             remote = None;
+            session_domain = None;
             sent.clear();
             command = Some("CONNECT");
         } else if let Some(rest) = trimmed.strip_prefix(">>>") {
@@ -239,13 +245,28 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
                         rcpt.then(|| find_address(&sent)).flatten()
                     });
                     remote = Some((reply.to_string(), about));
+                    session_domain = None;
                     None
                 } else {
                     let named = named_recipient(reply);
-                    remote.as_ref().zip(named).and_then(|((cause, about), named)| {
+                    let domain = named.as_deref().and_then(domain_of).map(str::to_string);
+                    let in_session = match (&session_domain, &domain) {
+                        (Some(session), Some(domain)) => session.eq_ignore_ascii_case(domain),
+                        _ => true,
+                    };
+                    if !in_session {
+                        // The conversation is over: this failure had none.
+                        (host, command, remote, session_domain) = (None, None, None, None);
+                        sent.clear();
+                    }
+                    let cause = remote.as_ref().zip(named).and_then(|((cause, about), named)| {
                         let same = about.as_ref().is_none_or(|a| a.eq_ignore_ascii_case(&named));
                         same.then(|| cause.clone())
-                    })
+                    });
+                    if cause.is_some() && session_domain.is_none() {
+                        session_domain = domain;
+                    }
+                    cause
                 };
                 exchanges.push(Exchange {
                     host: host.clone(),
@@ -260,6 +281,11 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
         }
     }
     (exchanges, notes)
+}
+
+/// The domain of an address (`example.jp` of `taro@example.jp`).
+fn domain_of(address: &str) -> Option<&str> {
+    address.rsplit_once('@').map(|(_, domain)| domain).filter(|d| !d.is_empty())
 }
 
 /// `<taro@example.jp>... Deferred: Connection refused by mx.example.jp.`: the address
