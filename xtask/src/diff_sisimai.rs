@@ -324,6 +324,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn finds_every_file_and_the_answers_of_the_corpus_beside_them() {
+        let corpus = std::env::temp_dir().join(format!("xtask-diff-{}", std::process::id()));
+        let emails = corpus.join("emails");
+        std::fs::create_dir_all(emails.join("sub")).unwrap();
+        for name in ["a.eml", "sub/b.mbox", ".hidden"] {
+            std::fs::write(emails.join(name), "x").unwrap();
+        }
+        std::fs::write(
+            corpus.join("expected.tsv"),
+            "file\tindex\tstatus\treplycode\treason\thardbounce\n\
+             emails/a.eml\t0\t5.1.1\t550\tuserunknown\t1\n\
+             emails/a.eml\t1\t5.3.4\t552\tmesgtoobig\t0\n",
+        )
+        .unwrap();
+        let files = list_files(std::slice::from_ref(&emails)).unwrap();
+        assert_eq!(files, vec![emails.join("a.eml"), emails.join("sub/b.mbox")]);
+        let answers = expected_answers(std::slice::from_ref(&emails));
+        let key = emails.join("a.eml").display().to_string();
+        assert_eq!(answers[&key], vec!["userunknown".to_string(), "emailtoolarge".to_string()]);
+        std::fs::remove_dir_all(&corpus).ok();
+    }
+
+    #[test]
     fn reads_both_hard_bounce_spellings() {
         let sisimai: Value = serde_json::from_str(
             r#"{"recipient":"A@b.example","reason":"mesgtoobig","deliverystatus":"5.3.4","softbounce":"0","diagnosticcode":"x"}"#,
