@@ -8,6 +8,7 @@ mod bench;
 mod bench_rbl;
 mod ci;
 mod corpus;
+mod mta_bounces;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }),
+        Some("mta-bounces") => mta_bounces::run().map(|()| ExitCode::SUCCESS),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(ExitCode::SUCCESS)
@@ -60,7 +62,9 @@ Tasks:
   ci             install test prerequisites, then fmt check, clippy -D warnings, all
                  tests, and the corpus score against its floor when the corpus is there
   corpus [DIR]   score rebound against a bounce corpus (emails/ + expected.tsv);
-                 DIR defaults to ../shared/corpus/sisimai"
+                 DIR defaults to ../shared/corpus/sisimai
+  mta-bounces    (root) real bounces from Debian's Postfix and Exim relaying to
+                 scripted loopback providers; rewrites tests/fixtures/mta/"
     );
 }
 
