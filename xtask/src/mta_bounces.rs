@@ -24,7 +24,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 
 use crate::project_root;
-use cases::{Case, BOUNCE_HOST, CASES, SENDER};
+use cases::{Case, Stage, BOUNCE_HOST, CASES, SENDER};
 use sink::Inbox;
 
 /// One routing entry: mail for `address` (a full address, or a domain for Postfix's
@@ -79,8 +79,13 @@ fn generate(work: &Path) -> anyhow::Result<()> {
         routes.push(Route { address: case.recipient.to_string(), host: case.host, port });
     }
     let sender_domain = SENDER.split('@').nth(1).unwrap_or(SENDER);
-    let mut hosts: Vec<&str> = CASES.iter().map(|c| c.host).collect();
-    hosts.push(BOUNCE_HOST);
+    let mut hosts: Vec<(&str, &str)> = CASES
+        .iter()
+        .map(|c| {
+            (c.host, if c.stage == Stage::Refused { sink::REFUSING_ADDRESS } else { "127.0.0.1" })
+        })
+        .collect();
+    hosts.push((BOUNCE_HOST, "127.0.0.1"));
     let _hosts = HostsFile::add(&hosts)?;
 
     let mut generated = Vec::new();
@@ -157,7 +162,7 @@ Tanaka Sekkei
     )
 }
 
-/// /etc/hosts with the providers' host names on 127.0.0.1, restored when dropped.
+/// /etc/hosts with the providers' host names on loopback addresses, restored when dropped.
 #[derive(Debug)]
 struct HostsFile {
     original: String,
@@ -167,7 +172,8 @@ const HOSTS: &str = "/etc/hosts";
 const HOSTS_MARK: &str = "# rebound mta-bounces (temporary)";
 
 impl HostsFile {
-    fn add(names: &[&str]) -> anyhow::Result<Self> {
+    /// Adds `(name, address)` entries.
+    fn add(names: &[(&str, &str)]) -> anyhow::Result<Self> {
         let current = std::fs::read_to_string(HOSTS)?;
         // A run that was killed may have left its lines: never keep or restore them.
         let original: String = current
@@ -176,8 +182,8 @@ impl HostsFile {
             .map(|l| format!("{l}\n"))
             .collect();
         let mut with_ours = original.clone();
-        for name in names {
-            with_ours.push_str(&format!("127.0.0.1 {name} {HOSTS_MARK}\n"));
+        for (name, address) in names {
+            with_ours.push_str(&format!("{address} {name} {HOSTS_MARK}\n"));
         }
         std::fs::write(HOSTS, with_ours)?;
         Ok(HostsFile { original })

@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 
 use super::cases::{Case, Stage, SENDING_IP};
 
+/// The loopback address of the host that refuses connections: not 127.0.0.1, which
+/// Postfix counts as itself on port 25 ("mail for ... loops back to myself").
+pub const REFUSING_ADDRESS: &str = "127.0.0.2";
+
 /// A message the catcher accepted.
 #[derive(Clone, Debug)]
 pub struct Caught {
@@ -55,14 +59,14 @@ enum Role {
 }
 
 /// Starts the scripted host of `case` on a free loopback port and returns the port.
-/// For [`Stage::Refused`] it returns the SMTP port 25, which nobody may listen on (so
-/// the bounce names the port a real MX refuses on).
+/// For [`Stage::Refused`] it returns the SMTP port 25 of [`REFUSING_ADDRESS`], where
+/// nobody listens (so the bounce names the port a real MX refuses on).
 pub fn start_scripted(case: &'static Case) -> std::io::Result<u16> {
     if case.stage == Stage::Refused {
-        if TcpStream::connect(("127.0.0.1", 25)).is_ok() {
-            return Err(std::io::Error::other(
-                "something listens on 127.0.0.1:25; the connection-refused case needs it closed",
-            ));
+        if TcpStream::connect((REFUSING_ADDRESS, 25)).is_ok() {
+            return Err(std::io::Error::other(format!(
+                "something listens on {REFUSING_ADDRESS}:25; the connection-refused case needs it closed"
+            )));
         }
         return Ok(25);
     }
