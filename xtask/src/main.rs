@@ -63,8 +63,9 @@ Tasks:
                  tests, and the corpus score against its floor when the corpus is there
   corpus [DIR]   score rebound against a bounce corpus (emails/ + expected.tsv);
                  DIR defaults to ../shared/corpus/sisimai
-  mta-bounces    (root) real bounces from Debian's Postfix and Exim relaying to
-                 scripted loopback providers; rewrites tests/fixtures/mta/"
+  mta-bounces    (root) real bounces from Debian's Postfix, Exim and OpenSMTPD
+                 relaying to loopback hosts that answer with scripted provider
+                 replies; rewrites tests/fixtures/mta/ and its expected.toml"
     );
 }
 

@@ -1,5 +1,6 @@
-//! `cargo xtask mta-bounces`: genuine bounces from real MTAs (Debian's Postfix and
-//! Exim), written to `tests/fixtures/mta/` with the answers the e2e test asserts.
+//! `cargo xtask mta-bounces`: genuine bounces from real MTAs (Debian's Postfix, Exim
+//! and OpenSMTPD), written to `tests/fixtures/mta/` with the answers the e2e test
+//! asserts.
 //!
 //! Every case of [`cases::CASES`] gets a loopback SMTP server that plays the provider's
 //! MX and refuses with a reply from provider-replies.md at the case's stage. Temporary
@@ -13,6 +14,7 @@
 mod cases;
 mod exim;
 mod expected;
+mod opensmtpd;
 mod postfix;
 mod sink;
 
@@ -53,6 +55,26 @@ pub struct Generated {
     pub file: String,
     pub mta_version: String,
     pub case: &'static Case,
+    /// Expected fields this MTA's bounce does not carry at all (see [`not_in_bounce`]).
+    pub not_in_bounce: &'static [&'static str],
+}
+
+/// The expected fields that `mta`'s bounce for `case` does not carry, so that no
+/// diagnosis can know them; the e2e test reports them instead of asserting them. Each
+/// entry is what the MTA's bounce text shows (see the fixtures):
+/// - OpenSMTPD names no SMTP command in its reports; and when a 4xx reply outlives the
+///   queue lifetime, its report says only "Envelope expired" (Status 4.4.7): the reply
+///   itself, its codes and so its category are gone;
+/// - Exim, for a host that refused the connection, says only "retry timeout exceeded"
+///   with Status 5.0.0.
+pub fn not_in_bounce(mta: &str, case: &Case) -> &'static [&'static str] {
+    let deferred = case.expect.status.starts_with('4');
+    match (mta, case.stage) {
+        ("opensmtpd", _) if deferred => &["status", "reply_code", "smtp_command", "reason"],
+        ("opensmtpd", _) => &["smtp_command"],
+        ("exim", Stage::Refused) => &["status", "smtp_command"],
+        _ => &[],
+    }
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -72,20 +94,30 @@ fn generate(work: &Path) -> anyhow::Result<()> {
     let out_dir = project_root().join("tests/fixtures/mta");
     std::fs::create_dir_all(&out_dir)?;
     let inbox = Arc::new(Inbox::default());
-    let catcher_port = sink::start_catcher(BOUNCE_HOST, Arc::clone(&inbox))?;
+    let mut hosts: Vec<(&str, String)> = Vec::new();
+    for host in CASES.iter().map(|c| c.host).chain([BOUNCE_HOST]) {
+        if !hosts.iter().any(|(known, _)| *known == host) {
+            let refused = CASES.iter().any(|c| c.host == host && c.stage == Stage::Refused);
+            let address = if refused {
+                sink::REFUSING_ADDRESS.to_string()
+            } else {
+                format!("127.0.0.{}", 10 + hosts.len())
+            };
+            hosts.push((host, address));
+        }
+    }
+    let address_of = |host: &str| {
+        hosts.iter().find(|(known, _)| *known == host).map_or("127.0.0.1", |(_, a)| a.as_str())
+    };
+    let catcher_port =
+        sink::start_catcher(BOUNCE_HOST, address_of(BOUNCE_HOST), Arc::clone(&inbox))?;
     let mut routes = Vec::new();
     for case in CASES {
-        let port = sink::start_scripted(case)?;
+        let port = sink::start_scripted(case, address_of(case.host))?;
         routes.push(Route { address: case.recipient.to_string(), host: case.host, port });
     }
     let sender_domain = SENDER.split('@').nth(1).unwrap_or(SENDER);
-    let mut hosts: Vec<(&str, &str)> = CASES
-        .iter()
-        .map(|c| {
-            (c.host, if c.stage == Stage::Refused { sink::REFUSING_ADDRESS } else { "127.0.0.1" })
-        })
-        .collect();
-    hosts.push((BOUNCE_HOST, "127.0.0.1"));
+    let hosts: Vec<(&str, &str)> = hosts.iter().map(|(h, a)| (*h, a.as_str())).collect();
     let _hosts = HostsFile::add(&hosts)?;
 
     let mut generated = Vec::new();
@@ -98,6 +130,11 @@ fn generate(work: &Path) -> anyhow::Result<()> {
         let exim_routes = routes_with_bounce(&routes, SENDER, catcher_port);
         let exim = exim::Exim::prepare(work, &exim_routes)?;
         generated.extend(produce(&exim, &inbox, &out_dir)?);
+    }
+    {
+        let smtpd_routes = routes_with_bounce(&routes, SENDER, catcher_port);
+        let smtpd = opensmtpd::OpenSmtpd::start(work, &smtpd_routes)?;
+        generated.extend(produce(&smtpd, &inbox, &out_dir)?);
     }
     expected::write(&out_dir.join("expected.toml"), &generated)?;
     println!("mta-bounces: {} fixtures in {}", generated.len(), out_dir.display());
@@ -134,7 +171,8 @@ fn produce(mta: &dyn Mta, inbox: &Inbox, out_dir: &Path) -> anyhow::Result<Vec<G
         let file = format!("{}-{}.eml", mta.name(), case.name);
         std::fs::write(out_dir.join(&file), format!("Return-Path: <>\n{}", bounce.data))?;
         println!("{file}");
-        generated.push(Generated { file, mta_version: mta.version(), case });
+        let not_in_bounce = not_in_bounce(mta.name(), case);
+        generated.push(Generated { file, mta_version: mta.version(), case, not_in_bounce });
     }
     Ok(generated)
 }
@@ -162,7 +200,8 @@ Tanaka Sekkei
     )
 }
 
-/// /etc/hosts with the providers' host names on loopback addresses, restored when dropped.
+/// /etc/hosts with the providers' host names on loopback addresses, restored when
+/// dropped.
 #[derive(Debug)]
 struct HostsFile {
     original: String,
@@ -247,4 +286,30 @@ pub fn apt_download(dir: &Path, packages: &[&str]) -> anyhow::Result<Vec<PathBuf
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// Creates a system user and its group of the same name when missing.
+pub fn ensure_system_user(name: &str, home: &str) -> anyhow::Result<()> {
+    let known = |db: &str| {
+        Command::new("getent")
+            .args([db, name])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !known("group") {
+        run_quiet(Command::new("groupadd").args(["--system", name]))?;
+    }
+    if !known("passwd") {
+        run_quiet(
+            Command::new("useradd").args(["--system", "--no-create-home", "--gid", name]).args([
+                "--home-dir",
+                home,
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ]),
+        )?;
+    }
+    Ok(())
 }

@@ -31,7 +31,7 @@ impl Exim {
         for deb in super::apt_download(&dir, PACKAGES)? {
             run_quiet(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&unpacked))?;
         }
-        ensure_system_user()?;
+        super::ensure_system_user(EXIM_USER, "/nonexistent")?;
         let binary = unpacked.join("usr/sbin/exim4");
         for sub in ["spool", "log"] {
             std::fs::create_dir_all(dir.join(sub))?;
@@ -93,33 +93,6 @@ impl Mta for Exim {
     fn retry_queue(&self) -> anyhow::Result<()> {
         run_quiet(Command::new(&self.binary).arg("-C").arg(&self.config).arg("-qff"))
     }
-}
-
-fn ensure_system_user() -> anyhow::Result<()> {
-    let known = |db: &str| {
-        Command::new("getent")
-            .args([db, EXIM_USER])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !known("group") {
-        run_quiet(Command::new("groupadd").args(["--system", EXIM_USER]))?;
-    }
-    if !known("passwd") {
-        run_quiet(Command::new("useradd").args([
-            "--system",
-            "--no-create-home",
-            "--gid",
-            EXIM_USER,
-            "--home-dir",
-            "/nonexistent",
-            "--shell",
-            "/usr/sbin/nologin",
-            EXIM_USER,
-        ]))?;
-    }
-    Ok(())
 }
 
 fn configuration(dir: &str) -> String {

@@ -17,7 +17,10 @@ pub fn write(path: &Path, generated: &[Generated]) -> anyhow::Result<()> {
 # the TRUTH of each scripted case, not what rebound prints. `reply_code` is absent when
 # the remote host never replied. A row may carry `known_wrong = \"why\"` while rebound
 # still gets it wrong: the e2e test (tests/e2e/mta_fixtures.rs) then reports the row
-# instead of failing; regenerating keeps these marks.
+# instead of failing; regenerating keeps these marks. `not_in_bounce` lists the fields
+# that this MTA's bounce does not carry at all (written by the xtask, see
+# `not_in_bounce` in xtask/src/mta_bounces.rs): the test reports rebound's answer for
+# them but cannot assert it.
 ",
     );
     for g in generated {
@@ -42,6 +45,9 @@ pub fn write(path: &Path, generated: &[Generated]) -> anyhow::Result<()> {
             quote(e.reason),
             e.hard_bounce
         );
+        if !g.not_in_bounce.is_empty() {
+            let _ = writeln!(out, "not_in_bounce = {}", quote(&g.not_in_bounce.join(" ")));
+        }
         if let Some(why) = marks.get(&g.file) {
             let _ = writeln!(out, "known_wrong = {}", quote(why));
         }

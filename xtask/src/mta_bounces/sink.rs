@@ -58,10 +58,10 @@ enum Role {
     Catcher { host: &'static str, inbox: Arc<Inbox> },
 }
 
-/// Starts the scripted host of `case` on a free loopback port and returns the port.
+/// Starts the scripted host of `case` on a free port of `address` and returns the port.
 /// For [`Stage::Refused`] it returns the SMTP port 25 of [`REFUSING_ADDRESS`], where
 /// nobody listens (so the bounce names the port a real MX refuses on).
-pub fn start_scripted(case: &'static Case) -> std::io::Result<u16> {
+pub fn start_scripted(case: &'static Case, address: &str) -> std::io::Result<u16> {
     if case.stage == Stage::Refused {
         if TcpStream::connect((REFUSING_ADDRESS, 25)).is_ok() {
             return Err(std::io::Error::other(format!(
@@ -77,16 +77,18 @@ pub fn start_scripted(case: &'static Case) -> std::io::Result<u16> {
             format!("{}\r\n", line.replace("{rcpt}", case.recipient).replace("{ip}", SENDING_IP))
         })
         .collect();
-    spawn(Role::Scripted { host: case.host, stage: case.stage, reply })
+    spawn(address, Role::Scripted { host: case.host, stage: case.stage, reply })
 }
 
 /// Starts the catcher and returns its port.
-pub fn start_catcher(host: &'static str, inbox: Arc<Inbox>) -> std::io::Result<u16> {
-    spawn(Role::Catcher { host, inbox })
+pub fn start_catcher(host: &'static str, address: &str, inbox: Arc<Inbox>) -> std::io::Result<u16> {
+    spawn(address, Role::Catcher { host, inbox })
 }
 
-fn spawn(role: Role) -> std::io::Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
+/// Listens on a free port of `address` (a loopback address of its own per host name, so
+/// that a reverse lookup through /etc/hosts gives the provider's name back).
+fn spawn(address: &str, role: Role) -> std::io::Result<u16> {
+    let listener = TcpListener::bind((address, 0))?;
     let port = listener.local_addr()?.port();
     let role = Arc::new(role);
     // The listener lives as long as the xtask process: it ends with it.
