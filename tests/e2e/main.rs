@@ -8,4 +8,5 @@ mod diagnose_dns;
 mod diagnose_offline;
 mod diagnose_rbldnsd;
 mod inputs;
+mod mta_fixtures;
 mod util;

@@ -12,6 +12,7 @@ mod corpus_extra;
 mod corpus_sisimai;
 mod diff_sisimai;
 mod floors;
+mod mta_bounces;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             .and_then(|options| corpus::run(&options))
             .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Some("diff-sisimai") => diff_sisimai::run(args).map(|()| ExitCode::SUCCESS),
+        Some("mta-bounces") => mta_bounces::run().map(|()| ExitCode::SUCCESS),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             Ok(ExitCode::SUCCESS)
@@ -66,7 +68,10 @@ Tasks:
                  --raise-floors raises them to today's figures (never lowers one)
   diff-sisimai [--out FILE] DIR...
                  run Debian's Sisimai and rebound on every file under DIR and write
-                 their disagreements, grouped by reason pair, to target/diff-sisimai.md"
+                 their disagreements, grouped by reason pair, to target/diff-sisimai.md
+  mta-bounces    (root) real bounces from Debian's Postfix, Exim and OpenSMTPD
+                 relaying to loopback hosts that answer with scripted provider
+                 replies; rewrites tests/fixtures/mta/ and its expected.toml"
     );
 }
 
