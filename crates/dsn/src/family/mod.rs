@@ -16,8 +16,10 @@
 //! bounds every description, so that the work stays linear in the input.
 
 mod amazonses;
+mod aol;
 mod apachejames;
 mod biglobe;
+mod delimited;
 mod domino;
 mod dragonfly;
 mod exchange2003;
@@ -28,14 +30,19 @@ mod fml;
 mod generic;
 mod gmail;
 mod googlegroups;
+mod groupwise;
 mod imail;
 mod interscan;
 mod kddi;
+mod netscape;
 mod notes;
 mod opensmtpd;
 mod postfix;
 mod sendmail;
+mod simple;
+mod smtpsvc;
 mod verizon;
+mod warning;
 mod x1;
 mod x6;
 
@@ -486,12 +493,21 @@ const FAMILIES: &[Scanner] = &[
     apachejames::scan,
     x6::scan,
     verizon::scan,
+    // Legacy forms (Mailman's and BounceParser's detectors): specific sentences.
+    aol::scan,
+    groupwise::scan,
+    netscape::scan,
     postfix::scan,
     exim::scan,
     sendmail::scan,
     // Last: their signatures are plainer phrases.
     ezweb::scan,
     imail::scan,
+    // Legacy forms after everything else: Microsoft's transcript heading is
+    // Sendmail's too, and the delimited forms' sentences are the plainest.
+    smtpsvc::scan,
+    warning::scan,
+    simple::scan,
 ];
 
 /// At most this many records are read from one text.
