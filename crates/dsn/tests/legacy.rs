@@ -177,6 +177,20 @@ const CASES: &[Case] = &[
             &["grace.obi@sbc.example.net", "m.haddad@sbc.example.net"],
         )
     },
+    Case {
+        generator: None,
+        status: Some("5.1.2"),
+        ..failed(
+            "yahoo-four-recipients.eml",
+            "",
+            &[
+                "ana.lima@example.com.br",
+                "bo.chen@example.com",
+                "c.ozturk@example.com",
+                "dina.k@example.com",
+            ],
+        )
+    },
     // Provider and MTA formats of their own.
     failed("aol-not-accepting.eml", "aol", &["gardengnome77@aol.com"]),
     failed("groupwise-undeliverable.eml", "groupwise", &["tlopez@gw.example.edu"]),
@@ -193,6 +207,8 @@ const CASES: &[Case] = &[
         &["hannah.lee@exchange.example.com"],
     ),
     delayed("warning-kundenserver-de.eml", Some("simple"), &["schulz.t@kundenserver.example.de"]),
+    delayed("warning-sendmail-deferred.eml", Some("sendmail"), &["pavel.n@example.cz"]),
+    delayed("warning-exchange-delayed.eml", None, &["nora.quinn@ex.example.com"]),
 ];
 
 #[test]

@@ -65,6 +65,9 @@ pub(crate) enum Pick {
     Quoted(&'static str),
     /// The first `"..."` in the line that holds an `@`.
     DoubleQuoted,
+    /// An `<address>` directly followed by the phrase (lower-case), as in Sendmail's
+    /// `<taro@example.jp>... Deferred: Connection timed out`.
+    AngleThen(&'static str),
 }
 
 /// One documented form: its start phrase, where the phrase stands, how the block
@@ -265,6 +268,11 @@ fn pick(line: &str, rule: Pick) -> Option<String> {
             rest.get(..rest.find('\'')?)
         }
         Pick::DoubleQuoted => line.split('"').skip(1).step_by(2).find(|q| q.contains('@')),
+        Pick::AngleThen(phrase) => {
+            let close = line.to_ascii_lowercase().find(&format!(">{phrase}"))?;
+            let open = line.get(..close)?.rfind('<')?;
+            line.get(open + 1..close)
+        }
     }?;
     plausible_address(candidate)
 }
@@ -332,6 +340,12 @@ mod tests {
                 Some("a@example.jp"),
             ),
             ("mail me at user@localhost", Pick::AnyWord, None),
+            (
+                "<a@example.jp>... Deferred: timeout",
+                Pick::AngleThen("... deferred"),
+                Some("a@example.jp"),
+            ),
+            (">>> RCPT To:<a@example.jp>", Pick::AngleThen("... deferred"), None),
             ("the @ sign", Pick::AnyWord, None),
         ];
         for (line, rule, expected) in cases {

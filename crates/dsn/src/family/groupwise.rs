@@ -21,10 +21,8 @@
 use super::delimited::plausible_address;
 use super::{push_block, Scan, Text, TextRecord};
 
-const MARKERS: &[&str] = &[
-    "the message that you sent was undeliverable to the following:",
-    "the message that you sent could not be delivered to the following:",
-];
+const MARKERS: &[&str] =
+    &["was undeliverable to the following:", "had the following undeliverable recipient"];
 
 /// At most this many lines are read after the sentence.
 const MAX_LINES: usize = 1_000;

@@ -11,9 +11,10 @@
 //!
 //! Every record is `delayed` (a warning is never a hard bounce). The forms are data
 //! ([`PATTERNS`]), read by [`super::delimited`]; a block counts only when its closing
-//! sentence is there. Source: the start, end and address expressions of flufl.bounce
+//! sentence is there (but for Sendmail's, whose lines say they are deferred). Source: the start, end and address expressions of flufl.bounce
 //! 4.0's `simplewarning.py` (Debian package `python3-flufl.bounce`), one row per
-//! expression, in its order, named by the site or MTA its comments give.
+//! expression, in its order, named by the site or MTA its comments give; and
+//! Sendmail's text-only warning (its `<address>... Deferred:` transcript lines).
 
 use super::delimited::{scan_patterns, searcher, At, End, Pattern, Pick, Reading};
 use super::{Scan, Text};
@@ -75,6 +76,18 @@ const PATTERNS: &[Pattern] = &[
         end: End::Contains("no action is required on your part"),
         pick: Pick::AnyWord,
         closed: true,
+    },
+    // Sendmail's text-only warning: the transcript names each address it keeps
+    // trying as `<address>... Deferred: reason` (savemail.c's heading; the line as
+    // Sisimai 4.25's Lhost/Sendmail.pm quotes it). Only such lines count, so the block
+    // needs no closing line.
+    Pattern {
+        generator: "sendmail",
+        start: "transcript of session follows",
+        at: At::Anywhere,
+        end: End::Contains("original message"),
+        pick: Pick::AngleThen("... deferred"),
+        closed: false,
     },
 ];
 
