@@ -20,7 +20,7 @@
 use super::delimited::plausible_address;
 use super::{push_block, Scan, Text, TextRecord};
 
-const MARKER: &str = "mail to the following recipients could not be delivered";
+pub(super) const MARKER: &str = "mail to the following recipients could not be delivered";
 
 /// At most this many names are read.
 const MAX_NAMES: usize = 1_000;
@@ -50,7 +50,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             push_block(&mut records, address, sentence, false);
         }
     }
-    Some(Scan { generator: Some("aol"), reporting_mta: None, records })
+    (!records.is_empty()).then_some(Scan { generator: Some("aol"), reporting_mta: None, records })
 }
 
 /// An AOL screen name: letters and digits (AOL allowed no other characters but
@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn a_sentence_after_the_marker_ends_the_list() {
         let raw = "Mail to the following recipients could not be delivered:\nplease try later\n";
-        assert!(scan(&Text::new(raw)).unwrap().records.is_empty());
+        assert!(scan(&Text::new(raw)).is_none());
         assert!(scan(&Text::new("nothing of the kind")).is_none());
     }
 }

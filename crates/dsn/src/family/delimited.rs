@@ -15,7 +15,6 @@
 //! so that a later, looser pattern never adds to a precise one).
 
 use super::{address_word, generic, push_block, Text, TextRecord};
-use aho_corasick::AhoCorasick;
 
 /// Where a start phrase must stand in its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +87,18 @@ pub(crate) struct Pattern {
     pub closed: bool,
 }
 
+impl Pattern {
+    /// A phrase that every text this pattern reads holds: the end line's for a
+    /// pattern that needs it (often rarer than a plain start such as "Your
+    /// message"), the start phrase otherwise.
+    pub(crate) fn required(&self) -> &'static str {
+        match self.end {
+            End::Contains(phrase) | End::StartsWith(phrase) if self.closed => phrase,
+            _ => self.start,
+        }
+    }
+}
+
 /// How a family reads its blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Reading {
@@ -98,37 +109,23 @@ pub(crate) struct Reading {
 /// A block is read for at most this many lines.
 const MAX_BLOCK_LINES: usize = 200;
 
-/// The searcher for the start phrases of a pattern table (one pass over the text).
-pub(crate) fn searcher(patterns: &[Pattern]) -> Option<AhoCorasick> {
-    AhoCorasick::new(patterns.iter().map(|p| p.start)).ok()
-}
-
 /// Tries `patterns` in order on `text` and returns the records of the first that
 /// yields an address (none when no pattern does), with the generator of that pattern.
-/// `starts` is the [`searcher`] built from the same table.
+/// `seen[i]`, when given, tells whether the text holds `patterns[i]`'s
+/// [`Pattern::required`] phrase (found for all patterns in one pass): a pattern
+/// whose phrase is not there is not tried.
 pub(crate) fn scan_patterns(
     text: &Text<'_>,
     patterns: &[Pattern],
-    starts: Option<&AhoCorasick>,
+    seen: Option<&[bool]>,
     reading: Reading,
 ) -> Option<(&'static str, Vec<TextRecord>)> {
-    let starts = starts?;
-    // The first place each start phrase occurs, found in one pass (overlapping
-    // phrases are all seen).
-    let mut first: Vec<Option<usize>> = vec![None; patterns.len()];
-    for found in starts.find_overlapping_iter(text.lower.as_str()) {
-        if let Some(slot) = first.get_mut(found.pattern().as_usize()) {
-            if slot.is_none() {
-                *slot = Some(found.start());
-            }
+    for (i, pattern) in patterns.iter().enumerate() {
+        if seen.is_some_and(|seen| seen.get(i) != Some(&true)) {
+            continue;
         }
-    }
-    if first.iter().all(Option::is_none) {
-        return None;
-    }
-    for (pattern, found) in patterns.iter().zip(&first) {
-        let Some(at) = found else { continue };
-        let Some(line_start) = start_line(text, pattern, *at) else { continue };
+        let Some(at) = text.find(pattern.start) else { continue };
+        let Some(line_start) = start_line(text, pattern, at) else { continue };
         let records = read_block(text, line_start, pattern, reading);
         if !records.is_empty() {
             return Some((pattern.generator, records));
@@ -374,16 +371,15 @@ mod tests {
             closed: false,
         }];
         const READING: Reading = Reading { delayed: false };
-        let starts = searcher(TABLE);
         let raw = "Hello\nFailed recipients: <a@example.jp>\n<b@example.jp>\n\
                    Here is your returned mail\n<c@example.jp>\n";
         let text = Text::new(raw);
-        let (generator, records) = scan_patterns(&text, TABLE, starts.as_ref(), READING).unwrap();
+        let (generator, records) = scan_patterns(&text, TABLE, None, READING).unwrap();
         assert_eq!(generator, "test");
         let got: Vec<_> = records.iter().filter_map(|r| r.recipient.as_deref()).collect();
         assert_eq!(got, ["a@example.jp", "b@example.jp"]);
         // Not at the start of its line: the pattern does not apply.
         let text = Text::new("Your failed recipients: <a@example.jp>\n");
-        assert!(scan_patterns(&text, TABLE, starts.as_ref(), READING).is_none());
+        assert!(scan_patterns(&text, TABLE, None, READING).is_none());
     }
 }

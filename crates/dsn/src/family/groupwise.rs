@@ -21,7 +21,7 @@
 use super::delimited::plausible_address;
 use super::{push_block, Scan, Text, TextRecord};
 
-const MARKERS: &[&str] =
+pub(super) const MARKERS: &[&str] =
     &["was undeliverable to the following:", "had the following undeliverable recipient"];
 
 /// At most this many lines are read after the sentence.
@@ -53,7 +53,11 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             push_block(&mut records, address, entry, false);
         }
     }
-    Some(Scan { generator: Some("groupwise"), reporting_mta: None, records })
+    (!records.is_empty()).then_some(Scan {
+        generator: Some("groupwise"),
+        reporting_mta: None,
+        records,
+    })
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ mod groupwise;
 mod imail;
 mod interscan;
 mod kddi;
+mod legacy;
 mod netscape;
 mod notes;
 mod opensmtpd;
@@ -493,21 +494,15 @@ const FAMILIES: &[Scanner] = &[
     apachejames::scan,
     x6::scan,
     verizon::scan,
-    // Legacy forms (Mailman's and BounceParser's detectors): specific sentences.
-    aol::scan,
-    groupwise::scan,
-    netscape::scan,
     postfix::scan,
     exim::scan,
     sendmail::scan,
     // Last: their signatures are plainer phrases.
     ezweb::scan,
     imail::scan,
-    // Legacy forms after everything else: Microsoft's transcript heading is
-    // Sendmail's too, and the delimited forms' sentences are the plainest.
-    smtpsvc::scan,
-    warning::scan,
-    simple::scan,
+    // Legacy forms (Mailman's and BounceParser's detectors), after everything else
+    // and behind one gate, so that they cost the texts above nothing.
+    legacy::scan,
 ];
 
 /// At most this many records are read from one text.

@@ -22,7 +22,7 @@
 use super::delimited::{add_unique, plausible_address};
 use super::{push_block, Scan, Text, TextRecord};
 
-const MARKER: &str = "this message was undeliverable due to the following reason:";
+pub(super) const MARKER: &str = "this message was undeliverable due to the following reason:";
 
 /// At most this many lines are read after the sentence.
 const MAX_LINES: usize = 2_000;
@@ -53,7 +53,11 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     for address in addresses {
         push_block(&mut records, address, &reason, false);
     }
-    Some(Scan { generator: Some("netscape"), reporting_mta: None, records })
+    (!records.is_empty()).then_some(Scan {
+        generator: Some("netscape"),
+        reporting_mta: None,
+        records,
+    })
 }
 
 #[cfg(test)]

@@ -18,10 +18,8 @@
 //! This family runs after every other one: a text that a specific family reads is
 //! never read here. A notice that says it is only a warning gives action `delayed`.
 
-use super::delimited::{scan_patterns, searcher, At, End, Pattern, Pick, Reading};
+use super::delimited::{scan_patterns, At, End, Pattern, Pick, Reading};
 use super::{is_delay_warning, Scan, Text};
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
 
 /// Shorthand for a table row.
 const fn row(
@@ -41,7 +39,7 @@ const fn closed(pattern: Pattern) -> Pattern {
 
 /// The failure forms, in the order flufl.bounce's `simplematch.py` tries them
 /// (comment: the site or MTA its comment names).
-const PATTERNS: &[Pattern] = &[
+pub(super) const PATTERNS: &[Pattern] = &[
     // sdm.de
     row(
         "simple",
@@ -379,12 +377,11 @@ const PATTERNS: &[Pattern] = &[
     ),
 ];
 
-static STARTS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| searcher(PATTERNS));
-
 /// Reads the text as the first of [`PATTERNS`] that finds an address in it.
-pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
+/// `seen`: see [`scan_patterns`].
+pub(crate) fn scan(text: &Text<'_>, seen: Option<&[bool]>) -> Option<Scan> {
     let reading = Reading { delayed: is_delay_warning(text) };
-    let (generator, records) = scan_patterns(text, PATTERNS, STARTS.as_ref(), reading)?;
+    let (generator, records) = scan_patterns(text, PATTERNS, seen, reading)?;
     Some(Scan { generator: Some(generator), reporting_mta: None, records })
 }
 
@@ -394,7 +391,7 @@ mod tests {
     use super::*;
 
     fn recipients(raw: &str) -> Vec<String> {
-        scan(&Text::new(raw))
+        scan(&Text::new(raw), None)
             .map(|s| s.records.into_iter().filter_map(|r| r.recipient).collect())
             .unwrap_or_default()
     }
@@ -404,7 +401,6 @@ mod tests {
         for pattern in PATTERNS {
             assert_eq!(pattern.start, pattern.start.to_lowercase(), "{pattern:?}");
         }
-        assert!(STARTS.is_some());
     }
 
     #[test]
@@ -424,13 +420,13 @@ mod tests {
     #[test]
     fn prose_without_the_start_phrases_gives_nothing() {
         assert!(recipients("Hello a@example.net,\nsee you on Monday.\n").is_empty());
-        assert!(scan(&Text::new("Intended recipient: the whole team.\n")).is_none());
+        assert!(scan(&Text::new("Intended recipient: the whole team.\n"), None).is_none());
     }
 
     #[test]
     fn a_warning_is_delayed() {
         let raw = "This is a warning only.\nFailed addresses follow:\n a@example.net\n";
-        let scan = scan(&Text::new(raw)).unwrap();
+        let scan = scan(&Text::new(raw), None).unwrap();
         assert_eq!(scan.records[0].action, Some(crate::Action::Delayed));
     }
 }

@@ -18,7 +18,7 @@
 use super::delimited::plausible_address;
 use super::{push_block, Scan, Text, TextRecord};
 
-const MARKER: &str = "transcript of session follows";
+pub(super) const MARKER: &str = "transcript of session follows";
 
 /// At most this many lines are read after the heading.
 const MAX_LINES: usize = 2_000;
@@ -52,7 +52,11 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     if let Some((previous, description)) = current.take() {
         push_block(&mut records, previous, &description, false);
     }
-    Some(Scan { generator: Some("smtpsvc"), reporting_mta: None, records })
+    (!records.is_empty()).then_some(Scan {
+        generator: Some("smtpsvc"),
+        reporting_mta: None,
+        records,
+    })
 }
 
 #[cfg(test)]

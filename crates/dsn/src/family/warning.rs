@@ -16,13 +16,11 @@
 //! expression, in its order, named by the site or MTA its comments give; and
 //! Sendmail's text-only warning (its `<address>... Deferred:` transcript lines).
 
-use super::delimited::{scan_patterns, searcher, At, End, Pattern, Pick, Reading};
+use super::delimited::{scan_patterns, At, End, Pattern, Pick, Reading};
 use super::{Scan, Text};
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
 
 /// The warning forms, in the order of flufl.bounce's `simplewarning.py`.
-const PATTERNS: &[Pattern] = &[
+pub(super) const PATTERNS: &[Pattern] = &[
     // pop3.pta.lia.net (Exim's delay warning)
     Pattern {
         generator: "simple",
@@ -91,13 +89,12 @@ const PATTERNS: &[Pattern] = &[
     },
 ];
 
-static STARTS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| searcher(PATTERNS));
-
 const READING: Reading = Reading { delayed: true };
 
 /// Reads the text as the first of [`PATTERNS`] that finds an address in a closed block.
-pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let (generator, records) = scan_patterns(text, PATTERNS, STARTS.as_ref(), READING)?;
+/// `seen`: see [`scan_patterns`].
+pub(crate) fn scan(text: &Text<'_>, seen: Option<&[bool]>) -> Option<Scan> {
+    let (generator, records) = scan_patterns(text, PATTERNS, seen, READING)?;
     Some(Scan { generator: Some(generator), reporting_mta: None, records })
 }
 
@@ -111,7 +108,7 @@ mod tests {
     fn a_closed_block_gives_delayed_records() {
         let raw = "Your message to:\n\n  lena@example.com\n\nhas been delayed.\n\n\
                    This is just a warning, you do not need to take any action.\n";
-        let scan = scan(&Text::new(raw)).unwrap();
+        let scan = scan(&Text::new(raw), None).unwrap();
         assert_eq!(scan.generator, Some("messageswitch"));
         assert_eq!(scan.records.len(), 1);
         assert_eq!(scan.records[0].recipient.as_deref(), Some("lena@example.com"));
@@ -121,7 +118,7 @@ mod tests {
     #[test]
     fn an_open_block_gives_nothing() {
         let raw = "Your message to:\n\n  lena@example.com\n\nwas read on Monday.\n";
-        assert!(scan(&Text::new(raw)).is_none());
+        assert!(scan(&Text::new(raw), None).is_none());
     }
 
     #[test]
