@@ -151,4 +151,23 @@ mod tests {
         assert!(!seen_in("hello, nothing to see").contains(&true));
         assert!(scan(&Text::new("Hello taro@example.jp, see you on Monday.")).is_none());
     }
+
+    /// Every sentence, in text around it with characters beyond ASCII, cut anywhere:
+    /// the families read what they can and never panic.
+    #[test]
+    fn odd_text_around_the_sentences_never_panics() {
+        let all = sentences();
+        for (i, sentence) in all.iter().enumerate() {
+            let next = all[(i + 1) % all.len()];
+            let text = format!(
+                "東京\u{3000}<ü@例え.jp>:\n{}\r\n  <a@example.jp>... deferred ü\n\t\"b@x.jp\" \
+                 '{next} 'c@example.jp'\n\nbecause:\n-- d@example.jp\n",
+                sentence.to_uppercase()
+            );
+            for cut in (0..text.len()).filter(|at| text.is_char_boundary(*at)) {
+                let _ = scan(&Text::new(&text[..cut]));
+                let _ = scan(&Text::new(&text[cut..]));
+            }
+        }
+    }
 }
