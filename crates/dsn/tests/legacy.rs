@@ -191,6 +191,8 @@ const CASES: &[Case] = &[
             ],
         )
     },
+    failed("exchange-ims-x400.eml", "exchange-ims", &["wilma.ford@ims.example.com"]),
+    failed("smtp32-userid.eml", "imail", &["ghost@imail.example.net"]),
     // Provider and MTA formats of their own.
     failed("aol-not-accepting.eml", "aol", &["gardengnome77@aol.com"]),
     failed("groupwise-undeliverable.eml", "groupwise", &["tlopez@gw.example.edu"]),

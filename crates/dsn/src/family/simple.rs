@@ -282,6 +282,17 @@ pub(super) const PATTERNS: &[Pattern] = &[
         End::Contains("your message reads"),
         Pick::After("addressed to"),
     ),
+    // Microsoft Exchange 5.5's Internet Mail Service, whose recipient line is an
+    // X.400 address with the SMTP one inside (`...;dda:SMTP=taro@example.jp; on
+    // DATE`); source: flufl.bounce 4.0's `exchange.py` (its `SMTP=ADDRESS; on` rule;
+    // plain `ADDRESS on DATE` lines are the exchange2003 family's)
+    row(
+        "exchange-ims",
+        "did not reach the following recipient",
+        At::Anywhere,
+        End::Contains("msexch:"),
+        Pick::After("smtp="),
+    ),
     // gomaps.com
     row("simple", "did not reach the following recipient", At::Anywhere, End::Blank, Pick::AnyWord),
     // EYOU MTA
@@ -375,6 +386,14 @@ pub(super) const PATTERNS: &[Pattern] = &[
         End::Contains("the problem appears to be"),
         Pick::After("-- "),
     ),
+    // Ipswitch IMail (`X-Mailer: <SMTP32 vN>`) without its "Original message
+    // follows." line (the imail family reads it with one): `REASON: ADDRESS` lines,
+    // one paragraph. Source: flufl.bounce 4.0's `smtp32.py` (its five prefixes).
+    row("imail", "user mailbox", At::LineStart, End::Blank, Pick::After(": ")),
+    row("imail", "delivery failed", At::LineStart, End::Blank, Pick::After(": ")),
+    row("imail", "unknown user", At::LineStart, End::Blank, Pick::After(": ")),
+    row("imail", "delivery userid", At::LineStart, End::Blank, Pick::After(": ")),
+    row("imail", "undeliverable to", At::LineStart, End::Blank, Pick::After("undeliverable to")),
 ];
 
 /// Reads the text as the first of [`PATTERNS`] that finds an address in it.
