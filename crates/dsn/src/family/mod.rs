@@ -16,8 +16,10 @@
 //! bounds every description, so that the work stays linear in the input.
 
 mod amazonses;
+mod aol;
 mod apachejames;
 mod biglobe;
+mod delimited;
 mod domino;
 mod dragonfly;
 mod exchange2003;
@@ -28,16 +30,22 @@ mod fml;
 mod generic;
 mod gmail;
 mod googlegroups;
+mod groupwise;
 mod imail;
 mod interscan;
 mod kddi;
+mod legacy;
 mod mfilter;
+mod netscape;
 mod notes;
 mod opensmtpd;
 mod postfix;
 mod sendmail;
+mod simple;
+mod smtpsvc;
 mod verbs;
 mod verizon;
+mod warning;
 mod x1;
 mod x3;
 mod x6;
@@ -500,6 +508,9 @@ const FAMILIES: &[Scanner] = &[
     // Last: their signatures are plainer phrases.
     ezweb::scan,
     imail::scan,
+    // Legacy forms (Mailman's and BounceParser's detectors), after everything else
+    // and behind one gate, so that they cost the texts above nothing.
+    legacy::scan,
 ];
 
 /// At most this many records are read from one text.
