@@ -913,3 +913,21 @@ fn a_bare_address_rejected_yields_to_a_status_that_names_the_cause() {
         assert_eq!(classify(&r), *want, "{status} {text}");
     }
 }
+
+#[test]
+fn classifies_published_provider_wordings_generically() {
+    // Texts from provider-replies.md that no provider file is needed for.
+    let cases: &[(&str, &str, Reason)] = &[
+        ("4.2.1", "450 4.2.1 The user you are trying to contact is receiving email at a rate that prevents additional messages from being delivered.", Reason::RateLimited),
+        ("4.7.3", "450 4.7.3 Organization queue quota exceeded.", Reason::RateLimited),
+        ("4.0.0", "421 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)", Reason::BadReputation),
+        ("5.7.0", "554 5.7.0 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1", Reason::Blocked),
+        ("5.0.0", "550 Administrative prohibition", Reason::PolicyViolation),
+        ("5.0.0", "550 Bad DNS PTR resource record", Reason::RequirePtr),
+        ("4.0.0", "421 mx.example.jp Service not available, closing transmission channel", Reason::SystemError),
+        ("5.0.0", "554 Message not allowed - Headers are not RFC compliant[291]", Reason::NotCompliantRfc),
+    ];
+    for (status, text, want) in cases {
+        assert_eq!(classify(&report(status, text)), *want, "{status} {text}");
+    }
+}
