@@ -931,3 +931,59 @@ fn classifies_published_provider_wordings_generically() {
         assert_eq!(classify(&report(status, text)), *want, "{status} {text}");
     }
 }
+
+#[test]
+fn classifies_by_the_mtas_own_failure_strings() {
+    // (generator, status, diagnostic, reason with the generator, reason without)
+    let cases: &[(&str, &str, &str, Reason, Reason)] = &[
+        (
+            "gmail",
+            "",
+            "DNS Error: Domain name not found",
+            Reason::HostUnknown,
+            Reason::NetworkError,
+        ),
+        (
+            "gmail",
+            "",
+            "DNS Error: Could not contact DNS servers",
+            Reason::Expired,
+            Reason::NetworkError,
+        ),
+        (
+            "exim",
+            "5.0.0",
+            "all relevant MX records point to non-existent hosts",
+            Reason::HostUnknown,
+            Reason::OnHold,
+        ),
+        (
+            "exim",
+            "5.0.0",
+            "Too many \"Received\" headers - suspected mail loop",
+            Reason::ContentError,
+            Reason::NetworkError,
+        ),
+        ("opensmtpd", "", "No valid route to destination", Reason::NetworkError, Reason::OnHold),
+        (
+            "opensmtpd",
+            "",
+            "Destination seem to reject all mails",
+            Reason::NotAccept,
+            Reason::OnHold,
+        ),
+        ("biglobe", "", "Mail Delivery Failed... User unknown", Reason::Filtered, Reason::Filtered),
+        (
+            "domino",
+            "",
+            "Cannot route mail to user (taro@example.jp)",
+            Reason::Filtered,
+            Reason::OnHold,
+        ),
+    ];
+    for (generator, status, text, with, without) in cases {
+        let r = report(status, text);
+        assert_eq!(Reason::classify_in(&r, &bounce(generator, "")), *with, "{generator}: {text}");
+        assert_eq!(classify(&r), *without, "no generator: {text}");
+    }
+}
