@@ -332,8 +332,9 @@ impl Loader<'_> {
         self.errors.push(RuleError { file: self.file.to_string(), message });
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(&mut self, text: &str) -> Option<T> {
-        toml::from_str(text).map_err(|e| self.error(e.to_string())).ok()
+    /// Reads a file as `build.rs` hands it over: its TOML as JSON.
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, json: &str) -> Option<T> {
+        serde_json::from_str(json).map_err(|e| self.error(e.to_string())).ok()
     }
 
     fn reason(&mut self, id: &str, name: &str) -> Option<Reason> {
@@ -521,13 +522,17 @@ fn parse_action(name: &str) -> Option<Action> {
 }
 
 impl RuleSet {
-    /// Loads `files` (path under `rules/`, contents), in the order given.
-    pub(crate) fn load(files: &[(&str, &str)]) -> RuleSet {
+    /// Loads `files` (path under `rules/`, the file's TOML as JSON or the TOML
+    /// error), in the order given.
+    pub(crate) fn load(files: &[(&str, Result<&str, &str>)]) -> RuleSet {
         let mut set = RuleSet::default();
         let mut errors = Vec::new();
-        for &(file, text) in files {
+        for &(file, json) in files {
             let mut loader = Loader { file, errors: &mut errors };
-            set.load_file(&mut loader, text);
+            match json {
+                Ok(json) => set.load_file(&mut loader, json),
+                Err(error) => loader.error(format!("not valid TOML: {error}")),
+            }
         }
         set.errors = errors;
         set.check_ids();
@@ -628,9 +633,21 @@ impl RuleSet {
 mod tests {
     use super::{command_matches, RuleSet};
 
+    /// A made-up file's TOML as `build.rs` hands it over: as JSON, or the error.
+    fn toml_as_json(text: &str) -> Result<String, String> {
+        let value: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
+        serde_json::to_string(&value).map_err(|e| e.to_string())
+    }
+
+    /// Loads one made-up file.
+    fn load(file: &str, text: &str) -> RuleSet {
+        let json = toml_as_json(text);
+        RuleSet::load(&[(file, json.as_deref().map_err(String::as_str))])
+    }
+
     /// Loads one made-up file and returns its errors.
     fn errors_of(file: &str, text: &str) -> Vec<String> {
-        RuleSet::load(&[(file, text)]).errors.iter().map(ToString::to_string).collect()
+        load(file, text).errors.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -649,7 +666,7 @@ mod tests {
             ("phrases.toml", row("any = [\"User\"]\nsource = \"s\""), "not lower case"),
             ("phrases.toml", row("anny = [\"x\"]\nsource = \"s\""), "unknown field"),
             ("phrases.toml", "[[rule]]\nid = \"a\"\nreason = \"nosuchreason\"\nsource = \"s\"".into(), "unknown bounce reason"),
-            ("phrases.toml", "[[rule]\n".into(), "TOML"),
+            ("phrases.toml", "[[rule]\n".into(), "not valid TOML"),
             ("phrases.toml", format!("{}\n{}", row("source = \"s\""), row("source = \"s\"")), "used twice"),
             ("status.toml", "[[rule]]\nid = \"s\"\ncode = \"2.1.1\"\nreason = \"userunknown\"\nsource = \"s\"".into(), "not valid"),
             ("status.toml", "[[rule]]\nid = \"s\"\ncode = \"X.1.9-2\"\nreason = \"userunknown\"\nsource = \"s\"".into(), "not valid"),
@@ -670,12 +687,12 @@ mod tests {
 
     #[test]
     fn status_patterns_match_their_codes() {
-        let rules = RuleSet::load(&[(
+        let rules = load(
             "status.toml",
             "[[rule]]\nid = \"a\"\ncode = \"4.7.500-699\"\nreason = \"ratelimited\"\nsource = \"s\"\n\
              [[rule]]\nid = \"b\"\ncode = \"X.6.*\"\nreason = \"contenterror\"\nsource = \"s\"\n\
              [[rule]]\nid = \"c\"\ncode = \"X.7.1\"\ncommands = [\"MAIL\"]\nreason = \"rejected\"\nsource = \"s\"",
-        )]);
+        );
         assert!(rules.errors.is_empty(), "{:?}", rules.errors);
         let [a, b, c] = &rules.statuses[..] else { panic!("three rules") };
         let code = |text: &str| text.parse().unwrap();

@@ -913,3 +913,77 @@ fn a_bare_address_rejected_yields_to_a_status_that_names_the_cause() {
         assert_eq!(classify(&r), *want, "{status} {text}");
     }
 }
+
+#[test]
+fn classifies_published_provider_wordings_generically() {
+    // Texts from provider-replies.md that no provider file is needed for.
+    let cases: &[(&str, &str, Reason)] = &[
+        ("4.2.1", "450 4.2.1 The user you are trying to contact is receiving email at a rate that prevents additional messages from being delivered.", Reason::RateLimited),
+        ("4.7.3", "450 4.7.3 Organization queue quota exceeded.", Reason::RateLimited),
+        ("4.0.0", "421 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)", Reason::BadReputation),
+        ("5.7.0", "554 5.7.0 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1", Reason::Blocked),
+        ("5.0.0", "550 Administrative prohibition", Reason::PolicyViolation),
+        ("5.0.0", "550 Bad DNS PTR resource record", Reason::RequirePtr),
+        ("4.0.0", "421 mx.example.jp Service not available, closing transmission channel", Reason::SystemError),
+        ("5.0.0", "554 Message not allowed - Headers are not RFC compliant[291]", Reason::NotCompliantRfc),
+    ];
+    for (status, text, want) in cases {
+        assert_eq!(classify(&report(status, text)), *want, "{status} {text}");
+    }
+}
+
+#[test]
+fn classifies_by_the_mtas_own_failure_strings() {
+    // (generator, status, diagnostic, reason with the generator, reason without)
+    let cases: &[(&str, &str, &str, Reason, Reason)] = &[
+        (
+            "gmail",
+            "",
+            "DNS Error: Domain name not found",
+            Reason::HostUnknown,
+            Reason::NetworkError,
+        ),
+        (
+            "gmail",
+            "",
+            "DNS Error: Could not contact DNS servers",
+            Reason::Expired,
+            Reason::NetworkError,
+        ),
+        (
+            "exim",
+            "5.0.0",
+            "all relevant MX records point to non-existent hosts",
+            Reason::HostUnknown,
+            Reason::OnHold,
+        ),
+        (
+            "exim",
+            "5.0.0",
+            "Too many \"Received\" headers - suspected mail loop",
+            Reason::ContentError,
+            Reason::NetworkError,
+        ),
+        ("opensmtpd", "", "No valid route to destination", Reason::NetworkError, Reason::OnHold),
+        (
+            "opensmtpd",
+            "",
+            "Destination seem to reject all mails",
+            Reason::NotAccept,
+            Reason::OnHold,
+        ),
+        ("biglobe", "", "Mail Delivery Failed... User unknown", Reason::Filtered, Reason::Filtered),
+        (
+            "domino",
+            "",
+            "Cannot route mail to user (taro@example.jp)",
+            Reason::Filtered,
+            Reason::OnHold,
+        ),
+    ];
+    for (generator, status, text, with, without) in cases {
+        let r = report(status, text);
+        assert_eq!(Reason::classify_in(&r, &bounce(generator, "")), *with, "{generator}: {text}");
+        assert_eq!(classify(&r), *without, "no generator: {text}");
+    }
+}
