@@ -435,7 +435,8 @@ fn classifies_gateway_provider_and_system_phrases() {
         ("5.3.0", "", "", "", Reason::SystemError),
         // Spectrum's own codes: 13xx are limits.
         ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310", "", "", Reason::RateLimited),
-        ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. AUP#In-1000", "", "", Reason::Rejected),
+        // 1000: the sending IP is blocked (provider-replies.md §6.4).
+        ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. AUP#In-1000", "", "", Reason::Blocked),
     ];
     for (status, text, command, host, want) in cases {
         assert_eq!(classify(&full(status, text, command, host)), *want, "{status} {text}");
