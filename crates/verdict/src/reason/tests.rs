@@ -31,7 +31,8 @@ fn classifies_realistic_diagnostics() {
         ("4.7.0", "421-4.7.0 [192.0.2.79      15] This message is suspicious due to the very low reputation of the sending IP address. Mail from your IP has been temporarily rate limited to protect users. - gsmtp", Reason::BadReputation),
         ("5.7.26", "550-5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. - gsmtp", Reason::AuthFailure),
         ("5.7.23", "550 5.7.23 The message was rejected because of Sender Policy Framework violation", Reason::AuthFailure),
-        ("4.7.0", "421 4.7.0 [TSS04] Messages from 192.0.2.80 temporarily deferred due to unexpected volume or user complaints", Reason::RateLimited),
+        // Yahoo's own deferral for volume or complaints: a reputation (rules/provider/yahoo.toml).
+        ("4.7.0", "421 4.7.0 [TSS04] Messages from 192.0.2.80 temporarily deferred due to unexpected volume or user complaints", Reason::BadReputation),
         ("4.7.0", "452 4.7.0 Too many connections from your host", Reason::RateLimited),
         ("4.4.7", "Delivery time expired", Reason::Expired),
         ("5.4.7", "", Reason::Expired),
@@ -435,7 +436,8 @@ fn classifies_gateway_provider_and_system_phrases() {
         ("5.3.0", "", "", "", Reason::SystemError),
         // Spectrum's own codes: 13xx are limits.
         ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310", "", "", Reason::RateLimited),
-        ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. AUP#In-1000", "", "", Reason::Rejected),
+        // 1000: the sending IP is blocked (provider-replies.md §6.4).
+        ("5.1.0", "550 5.1.0 <bounce@mail.example.com> sender rejected. AUP#In-1000", "", "", Reason::Blocked),
     ];
     for (status, text, command, host, want) in cases {
         assert_eq!(classify(&full(status, text, command, host)), *want, "{status} {text}");
