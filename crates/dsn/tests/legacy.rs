@@ -99,7 +99,7 @@ const CASES: &[Case] = &[
     ),
     failed("your-message-because.eml", "simple", &["joao.pereira@example.com"]),
     with_codes(
-        failed("interscan-nt-unable.eml", "viruswall-nt", &["an.peeters@example.be"]),
+        failed("interscan-nt-unable.eml", "interscan", &["an.peeters@example.be"]),
         None,
         Some(550),
     ),

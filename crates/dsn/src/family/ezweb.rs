@@ -110,8 +110,21 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             last.command = recipient.command;
         }
     }
-    Some(Scan { generator: Some("ezweb"), reporting_mta: None, records })
+    // EZweb's gateway speaks Netscape Messaging Server's sentences (flufl.bounce's
+    // netscape.py reads the same ones): only a notice about au's own mailboxes is
+    // EZweb's; any other is the Messaging Server's.
+    let au = records.iter().any(|r| {
+        r.recipient.as_deref().is_some_and(|a| {
+            let domain = a.rsplit('@').next().unwrap_or_default().to_ascii_lowercase();
+            AU_DOMAINS.iter().any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        })
+    });
+    let generator = if au || records.is_empty() { "ezweb" } else { "netscape" };
+    Some(Scan { generator: Some(generator), reporting_mta: None, records })
 }
+
+/// The mail domains of au (KDDI), whose notices are EZweb's.
+const AU_DOMAINS: &[&str] = &["ezweb.ne.jp", "au.com"];
 
 #[cfg(test)]
 mod tests {

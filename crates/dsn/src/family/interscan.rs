@@ -14,7 +14,7 @@
 //! what it sent and `>>>` what it received.
 
 use super::{push_block, Scan, Text, TextRecord};
-use crate::text::{command_from_verb, find_address, lines, strip_prefix_ci};
+use crate::text::{command_from_verb, find_address, lines, starts_with_reply, strip_prefix_ci};
 
 const SIGNATURE: &str = "message from interscan messaging security suite";
 
@@ -46,11 +46,25 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         } else {
             let reason = strip_prefix_ci(trimmed, "reason:").map_or(trimmed, str::trim_start);
             if strip_prefix_ci(reason, UNABLE).is_some() || reason.len() < trimmed.len() {
-                // The closing line about a recipient the transcript gave already
-                // adds nothing.
-                let known = |r: &String| records.iter().any(|k| k.recipient.as_ref() == Some(r));
-                if let Some(recipient) = find_address(reason).filter(|r| !known(r)) {
-                    push_block(&mut records, recipient, reason, false);
+                let Some(recipient) = find_address(reason) else { continue };
+                let known = records.iter().position(|k| k.recipient.as_ref() == Some(&recipient));
+                match known {
+                    None => push_block(&mut records, recipient, reason, false),
+                    // InterScan VirusWall NT follows "Unable to deliver message to
+                    // <a>." with "Reason: 550 <a>... User unknown": the reply replaces
+                    // the sentence. A closing line about a recipient the transcript
+                    // gave already adds nothing.
+                    Some(at)
+                        if starts_with_reply(reason)
+                            && !starts_with_reply(&records[at].description) =>
+                    {
+                        let mut reply = Vec::with_capacity(1);
+                        push_block(&mut reply, recipient, reason, false);
+                        if let Some(record) = reply.pop() {
+                            records[at] = record;
+                        }
+                    }
+                    Some(_) => {}
                 }
             }
         }
