@@ -430,6 +430,8 @@ fn orange_free_mailru_yandex_seznam_rows() {
         (data("5.7.1", 554, "mx.rambler.ru", "554 5.7.1 Spam message rejected; If this is not spam contact abuse"), Reason::SpamDetected, "provider.rambler.spam"),
         (rcpt("5.7.1", 540, "mx.rambler.ru", "540 5.7.1 <ivan@rambler.ru>: recipient address rejected: Inactive"), Reason::Suspend, "provider.rambler.inactive-or-blocked"),
         (rcpt("5.1.1", 550, "mx1.seznam.cz", "550 5.1.1 szn; User hasn't got the service mapped"), Reason::UserUnknown, "provider.seznam.service-not-mapped"),
+        (connect("5.7.1", 554, "mx2-g20.sfr.fr", "554 5.7.1 <unknown[192.0.2.25]>: Client host rejected: Abus detecte GU_EIB_02"), Reason::Blocked, "provider.sfr.abuse-detected"),
+        (data("5.7.1", 550, "mx2-g20.sfr.fr", "550 5.7.1 Message content rejected"), Reason::SpamDetected, "provider.sfr.content-rejected"),
     ]);
 }
 
