@@ -30,6 +30,8 @@ mod index;
 mod names;
 mod rules;
 #[cfg(test)]
+mod source_tests;
+#[cfg(test)]
 mod tests;
 
 pub use names::{Reason, UnknownReason};
