@@ -109,11 +109,7 @@ fn run_passes(
                 my_bounces += 1;
                 for recipient in &bounce.recipients {
                     let reason = rebound_verdict::Reason::classify_in(recipient, &bounce);
-                    let hard = rebound_verdict::hard_bounce(
-                        reason,
-                        recipient.status,
-                        recipient.reply_code,
-                    );
+                    let hard = rebound_verdict::hard_bounce_of(recipient, reason);
                     std::hint::black_box((reason, hard));
                     my_records += 1;
                 }

@@ -212,7 +212,7 @@ pub fn build(
                 reply_code: r.reply_code,
                 reason: reason.as_str(),
                 reason_text: reason.describe(lang).to_string(),
-                hard_bounce: rebound_verdict::hard_bounce(reason, r.status, r.reply_code),
+                hard_bounce: rebound_verdict::hard_bounce_of(r, reason),
                 diagnostic: r.diagnostic.clone(),
                 remote_mta: r.remote_mta.clone(),
                 remote_ip: r.remote_ip.map(|ip| ip.to_string()),
