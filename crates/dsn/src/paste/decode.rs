@@ -33,6 +33,8 @@ pub(crate) fn unicode(input: &[u8]) -> Option<Vec<u8>> {
 /// byte, on the same side. Looked for in the first bytes only.
 fn utf16_without_bom(input: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let sample = input.get(..input.len().min(4096) & !1)?;
+    // Text and mail hold no NUL: one vector search spares the count.
+    memchr::memchr(0, sample)?;
     let pairs = sample.len() / 2;
     if pairs < 8 {
         return None;
