@@ -205,6 +205,25 @@ fn failures_stated_in_words_name_their_recipient() {
     }
 }
 
+/// A message whose body is a bounce the user forwarded inline, quoted, under Gmail's
+/// forward header block: read as the Postfix bounce it quotes.
+#[test]
+fn a_bounce_forwarded_inline_in_a_message_is_read() {
+    let got = bounce("forwarded-inline-message.eml");
+    assert_eq!(got.form, Form::HumanReadable);
+    assert_eq!(got.generator.as_deref(), Some("postfix"));
+    assert_eq!(got.recipients.len(), 1);
+    let r = &got.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("d.ishikawa@example.org"));
+    assert_eq!(r.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
+    assert_eq!(r.remote_mta.as_deref(), Some("mx.example.org"));
+    assert_eq!(r.smtp_command.as_deref(), Some("RCPT TO"));
+    assert_eq!(
+        r.diagnostic.as_deref(),
+        Some("550 5.1.1 <d.ishikawa@example.org>: Recipient address rejected: User unknown in local recipient table")
+    );
+}
+
 /// The same text saved in another encoding or with other line ends parses the same.
 #[test]
 fn encodings_and_line_ends_do_not_change_the_answer() {

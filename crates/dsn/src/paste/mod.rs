@@ -48,6 +48,15 @@ pub(crate) fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     Ok(bounce)
 }
 
+/// A text without what a mail client added to it (quote markers, a forward's header
+/// block, Postfix's recipient line retyped without brackets), when it had any.
+pub(crate) fn unwrapped(text: &str) -> Option<String> {
+    match clean::clean(text) {
+        std::borrow::Cow::Owned(cleaned) => Some(cleaned),
+        std::borrow::Cow::Borrowed(_) => None,
+    }
+}
+
 /// The records of a bounce message's text that no family reads (its headers say it
 /// is a bounce): one per recipient its sentences and headings name; else, when the
 /// text says that a delivery failed, one without recipient for the paragraph that
