@@ -136,6 +136,22 @@ const EXPECTED: &[Expected] = &[
         remote_mta: None,
     },
     Expected {
+        file: "gmail-blocked-en.txt",
+        recipient: "b.walker@example.org",
+        status: "5.7.1",
+        reply: 550,
+        diagnostic_starts: "550-5.7.1 [203.0.113.8 12] Our system has detected",
+        remote_mta: None,
+    },
+    Expected {
+        file: "outlook-web-ja.txt",
+        recipient: "y.ogawa@example.co.jp",
+        status: "5.1.10",
+        reply: 550,
+        diagnostic_starts: "550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+        remote_mta: None,
+    },
+    Expected {
         file: "exchange-mailto-list.txt",
         recipient: "s.okada@example.com",
         status: "5.4.1",

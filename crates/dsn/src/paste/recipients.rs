@@ -50,6 +50,10 @@ pub(crate) const FAILURE_PHRASES: &[&str] = &[
     "couldn't deliver",
     "failed to deliver",
     "rejected your message",
+    "has been blocked",
+    "was blocked",
+    "has been rejected",
+    "was rejected",
     "has failed",
     "have failed",
     "配信されませんでした",
@@ -60,6 +64,7 @@ pub(crate) const FAILURE_PHRASES: &[&str] = &[
     "送信できませんでした",
     "届きませんでした",
     "宛先不明",
+    "ブロックされました",
     "見つかりません",
     "見つかりませんでした",
 ];
@@ -241,6 +246,10 @@ mod tests {
         );
         assert_eq!(
             addresses("Your message to b@example.org couldn't be delivered."),
+            ["b@example.org"]
+        );
+        assert_eq!(
+            addresses("Your message to b@example.org has been blocked. See technical details"),
             ["b@example.org"]
         );
         assert_eq!(addresses("メールは c@example.jp に配信されませんでした。"), ["c@example.jp"]);
