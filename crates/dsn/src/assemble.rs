@@ -50,7 +50,18 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
     } else {
         Generic::IfRecognised
     };
-    let scan = family::scan_text(&text, generic);
+    let mut scan = family::scan_text(&text, generic);
+    // A bounce a user forwarded in the body, quoted or under a forward's header block:
+    // read without what the mail client added, when that names recipients.
+    if !has_report && scan.records.iter().all(|r| r.recipient.is_none()) {
+        if let Some(unwrapped) = crate::paste::unwrapped(&contents.human) {
+            let text = family::Text::with_failed(&unwrapped, &contents.failed_recipients);
+            let rescan = family::scan_text(&text, generic);
+            if rescan.records.iter().any(|r| r.recipient.is_some()) {
+                scan = rescan;
+            }
+        }
+    }
     let mut recipients = combine(report.as_mut(), scan.records);
     name_recipients(&mut recipients, &contents.original);
     if recipients.is_empty() && auto_reply_only {

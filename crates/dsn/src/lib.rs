@@ -38,7 +38,16 @@ use std::net::IpAddr;
 /// bounce text without headers. It is a message when its first line is a header field
 /// and its header holds at least one of `From`, `To`, `Subject`, `Date`,
 /// `Content-Type`, `Received`, `Return-Path` or `Message-ID`; otherwise it is pasted
-/// text ([`Form::PastedText`]).
+/// text ([`Form::PastedText`]). Text saved as UTF-16 (or with a UTF-8 byte-order
+/// mark) and CR-only line ends are read as they were meant; pasted text in
+/// ISO-2022-JP, Shift_JIS or EUC-JP needs no charset label. What a mail client adds
+/// to pasted or forwarded text (`> ` quoting, a forward's header block) is ignored.
+///
+/// Pasted text is a bounce only when it shows a failure: an enhanced status code of
+/// class 4 or 5, an SMTP error reply that starts a line, the text of a known MTA's
+/// bounce, or a sentence or heading saying that delivery to an address failed.
+/// Binary data (NUL bytes, many control characters, bytes that are no text) never
+/// is.
 ///
 /// Besides bounces, two kinds of automatic mail that arrive at bounce addresses are
 /// recognised: ARF feedback reports ([`Form::FeedbackReport`]) and automatic replies
@@ -75,6 +84,19 @@ use std::net::IpAddr;
 /// );
 ///
 /// assert_eq!(rebound_dsn::parse(b" \n"), Err(rebound_dsn::ParseError::Empty));
+/// // Quoted by a mail client, in UTF-16 with a byte-order mark:
+/// let quoted = "> <ken@example.jp>: host mx.example.jp[192.0.2.7] said:\r\n\
+/// >     550 5.1.1 User unknown (in reply to RCPT TO command)\r\n";
+/// let utf16: Vec<u8> =
+///     [0xFF, 0xFE].into_iter().chain(quoted.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+/// let bounce = rebound_dsn::parse(&utf16).unwrap();
+/// assert_eq!(bounce.recipients[0].recipient.as_deref(), Some("ken@example.jp"));
+/// assert_eq!(bounce.recipients[0].diagnostic.as_deref(), Some("550 5.1.1 User unknown"));
+/// // A note with numbers in it is no bounce.
+/// assert!(matches!(
+///     rebound_dsn::parse(b"See you in Room 550 at 4 pm, taro@example.com"),
+///     Err(rebound_dsn::ParseError::NotABounce(_))
+/// ));
 /// assert!(matches!(
 ///     rebound_dsn::parse(b"From: a@example.com\nSubject: lunch?\n\nSee you at noon."),
 ///     Err(rebound_dsn::ParseError::NotABounce(_))
@@ -83,8 +105,9 @@ use std::net::IpAddr;
 ///
 /// # Errors
 /// [`ParseError::Empty`] when there is nothing but whitespace, and
-/// [`ParseError::NotABounce`] when no failed (or delayed, or delivered) recipient and
-/// no SMTP error could be found anywhere in the input.
+/// [`ParseError::NotABounce`] (with the reason) for binary data, for pasted text that
+/// shows no failure, and when no failed (or delayed, or delivered) recipient and no
+/// SMTP error could be found anywhere in the input.
 pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     // Text saved as UTF-16 or with a byte-order mark is read as UTF-8; CR-only line
     // ends as LF.

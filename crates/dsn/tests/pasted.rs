@@ -136,6 +136,22 @@ const EXPECTED: &[Expected] = &[
         remote_mta: None,
     },
     Expected {
+        file: "gmail-blocked-en.txt",
+        recipient: "b.walker@example.org",
+        status: "5.7.1",
+        reply: 550,
+        diagnostic_starts: "550-5.7.1 [203.0.113.8 12] Our system has detected",
+        remote_mta: None,
+    },
+    Expected {
+        file: "outlook-web-ja.txt",
+        recipient: "y.ogawa@example.co.jp",
+        status: "5.1.10",
+        reply: 550,
+        diagnostic_starts: "550 5.1.10 RESOLVER.ADR.RecipientNotFound",
+        remote_mta: None,
+    },
+    Expected {
         file: "exchange-mailto-list.txt",
         recipient: "s.okada@example.com",
         status: "5.4.1",
@@ -203,6 +219,25 @@ fn failures_stated_in_words_name_their_recipient() {
         assert_eq!((r.status, r.reply_code), (None, None), "{file}");
         assert!(r.diagnostic.as_deref().unwrap_or_default().contains(says), "{file}");
     }
+}
+
+/// A message whose body is a bounce the user forwarded inline, quoted, under Gmail's
+/// forward header block: read as the Postfix bounce it quotes.
+#[test]
+fn a_bounce_forwarded_inline_in_a_message_is_read() {
+    let got = bounce("forwarded-inline-message.eml");
+    assert_eq!(got.form, Form::HumanReadable);
+    assert_eq!(got.generator.as_deref(), Some("postfix"));
+    assert_eq!(got.recipients.len(), 1);
+    let r = &got.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("d.ishikawa@example.org"));
+    assert_eq!(r.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
+    assert_eq!(r.remote_mta.as_deref(), Some("mx.example.org"));
+    assert_eq!(r.smtp_command.as_deref(), Some("RCPT TO"));
+    assert_eq!(
+        r.diagnostic.as_deref(),
+        Some("550 5.1.1 <d.ishikawa@example.org>: Recipient address rejected: User unknown in local recipient table")
+    );
 }
 
 /// The same text saved in another encoding or with other line ends parses the same.

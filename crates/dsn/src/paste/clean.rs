@@ -10,11 +10,12 @@ use std::borrow::Cow;
 /// The text without quote markers and without the user's note and the header block
 /// of a forward; borrowed when there is neither.
 pub(crate) fn clean(text: &str) -> Cow<'_, str> {
-    let unquoted = unquote(text);
-    let unforwarded = match forwarded(&unquoted) {
-        Some(start) => Cow::Owned(unquoted.get(start..).unwrap_or_default().to_string()),
-        None => unquoted,
-    };
+    let mut unforwarded = unquote(text);
+    // A forward of a forward has a header block for each.
+    for _ in 0..MAX_FORWARDS {
+        let Some(start) = forwarded(&unforwarded) else { break };
+        unforwarded = Cow::Owned(unforwarded.get(start..).unwrap_or_default().to_string());
+    }
     match bracket_recipient_lines(&unforwarded) {
         Some(bracketed) => Cow::Owned(bracketed),
         None => unforwarded,
@@ -55,6 +56,9 @@ fn bracket_recipient_lines(text: &str) -> Option<String> {
     }
     Some(out)
 }
+
+/// How many nested forwards are unwrapped.
+const MAX_FORWARDS: usize = 4;
 
 /// SMTP verbs a Sendmail transcript writes after `>>> `: such a line is no quote.
 const TRANSCRIPT_VERBS: &[&str] =
@@ -145,12 +149,17 @@ fn forwarded(text: &str) -> Option<usize> {
             offset += 1;
         }
     }
+    // Whether a line before the current one holds an SMTP code (then the text above
+    // a marker is a bounce, not a note), kept as the lines go by.
+    let mut code_above = false;
     for (i, line) in all.iter().enumerate() {
         let marker = is_marker(line);
         if !(marker || (at_start && field_name(line).is_some())) {
             if !is_blank(line) {
                 at_start = false;
             }
+            let codes = find_codes(line);
+            code_above |= codes.reply.is_some() || codes.status.is_some();
             continue;
         }
         let first_field = if marker { i + 1 } else { i };
@@ -163,12 +172,7 @@ fn forwarded(text: &str) -> Option<usize> {
         let named_from = all.get(first_field).and_then(|l| field_name(l)).is_some_and(|name| {
             ["from", "差出人", "送信者"].iter().any(|f| name.eq_ignore_ascii_case(f))
         });
-        let before = text.get(..starts.get(i).copied().unwrap_or(0)).unwrap_or_default();
-        let note_only = {
-            let codes = find_codes(before);
-            codes.reply.is_none() && codes.status.is_none()
-        };
-        if fields >= 2 && named_from && note_only {
+        if fields >= 2 && named_from && !code_above {
             return starts.get(first_field + fields).copied().or(Some(text.len()));
         }
         at_start = false;
@@ -242,6 +246,9 @@ mod tests {
                      Date: Wed, Mar 5, 2025\nSubject: Delivery Status Notification\n\
                      To: <a@example.com>\n\n\nAddress not found\n";
         assert_eq!(clean(gmail), "\n\nAddress not found\n");
+        let twice = format!("FYI\n\n{outlook}");
+        let twice = twice.replace("body 550", &format!("see below\n{japanese}"));
+        assert_eq!(clean(&twice), "\n本文\n\n");
         let at_start = "差出人: MAILER-DAEMON\n件名: 配信不能\n\n本文\n";
         assert_eq!(clean(at_start), "\n本文\n");
     }

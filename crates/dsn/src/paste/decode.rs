@@ -33,6 +33,8 @@ pub(crate) fn unicode(input: &[u8]) -> Option<Vec<u8>> {
 /// byte, on the same side. Looked for in the first bytes only.
 fn utf16_without_bom(input: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let sample = input.get(..input.len().min(4096) & !1)?;
+    // Text and mail hold no NUL: one vector search spares the count.
+    memchr::memchr(0, sample)?;
     let pairs = sample.len() / 2;
     if pairs < 8 {
         return None;
@@ -51,10 +53,12 @@ fn utf16_without_bom(input: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 }
 
 /// Pasted text (not a message: a message says its charsets) to a string: UTF-8 as
-/// it is; ISO-2022-JP when it holds that encoding's escape sequences; otherwise
-/// text that is not UTF-8 is read as Shift_JIS or EUC-JP, whichever decodes without
-/// an error (and, when both do, gives more Japanese characters); failing all three,
-/// as UTF-8 with replacement characters.
+/// it is; ISO-2022-JP when it holds that encoding's escape sequences. Text that is
+/// not UTF-8 is read as UTF-8 with replacement characters when most of what is
+/// beyond ASCII is UTF-8 still (a few broken bytes); else as Shift_JIS or EUC-JP,
+/// whichever decodes without an error and gives kana (Japanese text always has
+/// some; a Western text misread as Shift_JIS has none), the one with more Japanese
+/// characters when both do; else as Windows-1252 (Latin-1), which every byte is.
 pub(crate) fn text(input: &[u8]) -> Cow<'_, str> {
     if is_iso_2022_jp(input) {
         if let Some(text) =
@@ -66,15 +70,34 @@ pub(crate) fn text(input: &[u8]) -> Cow<'_, str> {
     if let Ok(text) = std::str::from_utf8(input) {
         return Cow::Borrowed(text);
     }
+    let lossy = String::from_utf8_lossy(input);
+    let (replaced, wide) = lossy.chars().fold((0usize, 0usize), |(replaced, wide), c| {
+        if c == char::REPLACEMENT_CHARACTER {
+            (replaced + 1, wide)
+        } else {
+            (replaced, wide + usize::from(!c.is_ascii()))
+        }
+    });
+    if wide > replaced {
+        return lossy;
+    }
     let candidates = [encoding_rs::SHIFT_JIS, encoding_rs::EUC_JP];
     let best = candidates
         .iter()
         .filter_map(|encoding| encoding.decode_without_bom_handling_and_without_replacement(input))
+        .filter(|text| text.chars().any(is_kana))
         .max_by_key(|text| japanese_characters(text));
     match best {
         Some(text) => Cow::Owned(text.into_owned()),
-        None => String::from_utf8_lossy(input),
+        None => {
+            Cow::Owned(encoding_rs::WINDOWS_1252.decode_without_bom_handling(input).0.into_owned())
+        }
     }
+}
+
+/// Hiragana and (full-width) katakana.
+fn is_kana(c: char) -> bool {
+    matches!(u32::from(c), 0x3040..=0x30FF)
 }
 
 /// ISO-2022-JP shifts into JIS X 0208 with `ESC $ B` (or `ESC $ @`) and back with
@@ -96,7 +119,7 @@ fn japanese_characters(text: &str) -> usize {
 /// Why a text is binary data rather than text, if it is: a NUL character, more than
 /// one character in twenty a control character (other than tab, line ends, form
 /// feed and the escape of ISO-2022-JP), or more than one in twenty a replacement
-/// character (bytes that were not text in any charset tried).
+/// character (bytes that were broken UTF-8).
 pub(crate) fn binary(text: &str) -> Option<&'static str> {
     if memchr::memchr(0, text.as_bytes()).is_some() {
         return Some("binary data, not text: it holds NUL bytes");
@@ -113,7 +136,7 @@ pub(crate) fn binary(text: &str) -> Option<&'static str> {
     if control * 20 > all {
         Some("binary data, not text: too many control characters")
     } else if replaced * 20 > all {
-        Some("binary data, not text: it is not text in UTF-8, UTF-16, ISO-2022-JP, Shift_JIS or EUC-JP")
+        Some("binary data, not text: too many bytes that are no character")
     } else {
         None
     }
@@ -156,6 +179,12 @@ mod tests {
         }
         assert_eq!(super::text(text.as_bytes()), text);
         assert!(matches!(super::text(b"plain"), Cow::Borrowed("plain")));
+        // Latin-1 is no Shift_JIS, though its bytes may decode as such.
+        let latin = "550 5.1.1 Empfänger unbekannt: Müller, Straße, Übermittlung";
+        assert_eq!(super::text(&encode(encoding_rs::WINDOWS_1252, latin)), latin);
+        // UTF-8 with one broken byte stays UTF-8.
+        let broken = [text.as_bytes(), b"\xff"].concat();
+        assert_eq!(super::text(&broken), format!("{text}\u{fffd}"));
     }
 
     #[test]

@@ -48,6 +48,15 @@ pub(crate) fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     Ok(bounce)
 }
 
+/// A text without what a mail client added to it (quote markers, a forward's header
+/// block, Postfix's recipient line retyped without brackets), when it had any.
+pub(crate) fn unwrapped(text: &str) -> Option<String> {
+    match clean::clean(text) {
+        std::borrow::Cow::Owned(cleaned) => Some(cleaned),
+        std::borrow::Cow::Borrowed(_) => None,
+    }
+}
+
 /// The records of a bounce message's text that no family reads (its headers say it
 /// is a bounce): one per recipient its sentences and headings name; else, when the
 /// text says that a delivery failed, one without recipient for the paragraph that
@@ -153,18 +162,20 @@ fn name_from_sentences(records: &mut Vec<RecipientReport>, named: &[recipients::
     if named.is_empty() || records.iter().all(|r| r.recipient.is_some()) {
         return;
     }
-    let known = |address: &str| {
-        records
-            .iter()
-            .any(|r| r.recipient.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(address)))
-    };
-    let new: Vec<&recipients::Named> = named.iter().filter(|n| !known(&n.address)).collect();
+    let known: std::collections::HashSet<String> = records
+        .iter()
+        .filter_map(|r| r.recipient.as_deref())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let new: Vec<&recipients::Named> =
+        named.iter().filter(|n| !known.contains(&n.address.to_ascii_lowercase())).collect();
     let Some(template) = records.iter().position(|r| r.recipient.is_none()) else { return };
     if new.is_empty() {
         return;
     }
     let unnamed = records.remove(template);
-    for (offset, name) in new.into_iter().enumerate() {
+    let mut named_records = Vec::with_capacity(new.len());
+    for name in new {
         let mut record = unnamed.clone();
         record.recipient = Some(name.address.clone());
         if let Some(reply) = name.reply.as_deref() {
@@ -176,8 +187,9 @@ fn name_from_sentences(records: &mut Vec<RecipientReport>, named: &[recipients::
                 record.status = codes.status.or(record.status);
             }
         }
-        records.insert(template + offset, record);
+        named_records.push(record);
     }
+    records.splice(template..template, named_records);
 }
 
 /// A reply that the notice quotes (`Remote Server returned '550 5.1.1 ...'`) without

@@ -9,6 +9,8 @@
 //! The phrases are the ones Gmail's and Outlook's (desktop and web, English and
 //! Japanese) bounce notices and the MTAs' own texts use.
 
+use std::collections::HashMap;
+
 use crate::text::{find_address, find_codes, lines, paragraphs, trim, unfold, LowerCased};
 
 /// Phrases that say a delivery failed (lower-case), in English and Japanese. A line
@@ -48,6 +50,10 @@ pub(crate) const FAILURE_PHRASES: &[&str] = &[
     "couldn't deliver",
     "failed to deliver",
     "rejected your message",
+    "has been blocked",
+    "was blocked",
+    "has been rejected",
+    "was rejected",
     "has failed",
     "have failed",
     "配信されませんでした",
@@ -58,6 +64,7 @@ pub(crate) const FAILURE_PHRASES: &[&str] = &[
     "送信できませんでした",
     "届きませんでした",
     "宛先不明",
+    "ブロックされました",
     "見つかりません",
     "見つかりませんでした",
 ];
@@ -98,7 +105,7 @@ pub(crate) struct Named {
 /// Every recipient the text names, in text order, each once (ignoring case).
 pub(crate) fn named(text: &str) -> Vec<Named> {
     let all: Vec<&str> = lines(text).map(trim).collect();
-    let mut found: Vec<Named> = Vec::new();
+    let mut found = Found::default();
     let mut under_heading: Option<&str> = None;
     for (i, line) in all.iter().enumerate() {
         if line.is_empty() {
@@ -110,16 +117,16 @@ pub(crate) fn named(text: &str) -> Vec<Named> {
         // A communication failure occurred ...`).
         if let Some(heading) = under_heading {
             if let Some(address) = leading_address(line).filter(|_| !has_reply(line)) {
-                push(&mut found, address, None, heading);
+                found.push(address, None, heading);
                 continue;
             }
         }
         if let Some(address) = address_line(line) {
             let reply = all.get(i + 1).filter(|next| has_reply(next)).map(|l| l.to_string());
             if let Some(heading) = under_heading.filter(|_| reply.is_none()) {
-                push(&mut found, address, None, heading);
+                found.push(address, None, heading);
             } else if let Some(reply) = reply {
-                push(&mut found, address, Some(reply), line);
+                found.push(address, Some(reply), line);
             }
             continue;
         }
@@ -130,7 +137,7 @@ pub(crate) fn named(text: &str) -> Vec<Named> {
         }
         if says_failure(&lower.lower) && NAMING_PHRASES.iter().any(|p| lower.lower.contains(p)) {
             if let Some(address) = find_address(line) {
-                push(&mut found, address, None, line);
+                found.push(address, None, line);
             }
         }
     }
@@ -140,11 +147,11 @@ pub(crate) fn named(text: &str) -> Vec<Named> {
         let lower = sentence.to_ascii_lowercase();
         if says_failure(&lower) && NAMING_PHRASES.iter().any(|p| lower.contains(p)) {
             if let Some(address) = find_address(&sentence).filter(|a| a.contains('.')) {
-                push(&mut found, address, None, &sentence);
+                found.push(address, None, &sentence);
             }
         }
     }
-    found
+    found.list
 }
 
 /// The address a line starts with (`a@b.example`, `<a@b.example>`,
@@ -159,16 +166,32 @@ fn leading_address(line: &str) -> Option<String> {
     (address.contains('.') && !address.contains(':')).then_some(address)
 }
 
-fn push(found: &mut Vec<Named>, address: String, reply: Option<String>, context: &str) {
-    match found.iter_mut().find(|n| n.address.eq_ignore_ascii_case(&address)) {
-        Some(known) => {
+/// The recipients found so far, and where each is in the list by its lower-cased
+/// address (so that each is looked up once, however many there are).
+#[derive(Debug, Default)]
+struct Found {
+    list: Vec<Named>,
+    index: HashMap<String, usize>,
+}
+
+impl Found {
+    /// Adds a recipient, or the reply to one already found; at most
+    /// [`MAX_NAMED`] are kept.
+    fn push(&mut self, address: String, reply: Option<String>, context: &str) {
+        let key = address.to_ascii_lowercase();
+        if let Some(known) = self.index.get(&key).and_then(|at| self.list.get_mut(*at)) {
             if known.reply.is_none() {
                 known.reply = reply;
             }
+        } else if self.list.len() < MAX_NAMED {
+            self.index.insert(key, self.list.len());
+            self.list.push(Named { address, reply, context: context.to_string() });
         }
-        None => found.push(Named { address, reply, context: context.to_string() }),
     }
 }
+
+/// At most this many recipients are read from one text.
+const MAX_NAMED: usize = 10_000;
 
 /// A heading over a list of failed recipients: a line ending in a colon that says a
 /// delivery failed.
@@ -223,6 +246,10 @@ mod tests {
         );
         assert_eq!(
             addresses("Your message to b@example.org couldn't be delivered."),
+            ["b@example.org"]
+        );
+        assert_eq!(
+            addresses("Your message to b@example.org has been blocked. See technical details"),
             ["b@example.org"]
         );
         assert_eq!(addresses("メールは c@example.jp に配信されませんでした。"), ["c@example.jp"]);
