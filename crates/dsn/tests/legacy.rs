@@ -209,6 +209,11 @@ const CASES: &[Case] = &[
         &["hannah.lee@exchange.example.com"],
     ),
     delayed("warning-kundenserver-de.eml", Some("simple"), &["schulz.t@kundenserver.example.de"]),
+    delayed(
+        "warning-exchange-postponed.eml",
+        Some("exchange-advisory"),
+        &["ravi.menon@exchange.example.com"],
+    ),
     delayed("warning-sendmail-deferred.eml", Some("sendmail"), &["pavel.n@example.cz"]),
     delayed("warning-exchange-delayed.eml", None, &["nora.quinn@ex.example.com"]),
 ];

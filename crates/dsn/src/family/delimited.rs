@@ -170,7 +170,13 @@ fn read_block(
     let mut closed = false;
     for (i, line) in block.lines().take(MAX_BLOCK_LINES).enumerate() {
         match pick(line, pattern.pick) {
-            Some(address) => add_unique(&mut addresses, address),
+            Some(address) => {
+                // A line may name the address and close the notice at once
+                // (`"taro@example.jp" ... has been postponed`): the block goes on, as
+                // the detectors read it, but it is closed.
+                closed |= i > 0 && ends(line, pattern.end);
+                add_unique(&mut addresses, address);
+            }
             None if i > 0 && ends(line, pattern.end) => {
                 closed = true;
                 break;

@@ -12,8 +12,9 @@
 //! start, end and address expressions of flufl.bounce 4.0's `simplematch.py` (Mailman
 //! 3's detectors, split out of Mailman 2.1's `SimpleMatch.py`; Debian package
 //! `python3-flufl.bounce`), one row per expression, in its order, each named by the
-//! site or MTA that the detector's comment says the form was seen from. The code and
-//! the phrase lists here are our own.
+//! site or MTA that the detector's comment says the form was seen from; then two
+//! rules of its `exchange.py` and `smtp32.py` detectors that fit the same reading
+//! (their rows say so). The code and the phrase lists here are our own.
 //!
 //! This family runs after every other one: a text that a specific family reads is
 //! never read here. A notice that says it is only a warning gives action `delayed`.
