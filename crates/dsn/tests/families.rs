@@ -299,3 +299,16 @@ fn zoho_status_line() {
     );
     assert_eq!(diagnostic(&b, 0), "421 Host not reachable.");
 }
+
+/// Old Sendmail writes `Final-Recipient: RFC822; @route` (no local part) when it
+/// rewrote the address to its route; the address list of its text names the
+/// recipient (Sisimai 4.25 Lhost/Sendmail.pm and V5sendmail.pm fall back the same way).
+#[test]
+fn sendmail_route_recipient_takes_the_text_address() {
+    let b = check(
+        "sendmail-dsn-route-recipient.eml",
+        "sendmail",
+        &[("haruka@branch.example.org", Some("5.1.2"), Some(550), None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "550 Host unknown");
+}
