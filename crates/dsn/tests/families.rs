@@ -312,3 +312,24 @@ fn sendmail_route_recipient_takes_the_text_address() {
     );
     assert_eq!(diagnostic(&b, 0), "550 Host unknown");
 }
+
+/// qmail: each `<ADDRESS>:` block, with qmail-remote's sentence naming the command
+/// and host ("Connected to HOST but greeting failed.", "HOST does not like
+/// recipient.", "most progress was RCPT TO response; remote host HOST said:"); qmail's
+/// source (qmail-remote.c) and Sisimai 4.25 Lhost/qmail.pm.
+#[test]
+fn qmail_blocks_commands_and_hosts() {
+    let b = check(
+        "qmail-three-recipients.eml",
+        "qmail",
+        &[
+            ("asuka@example.com", None, Some(554), Some("CONNECT")),
+            ("rei@example.org", Some("5.1.1"), Some(550), Some("RCPT TO")),
+            ("misato@example.net", Some("4.2.2"), Some(452), Some("RCPT TO")),
+        ],
+    );
+    assert_eq!(b.reporting_mta.as_deref(), Some("mail.example.ne.jp"));
+    assert_eq!(b.recipients[0].remote_ip, "192.0.2.81".parse().ok());
+    assert_eq!(b.recipients[1].remote_mta.as_deref(), Some("mx1.example.org"));
+    assert_eq!(b.recipients[2].remote_ip, "192.0.2.99".parse().ok());
+}

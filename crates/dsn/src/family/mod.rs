@@ -35,6 +35,7 @@ mod mfilter;
 mod notes;
 mod opensmtpd;
 mod postfix;
+mod qmail;
 mod sendmail;
 mod verbs;
 mod verizon;
@@ -494,6 +495,7 @@ const FAMILIES: &[Scanner] = &[
     verizon::scan,
     ezweb::scan_own,
     zoho::scan,
+    qmail::scan,
     postfix::scan,
     exim::scan,
     sendmail::scan,
