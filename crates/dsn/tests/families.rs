@@ -333,3 +333,19 @@ fn qmail_blocks_commands_and_hosts() {
     assert_eq!(b.recipients[1].remote_mta.as_deref(), Some("mx1.example.org"));
     assert_eq!(b.recipients[2].remote_ip, "192.0.2.99".parse().ok());
 }
+
+/// Yahoo! Mail: qmail's `<ADDRESS>:` blocks under "Sorry, we were unable to deliver
+/// your message to the following address."; the tag after the reply (`[RCPT_TO]`,
+/// `[DATA]`), on its line or the next, names the command (Sisimai 4.25 Lhost/Yahoo.pm).
+#[test]
+fn yahoo_blocks_and_command_tags() {
+    let b = check(
+        "yahoo-two-recipients.eml",
+        "yahoo",
+        &[
+            ("kouta@example.jp", Some("5.2.2"), Some(552), Some("RCPT TO")),
+            ("sora@example.net", Some("5.7.1"), Some(554), Some("DATA")),
+        ],
+    );
+    assert!(diagnostic(&b, 0).starts_with("552 5.2.2 <kouta@example.jp>... Mailbox Full"));
+}

@@ -496,6 +496,7 @@ const FAMILIES: &[Scanner] = &[
     ezweb::scan_own,
     zoho::scan,
     qmail::scan,
+    qmail::scan_yahoo,
     postfix::scan,
     exim::scan,
     sendmail::scan,

@@ -43,6 +43,32 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         let host = line.rsplit_once(" at ")?.1.trim().trim_end_matches('.');
         (!host.is_empty() && !host.contains(' ')).then(|| host.to_string())
     });
+    Some(Scan { generator: Some("qmail"), reporting_mta, records: blocks(text, at) })
+}
+
+/// Yahoo! Mail's bounce, written by its qmail-derived MTA in the same layout
+/// (Sisimai 4.25 Lhost/Yahoo.pm):
+///
+/// ```text
+/// Sorry, we were unable to deliver your message to the following address.
+///
+/// <taro@example.org>:
+/// Remote host said: 550 5.1.1 <taro@example.org>... User Unknown [RCPT_TO]
+///
+/// --- Below this line is a copy of the message.
+/// ```
+///
+/// The bracketed tag at the end of the reply names the command.
+pub(crate) fn scan_yahoo(text: &Text<'_>) -> Option<Scan> {
+    let at = text.find(YAHOO_GREETING)?;
+    Some(Scan { generator: Some("yahoo"), reporting_mta: None, records: blocks(text, at) })
+}
+
+/// Yahoo's sentence before its recipient blocks, lower-case.
+const YAHOO_GREETING: &str = "sorry, we were unable to deliver your message to the following";
+
+/// The `<ADDRESS>:` blocks from `at` to the copy of the message.
+fn blocks(text: &Text<'_>, at: usize) -> Vec<TextRecord> {
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, Vec<&str>)> = None;
     for line in lines(tail(text.raw, at)) {
@@ -61,7 +87,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         }
     }
     flush(&mut records, current.take());
-    Some(Scan { generator: Some("qmail"), reporting_mta, records })
+    records
 }
 
 /// `<taro@example.net>:`: the address.
@@ -89,6 +115,14 @@ fn flush(records: &mut Vec<TextRecord>, block: Option<(String, Vec<&str>)>) {
 /// connection got far enough; most progress was RCPT TO response; remote host
 /// 192.0.2.25 said: ...".
 fn session(description: &str) -> (Option<&'static str>, Option<&str>) {
+    // Yahoo's tag: "... User Unknown [RCPT_TO]".
+    for (tag, command) in
+        [("[rcpt_to]", "RCPT TO"), ("[mail_from]", "MAIL FROM"), ("[data]", "DATA")]
+    {
+        if find_ci(description, tag).is_some() {
+            return (Some(command), None);
+        }
+    }
     for (sentence, command) in SENTENCES {
         let Some(at) = find_ci(description, sentence) else { continue };
         let before = description.get(..at).unwrap_or("").trim_end();
