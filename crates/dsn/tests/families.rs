@@ -349,3 +349,15 @@ fn yahoo_blocks_and_command_tags() {
     );
     assert!(diagnostic(&b, 0).starts_with("552 5.2.2 <kouta@example.jp>... Mailbox Full"));
 }
+
+/// Verizon's SMS gateway (vtext.com): the `RCPT TO:` line of "Message details:" is the
+/// recipient, the `550 - ...` line its reason (Sisimai 4.25 Lhost/Verizon.pm).
+#[test]
+fn verizon_vtext_details() {
+    let b = check(
+        "verizon-vtext-no-such-user.eml",
+        "verizon",
+        &[("5555550123@vtext.com", None, Some(550), None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "550 - Requested action not taken: no such user here");
+}
