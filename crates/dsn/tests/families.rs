@@ -361,3 +361,33 @@ fn verizon_vtext_details() {
     );
     assert_eq!(diagnostic(&b, 0), "550 - Requested action not taken: no such user here");
 }
+
+/// GMX (and 1&1) write Exim's layout flush left, with "SMTP error from remote server
+/// after RCPT command:" naming the command by its verb alone (Sisimai 4.25
+/// Lhost/GMX.pm, EinsUndEins.pm).
+#[test]
+fn gmx_blocks_name_their_command() {
+    check(
+        "gmx-two-recipients.eml",
+        "exim",
+        &[
+            ("jonas@example.de", Some("5.1.1"), Some(550), Some("RCPT TO")),
+            ("mia@example.org", Some("5.7.1"), Some(554), Some("MAIL FROM")),
+        ],
+    );
+}
+
+/// SurfControl: one `ADDRESS: [IP], reply` line per failed recipient (Sisimai 4.25
+/// Lhost/SurfControl.pm).
+#[test]
+fn surfcontrol_failure_lines() {
+    let b = check(
+        "surfcontrol-two-recipients.eml",
+        "surfcontrol",
+        &[
+            ("emi@example.com", None, Some(550), None),
+            ("ken@example.com", Some("5.2.2"), Some(552), None),
+        ],
+    );
+    assert_eq!(b.recipients[1].remote_ip, "192.0.2.5".parse().ok());
+}

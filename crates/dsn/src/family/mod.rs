@@ -37,6 +37,7 @@ mod opensmtpd;
 mod postfix;
 mod qmail;
 mod sendmail;
+mod surfcontrol;
 mod verbs;
 mod verizon;
 mod x1;
@@ -490,6 +491,7 @@ const FAMILIES: &[Scanner] = &[
     dragonfly::scan,
     interscan::scan,
     mfilter::scan,
+    surfcontrol::scan,
     apachejames::scan,
     x6::scan,
     verizon::scan,
