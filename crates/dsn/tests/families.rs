@@ -391,3 +391,33 @@ fn surfcontrol_failure_lines() {
     );
     assert_eq!(b.recipients[1].remote_ip, "192.0.2.5".parse().ok());
 }
+
+/// McAfee's notice without a delivery-status part: one `<ADDRESS>   (reason)` line per
+/// recipient (Sisimai 4.25 Lhost/McAfee.pm).
+#[test]
+fn mcafee_address_lines() {
+    let b = check(
+        "mcafee-two-recipients.eml",
+        "mcafee",
+        &[
+            ("hana@example.co.jp", None, None, None),
+            ("sho@example.co.jp", Some("5.2.2"), Some(552), None),
+        ],
+    );
+    assert_eq!(diagnostic(&b, 0), "Unknown user hana@example.co.jp");
+}
+
+/// MailMarshal: the reason after "Could not be delivered because of", the recipients
+/// under "The following recipients were affected:" (Sisimai 4.25
+/// Lhost/MailMarshalSMTP.pm).
+#[test]
+fn mailmarshal_affected_recipients() {
+    check(
+        "mailmarshal-two-recipients.eml",
+        "mailmarshal",
+        &[
+            ("olivia@example.net", Some("5.1.1"), Some(550), None),
+            ("noah@example.net", Some("5.1.1"), Some(550), None),
+        ],
+    );
+}

@@ -25,6 +25,7 @@ mod exchange2007;
 mod exim;
 mod ezweb;
 mod fml;
+mod gateways;
 mod generic;
 mod gmail;
 mod googlegroups;
@@ -492,6 +493,8 @@ const FAMILIES: &[Scanner] = &[
     interscan::scan,
     mfilter::scan,
     surfcontrol::scan,
+    gateways::scan_mcafee,
+    gateways::scan_mailmarshal,
     apachejames::scan,
     x6::scan,
     verizon::scan,
