@@ -421,3 +421,15 @@ fn mailmarshal_affected_recipients() {
         ],
     );
 }
+
+/// au one net: "Your mail attempted to be delivered on: DATE" is the other opening
+/// of the notice (Sisimai 4.25 Lhost/KDDI.pm).
+#[test]
+fn kddi_attempted_delivery() {
+    let b = check(
+        "kddi-attempted-delivery.eml",
+        "kddi",
+        &[("hideki@example.auone-net.jp", None, None, None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "As their mailbox is full.");
+}
