@@ -20,6 +20,8 @@
 
 use super::{push_block, Scan, Text, TextRecord};
 use crate::text::{find_ci, lines, strip_prefix_ci, tail};
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 /// qmail-send's greeting, lower-case ("Hi. This is the qmail-send program at HOST.").
 const GREETING: &str = "hi. this is the qmail";
@@ -60,12 +62,15 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
 ///
 /// The bracketed tag at the end of the reply names the command.
 pub(crate) fn scan_yahoo(text: &Text<'_>) -> Option<Scan> {
-    let at = text.find(YAHOO_GREETING)?;
+    let at = YAHOO_FINDER.find(text.lower.as_bytes())?;
     Some(Scan { generator: Some("yahoo"), reporting_mta: None, records: blocks(text, at) })
 }
 
 /// Yahoo's sentence before its recipient blocks, lower-case.
 const YAHOO_GREETING: &str = "sorry, we were unable to deliver your message to the following";
+
+/// Built once: every text is asked for it.
+static YAHOO_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(YAHOO_GREETING));
 
 /// The `<ADDRESS>:` blocks from `at` to the copy of the message.
 fn blocks(text: &Text<'_>, at: usize) -> Vec<TextRecord> {
