@@ -224,8 +224,8 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
         // Unfolded only for the fields read below.
         let value = || field.value();
         match name {
-            "final-recipient" => group.final_recipient = clean_address(&value()),
-            "original-recipient" => group.original_recipient = clean_address(&value()),
+            "final-recipient" => group.final_recipient = recipient_address(&value()),
+            "original-recipient" => group.original_recipient = recipient_address(&value()),
             "action" => group.action = non_empty(&value()),
             "status" => {
                 let value = value();
@@ -265,6 +265,13 @@ fn push_group(report: &mut Report, group: RecipientFields) {
     if useful && report.recipients.len() < MAX_RECIPIENTS {
         report.recipients.push(group);
     }
+}
+
+/// A recipient field's address; none for one without a local part (`rfc822;
+/// @mx.example.org`, which old Sendmail writes when it rewrote the address to its
+/// route; the text part names the recipient then).
+fn recipient_address(value: &str) -> Option<String> {
+    clean_address(value).filter(|a| !a.starts_with('@'))
 }
 
 #[cfg(test)]

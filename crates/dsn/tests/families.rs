@@ -299,3 +299,137 @@ fn zoho_status_line() {
     );
     assert_eq!(diagnostic(&b, 0), "421 Host not reachable.");
 }
+
+/// Old Sendmail writes `Final-Recipient: RFC822; @route` (no local part) when it
+/// rewrote the address to its route; the address list of its text names the
+/// recipient (Sisimai 4.25 Lhost/Sendmail.pm and V5sendmail.pm fall back the same way).
+#[test]
+fn sendmail_route_recipient_takes_the_text_address() {
+    let b = check(
+        "sendmail-dsn-route-recipient.eml",
+        "sendmail",
+        &[("haruka@branch.example.org", Some("5.1.2"), Some(550), None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "550 Host unknown");
+}
+
+/// qmail: each `<ADDRESS>:` block, with qmail-remote's sentence naming the command
+/// and host ("Connected to HOST but greeting failed.", "HOST does not like
+/// recipient.", "most progress was RCPT TO response; remote host HOST said:"); qmail's
+/// source (qmail-remote.c) and Sisimai 4.25 Lhost/qmail.pm.
+#[test]
+fn qmail_blocks_commands_and_hosts() {
+    let b = check(
+        "qmail-three-recipients.eml",
+        "qmail",
+        &[
+            ("asuka@example.com", None, Some(554), Some("CONNECT")),
+            ("rei@example.org", Some("5.1.1"), Some(550), Some("RCPT TO")),
+            ("misato@example.net", Some("4.2.2"), Some(452), Some("RCPT TO")),
+        ],
+    );
+    assert_eq!(b.reporting_mta.as_deref(), Some("mail.example.ne.jp"));
+    assert_eq!(b.recipients[0].remote_ip, "192.0.2.81".parse().ok());
+    assert_eq!(b.recipients[1].remote_mta.as_deref(), Some("mx1.example.org"));
+    assert_eq!(b.recipients[2].remote_ip, "192.0.2.99".parse().ok());
+}
+
+/// Yahoo! Mail: qmail's `<ADDRESS>:` blocks under "Sorry, we were unable to deliver
+/// your message to the following address."; the tag after the reply (`[RCPT_TO]`,
+/// `[DATA]`), on its line or the next, names the command (Sisimai 4.25 Lhost/Yahoo.pm).
+#[test]
+fn yahoo_blocks_and_command_tags() {
+    let b = check(
+        "yahoo-two-recipients.eml",
+        "yahoo",
+        &[
+            ("kouta@example.jp", Some("5.2.2"), Some(552), Some("RCPT TO")),
+            ("sora@example.net", Some("5.7.1"), Some(554), Some("DATA")),
+        ],
+    );
+    assert!(diagnostic(&b, 0).starts_with("552 5.2.2 <kouta@example.jp>... Mailbox Full"));
+}
+
+/// Verizon's SMS gateway (vtext.com): the `RCPT TO:` line of "Message details:" is the
+/// recipient, the `550 - ...` line its reason (Sisimai 4.25 Lhost/Verizon.pm).
+#[test]
+fn verizon_vtext_details() {
+    let b = check(
+        "verizon-vtext-no-such-user.eml",
+        "verizon",
+        &[("5555550123@vtext.com", None, Some(550), None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "550 - Requested action not taken: no such user here");
+}
+
+/// GMX (and 1&1) write Exim's layout flush left, with "SMTP error from remote server
+/// after RCPT command:" naming the command by its verb alone (Sisimai 4.25
+/// Lhost/GMX.pm, EinsUndEins.pm).
+#[test]
+fn gmx_blocks_name_their_command() {
+    check(
+        "gmx-two-recipients.eml",
+        "exim",
+        &[
+            ("jonas@example.de", Some("5.1.1"), Some(550), Some("RCPT TO")),
+            ("mia@example.org", Some("5.7.1"), Some(554), Some("MAIL FROM")),
+        ],
+    );
+}
+
+/// SurfControl: one `ADDRESS: [IP], reply` line per failed recipient (Sisimai 4.25
+/// Lhost/SurfControl.pm).
+#[test]
+fn surfcontrol_failure_lines() {
+    let b = check(
+        "surfcontrol-two-recipients.eml",
+        "surfcontrol",
+        &[
+            ("emi@example.com", None, Some(550), None),
+            ("ken@example.com", Some("5.2.2"), Some(552), None),
+        ],
+    );
+    assert_eq!(b.recipients[1].remote_ip, "192.0.2.5".parse().ok());
+}
+
+/// McAfee's notice without a delivery-status part: one `<ADDRESS>   (reason)` line per
+/// recipient (Sisimai 4.25 Lhost/McAfee.pm).
+#[test]
+fn mcafee_address_lines() {
+    let b = check(
+        "mcafee-two-recipients.eml",
+        "mcafee",
+        &[
+            ("hana@example.co.jp", None, None, None),
+            ("sho@example.co.jp", Some("5.2.2"), Some(552), None),
+        ],
+    );
+    assert_eq!(diagnostic(&b, 0), "Unknown user hana@example.co.jp");
+}
+
+/// MailMarshal: the reason after "Could not be delivered because of", the recipients
+/// under "The following recipients were affected:" (Sisimai 4.25
+/// Lhost/MailMarshalSMTP.pm).
+#[test]
+fn mailmarshal_affected_recipients() {
+    check(
+        "mailmarshal-two-recipients.eml",
+        "mailmarshal",
+        &[
+            ("olivia@example.net", Some("5.1.1"), Some(550), None),
+            ("noah@example.net", Some("5.1.1"), Some(550), None),
+        ],
+    );
+}
+
+/// au one net: "Your mail attempted to be delivered on: DATE" is the other opening
+/// of the notice (Sisimai 4.25 Lhost/KDDI.pm).
+#[test]
+fn kddi_attempted_delivery() {
+    let b = check(
+        "kddi-attempted-delivery.eml",
+        "kddi",
+        &[("hideki@example.auone-net.jp", None, None, None)],
+    );
+    assert_eq!(diagnostic(&b, 0), "As their mailbox is full.");
+}

@@ -16,11 +16,12 @@
 //! `host NAME [IP]: 550 ...` on the next line). Every recipient block is an address
 //! indented by at most three spaces, followed by lines indented deeper.
 
+use super::verbs::command_word;
 use super::{
     address_word, is_delay_warning, push_block, Scan, Text, TextRecord, MAX_DESCRIPTION_BYTES,
     MAX_RECORDS,
 };
-use crate::text::{clean_address, find_ci, lines, unfold};
+use crate::text::{clean_address, find_ci, lines, strip_prefix_ci, tail, unfold};
 use crate::Action;
 
 /// Phrases only Exim's bounces use.
@@ -132,7 +133,20 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             ..TextRecord::default()
         });
     }
+    for record in &mut records {
+        record.command = record.command.or_else(|| verb_after(&record.description));
+    }
     Some(Scan { generator: Some("exim"), reporting_mta: None, records })
+}
+
+/// The command GMX's and 1&1's wording names by its verb alone, "SMTP error from
+/// remote server after RCPT command:" (Sisimai 4.25 Lhost/GMX.pm, EinsUndEins.pm),
+/// which Exim's own "after RCPT TO:<...>" form is read for elsewhere.
+fn verb_after(description: &str) -> Option<&'static str> {
+    let at = find_ci(description, " after ")?;
+    let rest = tail(description, at + " after ".len());
+    let (verb, after_verb) = rest.split_once(char::is_whitespace)?;
+    strip_prefix_ci(after_verb.trim_start(), "command").and_then(|_| command_word(verb))
 }
 
 /// Records without a description (a failed pipe or filter) take what the delivery

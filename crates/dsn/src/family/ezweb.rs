@@ -31,8 +31,8 @@ const SIGNATURES: &[&str] = &[
 /// TO command)`, which EZweb copies from the server it relays for).
 const OWN_SIGNATURES: &[&str] = &[
     "the user(s) account is disabled",
-    "the user(s) account is temporarily limited",
-    "the user(s) account is temporarily over quota",
+    // "... temporarily limited" and "... temporarily over quota", in one search.
+    "the user(s) account is temporarily ",
     "each of the following recipients was rejected by a remote",
 ];
 

@@ -20,29 +20,18 @@ use crate::text::{is_blank, lines};
 /// Where fml's copy of the refused message starts.
 const ORIGINAL: &str = "original mail as follows:";
 
-/// fml's own words for what it refused (Sisimai 4.25 Lhost/FML.pm's tables of fml's
-/// messages), lower-case: one of them, or the copy marker, says the text is fml's.
-const NOTICES: &[&str] = &[
-    "you are not a member of this mailing list",
-    "not member article from",
-    "duplicated message-id",
-    "reject mail from",
-    "spam mail from a spammer is rejected",
-    "fml system error message",
-    "has detected a loop condition",
-    "loop alert:",
-    "loop back warning:",
-    "unix from loop",
-    "security alert",
-];
+/// fml's refusal of a non-member, which it sends without a copy of the message.
+const NOT_MEMBER: &str = "you are not a member of this mailing list";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
+    // Every other notice (Sisimai 4.25 Lhost/FML.pm lists fml's: "Duplicated
+    // Message-ID", "reject mail from", "Spam mail from a spammer is rejected", loop
+    // and security alerts) comes with the copy marker.
     let original_at = text.find(ORIGINAL);
-    let head = text.raw.get(..original_at.unwrap_or(text.raw.len()))?;
-    let head_lower = text.lower.get(..head.len())?;
-    if original_at.is_none() && !NOTICES.iter().any(|n| head_lower.contains(n)) {
+    if original_at.is_none() && !text.has(NOT_MEMBER) {
         return None;
     }
+    let head = text.raw.get(..original_at.unwrap_or(text.raw.len()))?;
     let mut records: Vec<TextRecord> = Vec::new();
     let mut current: Option<(String, String)> = None;
     for line in lines(head) {

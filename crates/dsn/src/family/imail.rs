@@ -40,7 +40,7 @@ const RESPONSE_HEADINGS: &[(&str, Option<&str>)] = &[
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
     let copy_at = text.find(COPY);
-    if copy_at.is_none() && !RESPONSE_HEADINGS.iter().any(|(h, _)| text.has(h)) {
+    if copy_at.is_none() && !text.has(RESPONSE) {
         return None;
     }
     let body = text.raw.get(..copy_at.unwrap_or(text.raw.len())).unwrap_or(text.raw);

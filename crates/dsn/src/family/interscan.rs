@@ -15,6 +15,8 @@
 
 use super::{push_block, Scan, Text, TextRecord};
 use crate::text::{command_from_verb, find_address, lines, starts_with_reply, strip_prefix_ci};
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 const SIGNATURE: &str = "message from interscan messaging security suite";
 
@@ -25,9 +27,24 @@ const SENT: &[&str] = &["sent <<<", "sent >>>"];
 const RECEIVED: &[&str] = &["received >>>", "received <<<"];
 const UNABLE: &str = "unable to deliver message to <";
 
+/// Built once: every text without the banner is asked for them. "sent <<<" and "sent
+/// >>>" share "sent " followed by an arrow, found with one search.
+static SENT_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("sent "));
+static UNABLE_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(UNABLE));
+
+/// True when the text holds one of InterScan's transcript lines.
+fn has_transcript(text: &Text<'_>) -> bool {
+    let lower = text.lower.as_bytes();
+    let sent = SENT_FINDER.find_iter(lower).any(|at| {
+        let arrows = lower.get(at + 5..at + 8);
+        arrows == Some(b"<<<") || arrows == Some(b">>>")
+    });
+    sent && RECEIVED.iter().any(|r| text.has(r))
+}
+
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    let transcript = SENT.iter().any(|s| text.has(s)) && RECEIVED.iter().any(|r| text.has(r));
-    if !text.has(SIGNATURE) && !transcript && !text.has(UNABLE) {
+    let banner = text.has(SIGNATURE);
+    if !banner && !has_transcript(text) && UNABLE_FINDER.find(text.lower.as_bytes()).is_none() {
         return None;
     }
     let mut records: Vec<TextRecord> = Vec::new();
@@ -69,7 +86,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             }
         }
     }
-    if records.is_empty() && !text.has(SIGNATURE) {
+    if records.is_empty() && !banner {
         return None;
     }
     Some(Scan { generator: Some("interscan"), reporting_mta: None, records })

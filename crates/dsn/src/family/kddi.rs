@@ -14,7 +14,10 @@ use crate::text::{is_blank, lines, tail};
 const MARKER: &str = "could not be delivered to:";
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    if !text.has(MARKER) || !text.has("your mail sent on:") {
+    // "Your mail sent on: DATE", or "Your mail attempted to be delivered on: DATE"
+    // (Sisimai 4.25 Lhost/KDDI.pm reads both).
+    let dated = ["your mail sent on", "your mail attempted to be delivered on"];
+    if !text.has(MARKER) || !dated.iter().any(|d| text.has(d)) {
         return None;
     }
     let mut records: Vec<TextRecord> = Vec::new();

@@ -27,13 +27,19 @@
 use super::verbs::command_word;
 use super::{address_word, push_block, Scan, Text, TextRecord};
 use crate::text::{lines, strip_prefix_ci};
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 const SERVER_MESSAGE: &str = "-------server message";
 const SMTP_COMMAND: &str = "-------smtp command";
 const ORIGINAL: &str = "-------original ";
 
+/// Built once: every text is asked for it.
+static SERVER_MESSAGE_FINDER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(SERVER_MESSAGE));
+
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
-    if !text.has(SERVER_MESSAGE) || !text.has(SMTP_COMMAND) {
+    if SERVER_MESSAGE_FINDER.find(text.lower.as_bytes()).is_none() || !text.has(SMTP_COMMAND) {
         return None;
     }
     let mut recipients: Vec<String> = Vec::new();

@@ -40,6 +40,11 @@ struct Detail<'a> {
 }
 
 pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
+    // Without its details, X3 sends a delivery-status part (read as a report); the
+    // details heading is a known phrase, found without a search.
+    if !text.has("technical details") {
+        return None;
+    }
     let signature_at = text.find(SIGNATURE)?;
     let after_signature = tail(text.raw, signature_at + SIGNATURE.len());
     let mut heading = "";
