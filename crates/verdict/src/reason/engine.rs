@@ -17,9 +17,10 @@ use rebound_dsn::{Action, Kind, RecipientReport};
 
 use super::index::{CompiledPhrase, Found, COMPILED};
 use super::names::Reason;
-use super::rules::RULES;
+use super::rules::{ProviderRules, RULES};
 use super::Classification;
 use crate::case::lower_case;
+use crate::provider::domain_matches;
 
 /// The engine's own answers, when the report's kind decides or no rule matches:
 /// (id, source).
@@ -161,20 +162,32 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
     // Most reports come from no such provider.
     providers.peek()?;
     let providers: Vec<_> = providers.collect();
-    let status = providers
-        .iter()
-        .flat_map(|(provider, _)| &provider.statuses)
-        .find(|rule| report.status == Some(rule.code));
-    if let Some(rule) = status {
-        return Some(Classification {
-            reason: rule.reason,
-            rule_id: &rule.id,
-            matched: None,
-            source: &rule.source,
-        });
-    }
-    let rule = providers.iter().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
-    Some(by_phrase(rule, found))
+    // The host that answered refused the mail: a gateway in front of another
+    // provider (Proofpoint or Mimecast before Microsoft 365 or Gmail) speaks for
+    // itself, and may quote the provider behind it, whose token is then in the text
+    // (provider-replies.md §1.1 rule 8). So the providers recognised by the remote
+    // host decide first, by their status codes and then their phrases; only then
+    // those recognised by a token or a notice, in the same way. Each group keeps
+    // the files' order.
+    let by_host =
+        |provider: &ProviderRules| provider.hosts.iter().any(|s| domain_matches(&host, s));
+    [true, false].into_iter().find_map(|host_group| {
+        let group =
+            || providers.iter().filter(move |(provider, _)| by_host(provider) == host_group);
+        let status = group()
+            .flat_map(|(provider, _)| &provider.statuses)
+            .find(|rule| report.status == Some(rule.code));
+        if let Some(rule) = status {
+            return Some(Classification {
+                reason: rule.reason,
+                rule_id: &rule.id,
+                matched: None,
+                source: &rule.source,
+            });
+        }
+        let rule = group().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
+        Some(by_phrase(rule, found))
+    })
 }
 
 /// True when the lower-cased diagnostic names the envelope sender's address in angle

@@ -544,22 +544,26 @@ fn reference_classify(
         (true, Some((_, domain))) => domain.trim().to_ascii_lowercase(),
         _ => String::new(),
     };
-    let providers = || {
-        rules
-            .providers
-            .iter()
-            .filter(|p| p.recognises(&host, contains_any(&text, &p.texts), &notice_domain))
-    };
-    if let Some(rule) = providers()
-        .flat_map(|provider| &provider.statuses)
-        .find(|rule| report.status == Some(rule.code))
-    {
-        return (rule.reason, &rule.id);
-    }
-    if let Some(rule) =
-        providers().flat_map(|provider| &provider.rules).find(|rule| reference_matches(rule, &text))
-    {
-        return by_rule(rule);
+    // The providers recognised by the remote host first, then the others.
+    for by_host in [true, false] {
+        let providers = || {
+            rules.providers.iter().filter(|p| {
+                p.hosts.iter().any(|s| crate::provider::domain_matches(&host, s)) == by_host
+                    && p.recognises(&host, contains_any(&text, &p.texts), &notice_domain)
+            })
+        };
+        if let Some(rule) = providers()
+            .flat_map(|provider| &provider.statuses)
+            .find(|rule| report.status == Some(rule.code))
+        {
+            return (rule.reason, &rule.id);
+        }
+        if let Some(rule) = providers()
+            .flat_map(|provider| &provider.rules)
+            .find(|rule| reference_matches(rule, &text))
+        {
+            return by_rule(rule);
+        }
     }
     let generator = generator.trim();
     if let Some(rule) = rules
@@ -988,4 +992,26 @@ fn classifies_by_the_mtas_own_failure_strings() {
         assert_eq!(Reason::classify_in(&r, &bounce(generator, "")), *with, "{generator}: {text}");
         assert_eq!(classify(&r), *without, "no generator: {text}");
     }
+}
+
+#[test]
+fn a_gateway_named_by_the_remote_host_decides_before_a_provider_it_quotes() {
+    // Mimecast in front of a Microsoft 365 tenant, quoting the tenant's host: the
+    // answer is Mimecast's (provider-replies.md §1.1 rule 8), though microsoft.toml
+    // comes first in file order and its "server busy" phrase is in the text.
+    let text = "451 Internal resources are temporarily unavailable - \
+        https://community.mimecast.com/docs/DOC-1369#451 [contoso-com.mail.protection.outlook.com: \
+        451 4.7.500 Server busy. Please try again later from [192.0.2.1]]";
+    let why = |host: &str| {
+        let r = full("4.3.0", text, "RCPT TO", host);
+        Reason::explain_in(&r, &Bounce::default())
+    };
+    let gateway = why("us-smtp-inbound-1.mimecast.com");
+    assert_eq!(gateway.reason, Reason::OnHold);
+    assert!(gateway.rule_id.starts_with("provider.mimecast."), "{}", gateway.rule_id);
+    // Answered by Microsoft's own host, Microsoft decides.
+    let microsoft = why("contoso-com.mail.protection.outlook.com");
+    assert_eq!(microsoft.rule_id, "provider.microsoft.server-busy");
+    // With no host, both are recognised by their tokens only: file order decides.
+    assert_eq!(why("").rule_id, "provider.microsoft.server-busy");
 }
