@@ -3,7 +3,7 @@
 
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport};
 
-use super::engine::names_sender;
+use super::engine::{names_sender, without_continuations};
 use super::index::COMPILED;
 use super::rules::{PhraseRule, RULES};
 use super::{classify, hard_bounce_of, Reason};
@@ -516,6 +516,7 @@ fn reference_classify(
 ) -> (Reason, &'static str) {
     let rules = &*RULES;
     let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
+    let text = without_continuations(&text).into_owned();
     let by_rule = |rule: &'static PhraseRule| (rule.reason, rule.id.as_str());
     match report.kind {
         Kind::Feedback => return (Reason::Feedback, "kind.feedback"),
@@ -1014,4 +1015,51 @@ fn a_gateway_named_by_the_remote_host_decides_before_a_provider_it_quotes() {
     assert_eq!(microsoft.rule_id, "provider.microsoft.server-busy");
     // With no host, both are recognised by their tokens only: file order decides.
     assert_eq!(why("").rule_id, "provider.microsoft.server-busy");
+}
+
+#[test]
+fn continuation_prefixes_after_the_first_are_not_matched() {
+    let cases = [
+        (
+            "550-5.7.25 [192.0.2.202] the ip address sending this message does not have a \
+             550-5.7.25 ptr record setup. for more information, go to 550 5.7.25 \
+             https://support.google.com/mail/answer/81126 - gsmtp",
+            "550-5.7.25 [192.0.2.202] the ip address sending this message does not have a \
+             ptr record setup. for more information, go to \
+             https://support.google.com/mail/answer/81126 - gsmtp",
+        ),
+        // Exim's wrapped reply: `NNN-` with no status code; a last line's bare `NNN `
+        // is kept (it may be a number of the text).
+        (
+            "host said: 550-please see 550-our policy 550 rejected",
+            "host said: 550-please see our policy 550 rejected",
+        ),
+        // Another code, a number inside a word, a status after a dot: all kept.
+        (
+            "550-5.1.1 no such user 451 4.3.0 later x550-y 4.7.550 z",
+            "550-5.1.1 no such user 451 4.3.0 later x550-y 4.7.550 z",
+        ),
+        ("552 5.2.2 mailbox full", "552 5.2.2 mailbox full"),
+        ("", ""),
+        ("550", "550"),
+        ("550-", "550-"),
+        ("550-a 550-", "550-a "),
+        (
+            "no code at all: 25 [192.0.2.1]:25 2026-12-08",
+            "no code at all: 25 [192.0.2.1]:25 2026-12-08",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(without_continuations(text), want, "{text}");
+    }
+    // A phrase broken across two lines of Gmail's reply matches.
+    let r = report(
+        "5.7.1",
+        "550-5.7.1 [192.0.2.1] Our system has detected that this message is 550-5.7.1 likely \
+         unsolicited mail. To reduce the amount of spam sent to Gmail, this message 550-5.7.1 \
+         has been blocked. - gsmtp",
+    );
+    let text = without_continuations(&r.diagnostic.clone().unwrap_or_default().to_lowercase())
+        .into_owned();
+    assert!(text.contains("this message is likely unsolicited mail"), "{text}");
 }
