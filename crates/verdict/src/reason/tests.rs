@@ -1066,3 +1066,24 @@ fn continuation_prefixes_after_the_first_are_not_matched() {
         .into_owned();
     assert!(text.contains("this message is likely unsolicited mail"), "{text}");
 }
+
+#[test]
+fn a_named_block_list_is_a_block_not_a_spam_verdict() {
+    // provider-replies.md §10: the word "spam" inside a list's name or page is no
+    // content verdict.
+    let cases = [
+        ("5.7.1", "554 5.7.1 Service unavailable; Client host [192.0.2.25] rejected, see http://www.spamcop.net/bl.shtml?192.0.2.25"),
+        ("5.7.1", "550 5.7.1 Rejected: 192.0.2.25 listed at https://check.spamhaus.org/"),
+        ("5.7.1", "554 5.7.1 Your IP is in the Spamhaus PBL, see https://www.spamhaus.org/pbl/"),
+        ("5.0.0", "550 Your sender's IP address is listed at cbl.abuseat.org"),
+        ("5.7.1", "550 5.7.1 rejected - multi-blacklist, see http://www.junkemailfilter.com/spam/"),
+        ("", "554 IP 192.0.2.25 is listed on ivmSIP (invaluement), spam source"),
+    ];
+    for (status, text) in cases {
+        let why = Reason::explain_in(&report(status, text), &Bounce::default());
+        assert_eq!(why.reason, Reason::Blocked, "{text}: {}", why.rule_id);
+    }
+    // A spam verdict on the content stays one.
+    let r = report("5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering");
+    assert_eq!(classify(&r), Reason::SpamDetected);
+}
