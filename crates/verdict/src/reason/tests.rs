@@ -1087,3 +1087,31 @@ fn a_named_block_list_is_a_block_not_a_spam_verdict() {
     let r = report("5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering");
     assert_eq!(classify(&r), Reason::SpamDetected);
 }
+
+#[test]
+fn reads_the_texts_sisimai_and_rebound_disagreed_on() {
+    let relay = |status: &str, reply: u16, text: &str, host: &str| {
+        let mut r = full(status, text, "RCPT TO", host);
+        // 0: the remote host never replied.
+        r.reply_code = (reply != 0).then_some(reply);
+        r
+    };
+    let cases = [
+        // provider-replies.md §6.2: the text says unknown, whatever 5.2.1 says.
+        (relay("5.2.1", 550, "550 5.2.1 <ronc6t@example.net>... Addressee unknown, relay=[192.0.2.25]", "mx.example.net"), Reason::UserUnknown),
+        (relay("", 550, "550 mailbox carol@example.cn unavailable", "mx1.example.cn"), Reason::UserUnknown),
+        (relay("", 550, "550 Access from ip address 192.0.2.25 blocked. Visit http://win.mail.ru/cgi-bin/support_bl?ip=192.0.2.25", "mxs.mail.ru"), Reason::Blocked),
+        // Postfix: NXDOMAIN is a missing domain, a temporary DNS failure is not.
+        (relay("5.4.4", 0, "Host or domain name not found. Name service error for name=example.com type=MX: Host not found", ""), Reason::HostUnknown),
+        (relay("4.4.3", 0, "Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again", ""), Reason::NetworkError),
+    ];
+    for (r, want) in cases {
+        let why = Reason::explain_in(&r, &Bounce::default());
+        assert_eq!(why.reason, want, "{:?}: {}", r.diagnostic, why.rule_id);
+    }
+    // Gmail's delay notice about connections its peer refused.
+    let mut r = report("", "TEMP_FAILURE: The recipient server did not accept our requests to connect. Learn more at http://mail.google.com/support/bin/answer.py?answer=7720 [mx.example.lv. (10): Connection dropped]");
+    r.action = Action::Delayed;
+    let why = Reason::explain_in(&r, &bounce("gmail", ""));
+    assert_eq!((why.reason, why.rule_id), (Reason::Expired, "lhost.gmail.connection-refused"));
+}
