@@ -27,6 +27,8 @@ use rebound_dsn::{Action, Bounce, RecipientReport, StatusCode};
 
 mod engine;
 mod index;
+#[cfg(test)]
+mod lhost_tests;
 mod names;
 mod rules;
 #[cfg(test)]
