@@ -86,7 +86,7 @@ fn proofpoint_rows() {
     assert_cases(&[
         (connect("5.7.0", 554, host, "554 5.7.0 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.25"), Reason::Blocked, "provider.proofpoint.pdr-blocked"),
         // Apple's MX quotes Proofpoint's older lookup link: the block is Proofpoint's.
-        (connect("5.7.0", 550, "mx01.mail.icloud.com", "550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.25"), Reason::Blocked, "provider.proofpoint.pdr-blocked"),
+        (connect("5.7.0", 550, "mx01.mail.icloud.com", "550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.25"), Reason::Blocked, "provider.apple.proofpoint"),
         (connect("4.7.0", 421, host, "421 4.7.0 Delayed - see https://ipcheck.proofpoint.com/?ip=192.0.2.25"), Reason::BadReputation, "provider.proofpoint.pdr-delayed"),
         (connect("5.7.1", 550, host, "550 5.7.1 Service unavailable; client [192.0.2.25] blocked using prs.proofpoint.com"), Reason::Blocked, "provider.proofpoint.prs-dnsbl"),
         (connect("5.7.1", 550, host, "550 5.7.1 Service unavailable; client [192.0.2.25] blocked using Cloudmark Sender Intelligence"), Reason::Blocked, "provider.cloudmark.csi"),
@@ -287,7 +287,6 @@ fn barracuda_cisco_trendmicro_cloudmark_rows() {
         (data("", 550, cuda, "550 permanent failure for one or more recipients (hanako@example.jp:blocked)"), Reason::PolicyViolation, "provider.barracuda.recipient-blocked"),
         (rcpt("5.1.1", 550, cuda, "550 cuda_nsu 5.1.1 <hanako@example.jp>... User unknown"), Reason::UserUnknown, "provider.barracuda.no-such-user"),
         (rcpt("4.7.1", 450, cuda, "450 4.7.1 <hanako@example.jp>: Recipient address rejected: Policy Rejection- Abuse. Go away."), Reason::PolicyViolation, "provider.barracuda.abuse-policy"),
-        (rcpt("4.2.0", 451, cuda, "451 4.2.0 <hanako@example.jp>: Recipient address rejected: Greylisted for 5 minutes"), Reason::OnHold, "provider.barracuda.greylisted"),
         (data("", 550, cuda, "550 rejecting spoofed message"), Reason::AuthFailure, "provider.barracuda.spoofed"),
         (data("", 554, cuda, "554 rejected due to spam URL in content"), Reason::SpamDetected, "provider.barracuda.spam-url"),
         (data("", 554, cuda, "554 rejecting banned content"), Reason::ContentError, "provider.barracuda.banned-content"),
@@ -393,7 +392,7 @@ fn orange_free_mailru_yandex_seznam_rows() {
     let yandex = "mx.yandex.ru";
     assert_cases(&[
         (connect("5.7.1", 550, laposte, "550 5.7.1 Service refuse. Service refused. Client host blocked using Spamhaus. LPNAAA_101"), Reason::Blocked, "provider.orange.101"),
-        (connect("", 550, orange, "550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref http://csi.cloudmark.com/reset-request/?ip=192.0.2.25 [102]"), Reason::Blocked, "provider.cloudmark.csi"),
+        (connect("", 550, orange, "550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref http://csi.cloudmark.com/reset-request/?ip=192.0.2.25 [102]"), Reason::Blocked, "provider.orange.102"),
         (connect("", 550, orange, "550 mwinf5c10 ME Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR006_103 [103]"), Reason::Blocked, "provider.orange.103"),
         (connect("4.0.0", 421, orange, "421 mwinf5c77 ME Trop de connexions, veuillez verifier votre configuration. Too many connections, slow down. OFR005_104 [104]"), Reason::RateLimited, "provider.orange.104"),
         (connect("", 421, orange, "421 mwinf5c20 ME Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR004_108 [108]"), Reason::OnHold, "provider.orange.try-later"),
@@ -441,8 +440,8 @@ fn japanese_carriers_and_isps() {
     let ezweb = "lsean.ezweb.ne.jp";
     assert_cases(&[
         (data("5.2.0", 550, docomo, "550 Unknown user hanako@docomo.ne.jp"), Reason::Filtered, "provider.docomo.status.5.2.0"),
-        (data("", 550, docomo, "550 Unknown user hanako@docomo.ne.jp (in reply to end of DATA command)"), Reason::Filtered, "provider.docomo.unknown-user-after-data"),
         (rcpt("5.0.0", 550, docomo, "550 Unknown user hanako@docomo.ne.jp"), Reason::UserUnknown, "provider.docomo.unknown-user"),
+        (data("", 550, docomo, "550 Unknown user hanako@docomo.ne.jp (in reply to end of DATA command)"), Reason::Filtered, "provider.docomo.unknown-user-after-data"),
         (data("", 500, docomo, "500 Line Too Long"), Reason::NotCompliantRfc, "provider.docomo.line-too-long"),
         (rcpt("", 550, ezweb, "550 <hanako@ezweb.ne.jp>: User unknown"), Reason::UserUnknown, "provider.kddi.userunknown"),
         (rcpt("", 550, ezweb, "550 : User unknown"), Reason::Filtered, "provider.kddi.filtered"),
@@ -455,4 +454,19 @@ fn japanese_carriers_and_isps() {
         (data("", 550, "mx.biglobe.ne.jp", "Mail Delivery Failed... User unknown"), Reason::Filtered, "provider.biglobe.filtered"),
         (text("mx.biglobe.ne.jp", "The number of messages in recipient's mailbox exceeded the local limit."), Reason::MailboxFull, "provider.biglobe.mailbox-full"),
     ]);
+}
+
+/// A case a provider's host recognises but leaves to the generic rules and the
+/// context rules, which know the DSN action.
+#[test]
+fn provider_replies_left_to_the_generic_rules() {
+    let cuda = "mx1.example.jp.ess.barracudanetworks.com";
+    let cases = [
+        // Greylisting in a failed DSN: retried until the sender gave up.
+        (rcpt("4.2.0", 451, cuda, "451 4.2.0 <hanako@example.jp>: Recipient address rejected: Greylisted for 5 minutes"), Reason::Expired, "context.onhold.failed-after-retries"),
+    ];
+    for (reply, want, rule_id) in cases {
+        let why = Reason::explain_in(&reply.report(), &Bounce::default());
+        assert_eq!((why.reason, why.rule_id), (want, rule_id), "{}", reply.diagnostic);
+    }
 }

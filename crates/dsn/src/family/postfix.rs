@@ -41,6 +41,12 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
                 let joined = lines(stretch).collect::<Vec<_>>().join(" ");
                 push_block(records, recipient, &joined, delayed);
             }
+            // Postfix's smtp client writes "connect to HOST[IP]:PORT: <error>" when
+            // the connection itself failed: no command was sent.
+            if let Some(record) = records.last_mut().filter(|r| is_connect_failure(&r.description))
+            {
+                record.command = Some("CONNECT");
+            }
         }
     };
     let mut at = 0;
@@ -78,6 +84,16 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         return None;
     }
     Some(Scan { generator: Some("postfix"), reporting_mta, records })
+}
+
+/// Whether a description is Postfix's failure to connect, `connect to
+/// mx.example.jp[192.0.2.1]:25: Connection refused` (smtp_connect.c "connect to
+/// %s[%s]:%d: %m").
+fn is_connect_failure(description: &str) -> bool {
+    description
+        .trim_start()
+        .strip_prefix("connect to ")
+        .is_some_and(|rest| rest.split_whitespace().next().is_some_and(|host| host.contains("]:")))
 }
 
 fn reporting_mta(text: &Text<'_>) -> Option<String> {
@@ -155,6 +171,18 @@ mod tests {
         assert!(scan.records[0]
             .description
             .ends_with("550 5.1.1 <a@example.com>: Recipient address rejected"));
+    }
+
+    #[test]
+    fn a_failed_connection_answered_no_command() {
+        let raw = "This is the mail system at host mail.example.com.\n\n\
+                   <a@example.jp>: connect to mx.example.jp[192.0.2.1]:25: Connection\n    \
+                   refused\n\n\
+                   <b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1 unknown\n    \
+                   (in reply to RCPT TO command)\n";
+        let scan = scan(&Text::new(raw)).unwrap();
+        assert_eq!(scan.records[0].command, Some("CONNECT"));
+        assert_eq!(scan.records[1].command, None);
     }
 
     #[test]

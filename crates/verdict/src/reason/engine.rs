@@ -17,9 +17,10 @@ use rebound_dsn::{Action, Kind, RecipientReport};
 
 use super::index::{CompiledPhrase, Found, COMPILED};
 use super::names::Reason;
-use super::rules::RULES;
+use super::rules::{ProviderRules, RULES};
 use super::Classification;
 use crate::case::lower_case;
+use crate::provider::domain_matches;
 
 /// The engine's own answers, when the report's kind decides or no rule matches:
 /// (id, source).
@@ -72,6 +73,7 @@ pub(super) fn classify_by(
         return builtin(Reason::Delivered, DELIVERED);
     }
     let text = lower_case(diagnostic, &mut buf);
+    let text = without_continuations(&text);
     let found = compiled.find(&text);
     let mut command = ascii_cased(report.smtp_command.as_deref().unwrap_or_default().trim(), true);
     if command.is_empty() && names_sender(&text, sender, report.recipient.as_deref()) {
@@ -161,20 +163,32 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
     // Most reports come from no such provider.
     providers.peek()?;
     let providers: Vec<_> = providers.collect();
-    let status = providers
-        .iter()
-        .flat_map(|(provider, _)| &provider.statuses)
-        .find(|rule| report.status == Some(rule.code));
-    if let Some(rule) = status {
-        return Some(Classification {
-            reason: rule.reason,
-            rule_id: &rule.id,
-            matched: None,
-            source: &rule.source,
-        });
-    }
-    let rule = providers.iter().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
-    Some(by_phrase(rule, found))
+    // The host that answered refused the mail: a gateway in front of another
+    // provider (Proofpoint or Mimecast before Microsoft 365 or Gmail) speaks for
+    // itself, and may quote the provider behind it, whose token is then in the text
+    // (provider-replies.md §1.1 rule 8). So the providers recognised by the remote
+    // host decide first, by their status codes and then their phrases; only then
+    // those recognised by a token or a notice, in the same way. Each group keeps
+    // the files' order.
+    let by_host =
+        |provider: &ProviderRules| provider.hosts.iter().any(|s| domain_matches(&host, s));
+    [true, false].into_iter().find_map(|host_group| {
+        let group =
+            || providers.iter().filter(move |(provider, _)| by_host(provider) == host_group);
+        let status = group()
+            .flat_map(|(provider, _)| &provider.statuses)
+            .find(|rule| report.status == Some(rule.code));
+        if let Some(rule) = status {
+            return Some(Classification {
+                reason: rule.reason,
+                rule_id: &rule.id,
+                matched: None,
+                source: &rule.source,
+            });
+        }
+        let rule = group().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
+        Some(by_phrase(rule, found))
+    })
 }
 
 /// True when the lower-cased diagnostic names the envelope sender's address in angle
@@ -216,4 +230,81 @@ pub(super) fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
         (true, true) => Cow::Owned(text.to_ascii_uppercase()),
         (true, false) => Cow::Owned(text.to_ascii_lowercase()),
     }
+}
+
+/// The lower-cased diagnostic without the continuation prefixes of a multi-line
+/// reply, for matching: an SMTP reply of several lines repeats its code on each
+/// (`550-5.7.25 ...`, the last `550 5.7.25 ...`; RFC 5321 §4.2.1, RFC 2034 §3), and
+/// a report joins the lines, so that a sentence broken across two lines reads
+/// `does not have a 550-5.7.25 ptr record`. Every `NNN-X.Y.Z `, `NNN-` or
+/// `NNN X.Y.Z ` that repeats the first reply's code after it, at the start of a
+/// word, is removed. Borrowed, without a copy, when there is none, as for most
+/// replies: only the first code is looked for again.
+pub(super) fn without_continuations(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let Some((code, first_end)) = first_reply_code(bytes) else {
+        return Cow::Borrowed(text);
+    };
+    let mut kept = String::new();
+    let mut copied = 0;
+    let mut from = first_end;
+    while let Some(at) = text.get(from..).and_then(|rest| rest.find(code)).map(|at| from + at) {
+        from = at + code.len();
+        let starts_word = bytes.get(at.wrapping_sub(1)).is_some_and(u8::is_ascii_whitespace);
+        let Some(prefix) = continuation_len(bytes.get(at + code.len()..).unwrap_or_default())
+        else {
+            continue;
+        };
+        if !starts_word {
+            continue;
+        }
+        kept.push_str(text.get(copied..at).unwrap_or_default());
+        copied = at + code.len() + prefix;
+        from = copied;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    kept.push_str(text.get(copied..).unwrap_or_default());
+    Cow::Owned(kept)
+}
+
+/// The first reply code of `text` (`2xx` to `5xx`, a word of its own followed by
+/// `-` or a space), and where it ends.
+fn first_reply_code(text: &[u8]) -> Option<(&str, usize)> {
+    let at = (0..text.len().saturating_sub(3)).find(|&at| {
+        let word = at == 0 || !text[at - 1].is_ascii_alphanumeric() && text[at - 1] != b'.';
+        word && matches!(text[at], b'2'..=b'5')
+            && text[at + 1].is_ascii_digit()
+            && text[at + 2].is_ascii_digit()
+            && matches!(text[at + 3], b'-' | b' ')
+    })?;
+    let code = std::str::from_utf8(text.get(at..at + 3)?).ok()?;
+    Some((code, at + 3))
+}
+
+/// How many bytes of `rest` (what follows a repeated reply code) belong to a
+/// continuation prefix: `-X.Y.Z `, `-` or ` X.Y.Z `; `None` when it is none.
+fn continuation_len(rest: &[u8]) -> Option<usize> {
+    match rest.first()? {
+        b'-' => Some(1 + status_len(rest.get(1..).unwrap_or_default()).unwrap_or(0)),
+        b' ' => status_len(rest.get(1..).unwrap_or_default()).map(|len| len + 1),
+        _ => None,
+    }
+}
+
+/// The length of an enhanced status code and the space after it at the start of
+/// `text` (`5.7.25 `), if it starts with one.
+fn status_len(text: &[u8]) -> Option<usize> {
+    let digits = |from: usize| text.iter().skip(from).take_while(|b| b.is_ascii_digit()).count();
+    if !matches!(text.first(), Some(b'2' | b'4' | b'5')) || text.get(1) != Some(&b'.') {
+        return None;
+    }
+    let subject = digits(2);
+    if !(1..=3).contains(&subject) || text.get(2 + subject) != Some(&b'.') {
+        return None;
+    }
+    let detail = digits(3 + subject);
+    let end = 3 + subject + detail;
+    ((1..=3).contains(&detail) && text.get(end) == Some(&b' ')).then_some(end + 1)
 }

@@ -11,9 +11,10 @@ fn families_name_their_own_failures() {
         // dma 0.13 net.c
         ("dragonfly", "", "remote delivery failed: DNS lookup failure: host example.jp not found", Reason::HostUnknown, Reason::OnHold),
         ("dragonfly", "", "SMTP login to smtp.example.org failed", Reason::SecurityError, Reason::OnHold),
-        // Gmail's "(state N)": a vague status keeps the state's reason, an exact one decides.
-        ("gmail", "5.7.0", "554 554 5.7.0 Header error (state 18).", Reason::Filtered, Reason::PolicyViolation),
-        ("gmail", "5.1.1", "550 550 5.1.1 <taro@example.jp>... User Unknown (state 14).", Reason::UserUnknown, Reason::UserUnknown),
+        // Gmail's "(state N)": a vague status keeps the state's reason, an exact one
+        // decides (the reply as rebound_dsn gives it, without Gmail's doubled code).
+        ("gmail", "5.7.0", "554 5.7.0 Header error (state 18).", Reason::Filtered, Reason::PolicyViolation),
+        ("gmail", "5.1.1", "550 5.1.1 <taro@example.jp>... User Unknown (state 14).", Reason::UserUnknown, Reason::UserUnknown),
         ("gmail", "", "500 Remote server does not support SMTP Authenticated Relay (state 12).", Reason::NoRelaying, Reason::OnHold),
         ("gmail", "", "535 SMTP AUTH failed with the remote server. (state 8).", Reason::SystemError, Reason::OnHold),
         // fml, IMail, KDDI, qmail, Exim

@@ -111,6 +111,8 @@ pub(crate) struct ContextRule {
     pub(crate) unless_subject: Option<u16>,
     pub(crate) action: Option<Action>,
     pub(crate) needs_text: bool,
+    /// The receiver's last answer was temporary: a 4xx reply code or a 4.X.X status.
+    pub(crate) temporary: bool,
     pub(crate) unless_any: Vec<String>,
     pub(crate) becomes: Reason,
     pub(crate) source: String,
@@ -137,6 +139,9 @@ impl ContextRule {
             && self.unless_subject.is_none_or(|s| subject != Some(s))
             && self.action.is_none_or(|a| a == report.action)
             && (!self.needs_text || !text.trim().is_empty())
+            && (!self.temporary
+                || report.status.is_some_and(|s| s.class == 4)
+                || report.reply_code.is_some_and(|c| c / 100 == 4))
             && !has_unless
     }
 }
@@ -275,6 +280,8 @@ struct RawContext {
     action: Option<String>,
     #[serde(default)]
     needs_text: bool,
+    #[serde(default)]
+    temporary: bool,
     #[serde(default)]
     unless_any: Vec<String>,
     becomes: String,
@@ -461,6 +468,7 @@ impl Loader<'_> {
             unless_subject: raw.unless_subject,
             action,
             needs_text: raw.needs_text,
+            temporary: raw.temporary,
             id: raw.id,
             source: raw.source,
         })

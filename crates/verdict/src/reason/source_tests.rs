@@ -23,16 +23,19 @@ fn temporary_refusals_are_never_a_missing_mailbox() {
     let policy = "450 4.7.1 <taro@example.org>: Recipient address rejected: Access denied";
     let cases: &[(&str, u16, Action, &str, Reason)] = &[
         ("4.2.0", 450, Action::Delayed, greylisted, Reason::Expired),
-        ("4.2.0", 450, Action::Failed, greylisted, Reason::OnHold),
+        // Failed on a temporary answer: the sender retried until it gave up.
+        ("4.2.0", 450, Action::Failed, greylisted, Reason::Expired),
         (
             "4.7.1",
             451,
             Action::Failed,
             "451 4.7.1 Client host rejected: Greylisting in action, please come back later",
-            Reason::OnHold,
+            Reason::Expired,
         ),
         ("4.1.1", 450, Action::Delayed, verifying, Reason::Expired),
-        ("4.1.1", 450, Action::Failed, verifying, Reason::OnHold),
+        ("4.1.1", 450, Action::Failed, verifying, Reason::Expired),
+        // Exim writes 5.0.0 for a reply that was 450: the reply code says temporary.
+        ("5.0.0", 450, Action::Failed, greylisted, Reason::Expired),
         ("4.7.1", 450, Action::Delayed, policy, Reason::Filtered),
     ];
     for (status, reply, action, text, want) in cases {

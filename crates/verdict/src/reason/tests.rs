@@ -3,7 +3,7 @@
 
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport};
 
-use super::engine::names_sender;
+use super::engine::{names_sender, without_continuations};
 use super::index::COMPILED;
 use super::rules::{PhraseRule, RULES};
 use super::{classify, Reason};
@@ -516,6 +516,7 @@ fn reference_classify(
 ) -> (Reason, &'static str) {
     let rules = &*RULES;
     let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
+    let text = without_continuations(&text).into_owned();
     let by_rule = |rule: &'static PhraseRule| (rule.reason, rule.id.as_str());
     match report.kind {
         Kind::Feedback => return (Reason::Feedback, "kind.feedback"),
@@ -544,22 +545,26 @@ fn reference_classify(
         (true, Some((_, domain))) => domain.trim().to_ascii_lowercase(),
         _ => String::new(),
     };
-    let providers = || {
-        rules
-            .providers
-            .iter()
-            .filter(|p| p.recognises(&host, contains_any(&text, &p.texts), &notice_domain))
-    };
-    if let Some(rule) = providers()
-        .flat_map(|provider| &provider.statuses)
-        .find(|rule| report.status == Some(rule.code))
-    {
-        return (rule.reason, &rule.id);
-    }
-    if let Some(rule) =
-        providers().flat_map(|provider| &provider.rules).find(|rule| reference_matches(rule, &text))
-    {
-        return by_rule(rule);
+    // The providers recognised by the remote host first, then the others.
+    for by_host in [true, false] {
+        let providers = || {
+            rules.providers.iter().filter(|p| {
+                p.hosts.iter().any(|s| crate::provider::domain_matches(&host, s)) == by_host
+                    && p.recognises(&host, contains_any(&text, &p.texts), &notice_domain)
+            })
+        };
+        if let Some(rule) = providers()
+            .flat_map(|provider| &provider.statuses)
+            .find(|rule| report.status == Some(rule.code))
+        {
+            return (rule.reason, &rule.id);
+        }
+        if let Some(rule) = providers()
+            .flat_map(|provider| &provider.rules)
+            .find(|rule| reference_matches(rule, &text))
+        {
+            return by_rule(rule);
+        }
     }
     let generator = generator.trim();
     if let Some(rule) = rules
