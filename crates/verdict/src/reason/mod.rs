@@ -27,6 +27,8 @@ use rebound_dsn::{Action, Bounce, RecipientReport, StatusCode};
 
 mod engine;
 mod index;
+#[cfg(test)]
+mod lhost_tests;
 mod names;
 mod rules;
 #[cfg(test)]
@@ -51,7 +53,7 @@ pub use names::{Reason, UnknownReason};
 /// let why = Reason::explain_in(&report, &Bounce::default());
 /// assert_eq!(why.reason, Reason::UserUnknown);
 /// assert_eq!(why.rule_id, "phrase.userunknown.recipient-address-rejected");
-/// assert_eq!(why.matched, Some("unknown"));
+/// assert_eq!(why.matched, Some("user unknown"));
 /// assert!(why.source.contains("Postfix"));
 ///
 /// // No phrase decides: the enhanced status code does.
