@@ -4,6 +4,7 @@
 
 use rebound_dsn::{Action, Bounce, RecipientReport};
 
+use super::engine::without_continuations;
 use super::tests::{bounce, full, report, varied_texts};
 use super::{classify, hard_bounce_of, Reason};
 
@@ -237,4 +238,122 @@ fn classifies_by_the_mtas_own_failure_strings() {
         assert_eq!(Reason::classify_in(&r, &bounce(generator, "")), *with, "{generator}: {text}");
         assert_eq!(classify(&r), *without, "no generator: {text}");
     }
+}
+
+#[test]
+fn a_gateway_named_by_the_remote_host_decides_before_a_provider_it_quotes() {
+    // Mimecast in front of a Microsoft 365 tenant, quoting the tenant's host: the
+    // answer is Mimecast's (provider-replies.md §1.1 rule 8), though microsoft.toml
+    // comes first in file order and its "server busy" phrase is in the text.
+    let text = "451 Internal resources are temporarily unavailable - \
+        https://community.mimecast.com/docs/DOC-1369#451 [contoso-com.mail.protection.outlook.com: \
+        451 4.7.500 Server busy. Please try again later from [192.0.2.1]]";
+    let why = |host: &str| {
+        let r = full("4.3.0", text, "RCPT TO", host);
+        Reason::explain_in(&r, &Bounce::default())
+    };
+    let gateway = why("us-smtp-inbound-1.mimecast.com");
+    assert_eq!(gateway.reason, Reason::OnHold);
+    assert!(gateway.rule_id.starts_with("provider.mimecast."), "{}", gateway.rule_id);
+    // Answered by Microsoft's own host, Microsoft decides.
+    let microsoft = why("contoso-com.mail.protection.outlook.com");
+    assert_eq!(microsoft.rule_id, "provider.microsoft.server-busy");
+    // With no host, both are recognised by their tokens only: file order decides.
+    assert_eq!(why("").rule_id, "provider.microsoft.server-busy");
+}
+
+#[test]
+fn continuation_prefixes_after_the_first_are_not_matched() {
+    let cases = [
+        (
+            "550-5.7.25 [192.0.2.202] the ip address sending this message does not have a \
+             550-5.7.25 ptr record setup. for more information, go to 550 5.7.25 \
+             https://support.google.com/mail/answer/81126 - gsmtp",
+            "550-5.7.25 [192.0.2.202] the ip address sending this message does not have a \
+             ptr record setup. for more information, go to \
+             https://support.google.com/mail/answer/81126 - gsmtp",
+        ),
+        // Exim's wrapped reply: `NNN-` with no status code; a last line's bare `NNN `
+        // is kept (it may be a number of the text).
+        (
+            "host said: 550-please see 550-our policy 550 rejected",
+            "host said: 550-please see our policy 550 rejected",
+        ),
+        // Another code, a number inside a word, a status after a dot: all kept.
+        (
+            "550-5.1.1 no such user 451 4.3.0 later x550-y 4.7.550 z",
+            "550-5.1.1 no such user 451 4.3.0 later x550-y 4.7.550 z",
+        ),
+        ("552 5.2.2 mailbox full", "552 5.2.2 mailbox full"),
+        ("", ""),
+        ("550", "550"),
+        ("550-", "550-"),
+        ("550-a 550-", "550-a "),
+        (
+            "no code at all: 25 [192.0.2.1]:25 2026-12-08",
+            "no code at all: 25 [192.0.2.1]:25 2026-12-08",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(without_continuations(text), want, "{text}");
+    }
+    // A phrase broken across two lines of Gmail's reply matches.
+    let r = report(
+        "5.7.1",
+        "550-5.7.1 [192.0.2.1] Our system has detected that this message is 550-5.7.1 likely \
+         unsolicited mail. To reduce the amount of spam sent to Gmail, this message 550-5.7.1 \
+         has been blocked. - gsmtp",
+    );
+    let text = without_continuations(&r.diagnostic.clone().unwrap_or_default().to_lowercase())
+        .into_owned();
+    assert!(text.contains("this message is likely unsolicited mail"), "{text}");
+}
+
+#[test]
+fn a_named_block_list_is_a_block_not_a_spam_verdict() {
+    // provider-replies.md §10: the word "spam" inside a list's name or page is no
+    // content verdict.
+    let cases = [
+        ("5.7.1", "554 5.7.1 Service unavailable; Client host [192.0.2.25] rejected, see http://www.spamcop.net/bl.shtml?192.0.2.25"),
+        ("5.7.1", "550 5.7.1 Rejected: 192.0.2.25 listed at https://check.spamhaus.org/"),
+        ("5.7.1", "554 5.7.1 Your IP is in the Spamhaus PBL, see https://www.spamhaus.org/pbl/"),
+        ("5.0.0", "550 Your sender's IP address is listed at cbl.abuseat.org"),
+        ("5.7.1", "550 5.7.1 rejected - multi-blacklist, see http://www.junkemailfilter.com/spam/"),
+        ("", "554 IP 192.0.2.25 is listed on ivmSIP (invaluement), spam source"),
+    ];
+    for (status, text) in cases {
+        let why = Reason::explain_in(&report(status, text), &Bounce::default());
+        assert_eq!(why.reason, Reason::Blocked, "{text}: {}", why.rule_id);
+    }
+    // A spam verdict on the content stays one.
+    let r = report("5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering");
+    assert_eq!(classify(&r), Reason::SpamDetected);
+}
+
+#[test]
+fn reads_the_texts_sisimai_and_rebound_disagreed_on() {
+    let relay = |status: &str, reply: u16, text: &str, host: &str| {
+        let mut r = full(status, text, "RCPT TO", host);
+        // 0: the remote host never replied.
+        r.reply_code = (reply != 0).then_some(reply);
+        r
+    };
+    let cases = [
+        // provider-replies.md §6.2: the text says unknown, whatever 5.2.1 says.
+        (relay("5.2.1", 550, "550 5.2.1 <ronc6t@example.net>... Addressee unknown, relay=[192.0.2.25]", "mx.example.net"), Reason::UserUnknown),
+        (relay("", 550, "550 mailbox carol@example.cn unavailable", "mx1.example.cn"), Reason::UserUnknown),
+        (relay("", 550, "550 Access from ip address 192.0.2.25 blocked. Visit http://win.mail.ru/cgi-bin/support_bl?ip=192.0.2.25", "mxs.mail.ru"), Reason::Blocked),
+        // Postfix: NXDOMAIN is a missing domain, a temporary DNS failure is not.
+        (relay("5.4.4", 0, "Host or domain name not found. Name service error for name=example.com type=MX: Host not found", ""), Reason::HostUnknown),
+        (relay("4.4.3", 0, "Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again", ""), Reason::NetworkError),
+    ];
+    for (r, want) in cases {
+        let why = Reason::explain_in(&r, &Bounce::default());
+        assert_eq!(why.reason, want, "{:?}: {}", r.diagnostic, why.rule_id);
+    }
+    // Gmail's delay notice about connections its peer refused.
+    let mut r = report("", "TEMP_FAILURE: The recipient server did not accept our requests to connect. Learn more at http://mail.google.com/support/bin/answer.py?answer=7720 [mx.example.lv. (10): Connection dropped]");
+    r.action = Action::Delayed;
+    let why = Reason::explain_in(&r, &bounce("gmail", ""));
+    assert_eq!((why.reason, why.rule_id), (Reason::Expired, "lhost.gmail.connection-refused"));
 }
