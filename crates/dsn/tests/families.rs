@@ -4,23 +4,14 @@
 //! recipient: address, status, reply code and SMTP command.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use rebound_dsn::{parse, Action, Bounce};
-use std::path::PathBuf;
+
+use common::crlf;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn crlf(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 20);
-    for &b in bytes {
-        if b == b'\n' {
-            out.push(b'\r');
-        }
-        out.push(b);
-    }
-    out
+    common::fixture_in("", name)
 }
 
 /// The fixture parsed with LF and with CRLF line endings (both must agree).

@@ -2,24 +2,16 @@
 //! with CRLF line endings.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use rebound_dsn::{parse, Action, Bounce, Form, Kind, ParseError, RecipientReport};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use common::crlf;
 
-fn crlf(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 20);
-    for &b in bytes {
-        if b == b'\n' {
-            out.push(b'\r');
-        }
-        out.push(b);
-    }
-    out
+fn fixture(name: &str) -> Vec<u8> {
+    common::fixture_in("", name)
 }
 
 /// Parses the fixture with LF and with CRLF line endings; both must agree.

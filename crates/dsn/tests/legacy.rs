@@ -4,17 +4,15 @@
 //! its recipients, their action, and the codes where the text gives them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use rebound_dsn::{parse, Action, Bounce, Kind, ParseError};
 use std::path::PathBuf;
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/legacy").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use common::crlf;
 
-fn crlf(bytes: &[u8]) -> Vec<u8> {
-    bytes.iter().flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] }).collect()
+fn fixture(name: &str) -> Vec<u8> {
+    common::fixture_in("legacy", name)
 }
 
 /// Parses the fixture with LF and with CRLF line endings; both must agree.

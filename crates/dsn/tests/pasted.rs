@@ -4,13 +4,12 @@
 //! line ends), and texts that are no bounce.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use rebound_dsn::{parse, Bounce, Form, ParseError};
-use std::path::PathBuf;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/pasted").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::fixture_in("pasted", name)
 }
 
 fn bounce(name: &str) -> Bounce {
