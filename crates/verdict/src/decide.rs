@@ -9,6 +9,7 @@ use std::net::IpAddr;
 
 use rebound_dsn::{Action, Bounce, RecipientReport};
 
+use crate::cause::Cause;
 use crate::hosting::{hosting_of, Hosting};
 use crate::plan::{plan, FoundIn, MentionedList};
 use crate::provider::{provider_of, Provider};
@@ -67,58 +68,6 @@ pub enum LookupOutcome {
     Offline,
     /// DNS could not be reached; the text says why.
     Unreachable(String),
-}
-
-/// The overall cause of a bounce.
-///
-/// ```
-/// assert_eq!(rebound_verdict::Cause::SendingIpBlocklisted.as_str(), "sending_ip_blocklisted");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Cause {
-    /// The sending server's IP address is on a block list (public or the receiver's own).
-    SendingIpBlocklisted,
-    /// The receiver rates the sending IP address's reputation as poor, without a list.
-    SendingIpReputation,
-    /// The sender's domain (or a domain in the message) is on a domain block list.
-    SendingDomainBlocklisted,
-    /// SPF, DKIM, DMARC or reverse DNS checks failed.
-    AuthenticationFailure,
-    /// The recipient's side: unknown address, full or disabled mailbox.
-    RecipientProblem,
-    /// The message's content was refused (spam, virus, size, format, policy).
-    ContentRejected,
-    /// The receiver limits how fast it accepts mail.
-    RateLimited,
-    /// A temporary failure: delayed, or expired after retrying.
-    TemporaryFailure,
-    /// No cause could be determined.
-    Unknown,
-}
-
-impl Cause {
-    /// The JSON name, e.g. `sending_ip_blocklisted`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cause::SendingIpBlocklisted => "sending_ip_blocklisted",
-            Cause::SendingIpReputation => "sending_ip_reputation",
-            Cause::SendingDomainBlocklisted => "sending_domain_blocklisted",
-            Cause::AuthenticationFailure => "authentication_failure",
-            Cause::RecipientProblem => "recipient_problem",
-            Cause::ContentRejected => "content_rejected",
-            Cause::RateLimited => "rate_limited",
-            Cause::TemporaryFailure => "temporary_failure",
-            Cause::Unknown => "unknown",
-        }
-    }
-}
-
-impl std::fmt::Display for Cause {
-    /// Writes [`Cause::as_str`].
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// The verdict on a bounce.
@@ -408,10 +357,10 @@ pub fn decide(
         Cause::SendingDomainBlocklisted => domain_verdict(&facts),
         Cause::RecipientProblem => recipient_verdict(&facts),
         Cause::AuthenticationFailure => auth_verdict(&facts),
-        Cause::ContentRejected => content_verdict(&facts),
+        Cause::ContentRejected | Cause::PolicyRejected => content_verdict(&facts),
         Cause::RateLimited => rate_verdict(&facts),
         Cause::TemporaryFailure => temporary_verdict(&facts),
-        Cause::Unknown => unknown_verdict(&facts),
+        Cause::Unknown | Cause::NotAFailure => unknown_verdict(&facts),
     };
     let evidence_notes = match cause {
         Cause::SendingIpBlocklisted

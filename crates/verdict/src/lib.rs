@@ -20,6 +20,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod case;
+mod cause;
 mod decide;
 mod hosting;
 mod plan;
@@ -28,7 +29,8 @@ mod reason;
 mod search;
 mod text;
 
-pub use decide::{decide, Cause, Evidence, LookupOutcome, Verdict};
+pub use cause::{Cause, UnknownCause};
+pub use decide::{decide, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};

@@ -39,12 +39,13 @@ fn by_phrase(rule: &CompiledPhrase, found: &Found) -> Classification {
         rule_id: &rule.rule.id,
         matched: rule.matched(found, &COMPILED.phrases),
         source: &rule.rule.source,
+        cause: None,
     }
 }
 
 /// The engine's own classification.
 fn builtin(reason: Reason, (rule_id, source): (&'static str, &'static str)) -> Classification {
-    Classification { reason, rule_id, matched: None, source }
+    Classification { reason, rule_id, matched: None, source, cause: None }
 }
 
 /// [`super::classify`] with the generator's name and the envelope sender (`""` when
@@ -102,6 +103,7 @@ pub(super) fn classify_by(
             rule_id: &rule.id,
             matched: Some(&rule.code),
             source: &rule.source,
+            cause: None,
         })
     };
     let by_reply = || {
@@ -112,6 +114,7 @@ pub(super) fn classify_by(
             rule_id: &rule.id,
             matched: None,
             source: &rule.source,
+            cause: None,
         })
     };
     let first = compiled
@@ -137,6 +140,7 @@ pub(super) fn classify_by(
             rule_id: &rule.id,
             matched: first.matched,
             source: &rule.source,
+            cause: None,
         })
 }
 
@@ -184,6 +188,7 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
                 rule_id: &rule.id,
                 matched: None,
                 source: &rule.source,
+                cause: None,
             });
         }
         let rule = group().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;

@@ -76,6 +76,10 @@ pub struct Classification {
     pub matched: Option<&'static str>,
     /// Where the rule comes from: a reference section, an RFC, an MTA's message.
     pub source: &'static str,
+    /// The cause the deciding rule names, when it names one (a provider's row
+    /// carries the category its reference gives); `None` lets the verdict derive the
+    /// cause from the reason.
+    pub cause: Option<crate::Cause>,
 }
 
 /// Classifies one recipient's failure.
