@@ -19,6 +19,7 @@
 // Tests may unwrap freely (see the workspace lints); library code may not.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod assess;
 mod case;
 mod cause;
 mod decide;
@@ -29,6 +30,7 @@ mod reason;
 mod search;
 mod text;
 
+pub use assess::{assess, Assessment, SuppressReason};
 pub use cause::{Cause, UnknownCause};
 pub use decide::{decide, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
