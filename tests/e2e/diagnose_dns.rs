@@ -35,7 +35,7 @@ fn json_names_the_listing_the_provider_and_the_host() {
     let addr = dns.addr().to_string();
     let run = rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let report = run.json();
+    let report = run.report();
 
     let recipient = &report["recipients"][0];
     assert_eq!(recipient["recipient"], "k.suzuki@infoseek.jp");
@@ -150,7 +150,7 @@ fn japanese_text_has_japanese_labels_and_verdict() {
     // The verdict itself is written in Japanese.
     let report =
         rebound(&["diagnose", "--resolver", &addr, "--lang", "ja", "--format", "json", &example()])
-            .json();
+            .report();
     let summary = report["verdict"]["summary"].as_str().unwrap();
     assert!(summary.contains("マイクロソフト") || summary.contains("Microsoft"), "{summary}");
     assert!(summary.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{summary}");
@@ -164,7 +164,8 @@ fn no_public_listing_means_microsofts_own_list() {
     }
     let dns = builder.zone("xserver.jp").a("sv12053.xserver.jp", "203.0.113.45").start();
     let addr = dns.addr().to_string();
-    let report = rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]).json();
+    let report =
+        rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]).report();
     for zone in ZONES {
         assert_eq!(listing(&report, zone)["listed"], false);
     }
@@ -190,7 +191,8 @@ fn sender_domain_is_checked_against_domain_lists() {
         .a("sv12053.xserver.jp", "203.0.113.45")
         .start();
     let addr = dns.addr().to_string();
-    let report = rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]).json();
+    let report =
+        rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]).report();
     assert_eq!(report["sending_domains"][0]["domain"], "yamada-shoten.example");
     assert_eq!(report["sending_domains"][0]["found_in"], "sender_address");
     let dbl = listing(&report, "dbl.spamhaus.org");

@@ -13,7 +13,7 @@ fn offline_makes_no_query_and_still_diagnoses() {
     let run =
         rebound(&["diagnose", "--offline", "--resolver", &addr, "--format", "json", &example()]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let report = run.json();
+    let report = run.report();
     assert_eq!(dns.query_count(), 0, "--offline sent DNS queries");
     assert_eq!(report["lookup"]["state"], "offline");
     assert_eq!(report["listings"].as_array().unwrap().len(), 0);
@@ -42,7 +42,7 @@ fn unreachable_resolver_finishes_within_the_deadline() {
     // The deadline bounds the DNS phase; allow for process start-up and output.
     assert!(run.elapsed < timeout + Duration::from_millis(1500), "took {:?}", run.elapsed);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let report = run.json();
+    let report = run.report();
     assert_eq!(report["lookup"]["state"], "unreachable", "{:#}", report["lookup"]);
     assert!(report["lookup"]["error"].as_str().is_some_and(|e| !e.is_empty()));
     assert_eq!(report["verdict"]["cause"], "sending_ip_blocklisted");

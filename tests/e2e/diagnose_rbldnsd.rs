@@ -25,7 +25,7 @@ fn listing_served_by_rbldnsd() {
     let addr = server.addr().to_string();
     let run = rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let report = run.json();
+    let report = run.report();
 
     let zen = listing(&report, "zen.spamhaus.org");
     assert_eq!(zen["listed"], true, "{zen}");

@@ -6,7 +6,7 @@ use crate::util::{fixture, rebound};
 fn pasted_text_is_diagnosed() {
     let report =
         rebound(&["diagnose", "--offline", "--format", "json", &fixture("pasted-s3150.txt")])
-            .json();
+            .report();
     assert_eq!(report["form"], "pasted_text");
     let recipient = &report["recipients"][0];
     assert_eq!(recipient["recipient"], "k.suzuki@infoseek.jp");
@@ -32,7 +32,8 @@ fn pasted_text_from_standard_input() {
     child.stdin.take().unwrap().write_all(&text).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reports: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = &reports[0];
     assert_eq!(report["input"], "-");
     assert_eq!(report["recipients"][0]["reason"], "blocked");
 }
@@ -46,7 +47,7 @@ fn user_unknown_gets_a_recipient_verdict() {
         "json",
         &fixture("exim-dsn-userunknown.eml"),
     ])
-    .json();
+    .report();
     assert_eq!(report["recipients"][0]["reason"], "userunknown");
     assert_eq!(report["recipients"][0]["status"], "5.1.1");
     assert_eq!(report["verdict"]["cause"], "recipient_problem");
@@ -64,7 +65,7 @@ fn sendmail_mailbox_full_reports_both_recipients() {
         "json",
         &fixture("sendmail-dsn-mailboxfull.eml"),
     ])
-    .json();
+    .report();
     let recipients = report["recipients"].as_array().unwrap();
     assert_eq!(recipients.len(), 2);
     assert!(recipients.iter().all(|r| r["reason"] == "mailboxfull"), "{recipients:?}");
@@ -80,7 +81,7 @@ fn postfix_human_readable_only_with_spamhaus() {
         "json",
         &fixture("postfix-human-only-spamhaus.eml"),
     ])
-    .json();
+    .report();
     assert_eq!(report["form"], "human_readable");
     assert_eq!(report["recipients"][0]["reason"], "blocked");
     assert_eq!(report["recipients"][0]["smtp_command"], "RCPT TO");
@@ -133,7 +134,7 @@ fn bad_flag_values_exit_2() {
 fn complaint_reports_and_auto_replies_are_not_failures() {
     let report =
         rebound(&["diagnose", "--offline", "--format", "json", &fixture("arf-abuse-report.eml")])
-            .json();
+            .report();
     assert_eq!(report["form"], "feedback_report");
     let recipients = report["recipients"].as_array().unwrap();
     assert!(recipients.iter().all(|r| r["kind"] == "feedback" && r["reason"] == "feedback"));
@@ -224,4 +225,60 @@ fn sisimai_format_has_sisimais_keys_and_values() {
     .json();
     assert_eq!(unknown[0]["reason"], "userunknown");
     assert_eq!(unknown[0]["hardbounce"], 1);
+}
+
+/// A bounce whose diagnostic carries terminal control sequences: clear screen, an
+/// OSC window title, a C1 CSI and a right-to-left override.
+const HOSTILE: &str = "Final-Recipient: rfc822; taro@example.jp\nAction: failed\nStatus: 5.1.1\n\
+Diagnostic-Code: smtp; 550 5.1.1 <taro@example.jp>: User unknown \u{1b}[2J\u{1b}]0;owned\u{7} \u{9b}31m \u{202e}gpj.exe\n";
+
+#[test]
+fn no_control_sequence_from_a_bounce_reaches_the_terminal() {
+    let path = std::env::temp_dir().join(format!("rebound-hostile-{}.txt", std::process::id()));
+    std::fs::write(&path, HOSTILE).unwrap();
+    let name = path.to_str().unwrap();
+    for lang in ["en", "ja"] {
+        let text = rebound(&["diagnose", "--offline", "--lang", lang, name]).stdout();
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!text.contains(bad), "{bad:?} reached the terminal:\n{text}");
+        }
+        assert!(text.contains("<U+001B>[2J"), "{text}");
+    }
+    // JSON stays exact: the characters are there, escaped as JSON escapes them.
+    let report = rebound(&["diagnose", "--offline", "--format", "json", name]).report();
+    let diagnostic = report["recipients"][0]["diagnostic"].as_str().unwrap();
+    assert!(diagnostic.contains('\u{1b}') && diagnostic.contains('\u{202e}'));
+    std::fs::remove_file(&path).ok();
+}
+
+#[test]
+fn json_says_why_whether_to_suppress_and_what_the_verdict_rests_on() {
+    let report = rebound(&[
+        "diagnose",
+        "--offline",
+        "--format",
+        "json",
+        &fixture("exim-dsn-userunknown.eml"),
+    ])
+    .report();
+    let rcpt = &report["recipients"][0];
+    assert_eq!(rcpt["suppress"], true);
+    assert_eq!(rcpt["suppress_reason"], "address_does_not_exist");
+    assert_eq!(rcpt["cause"], "recipient_problem");
+    assert!(!rcpt["why"]["rule"].as_str().unwrap().is_empty());
+    assert!(!rcpt["why"]["source"].as_str().unwrap().is_empty());
+    let verdict = &report["verdict"];
+    assert_eq!(verdict["causes"][0]["cause"], "recipient_problem");
+    assert_eq!(verdict["causes"][0]["recipients"][0], rcpt["recipient"]);
+    let evidence = &verdict["evidence"][0];
+    assert_eq!(evidence["kind"], "bounce_text");
+    assert_eq!(evidence["rule"], rcpt["why"]["rule"]);
+    assert!(rcpt["diagnostic"].as_str().unwrap().contains(evidence["line"].as_str().unwrap()));
+
+    // An IP block: the address is never suppressed.
+    let report =
+        rebound(&["diagnose", "--offline", "--format", "json", &fixture("pasted-s3150.txt")])
+            .report();
+    assert_eq!(report["recipients"][0]["suppress"], false);
+    assert!(report["recipients"][0]["suppress_reason"].is_null());
 }

@@ -162,7 +162,7 @@ fn mta_fixtures_diagnose_as_scripted() {
         let path = mta_dir().join(file).display().to_string();
         let run = rebound(&["diagnose", "--offline", "--format", "json", &path]);
         assert_eq!(run.code(), 0, "{file}: {}", run.stderr());
-        let wrong = mismatches(row, &run.json());
+        let wrong = mismatches(row, &run.report());
         match (row.get("known_wrong"), wrong.is_empty()) {
             (Some(Scalar::Text(why)), true) => {
                 eprintln!("{file}: marked known_wrong ({why}) but now right: remove the mark")

@@ -44,6 +44,15 @@ impl Run {
             panic!("output is not JSON ({e}):\n{}\n{}", self.stdout(), self.stderr())
         })
     }
+
+    /// The one report of a `diagnose --format json` run over one input: the output
+    /// is always an array, here of exactly one report.
+    pub fn report(&self) -> Value {
+        let json = self.json();
+        let reports = json.as_array().unwrap_or_else(|| panic!("not an array: {json}"));
+        assert_eq!(reports.len(), 1, "one report expected: {json}");
+        reports[0].clone()
+    }
 }
 
 /// Runs `rebound` with these arguments.

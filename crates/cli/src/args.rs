@@ -124,7 +124,7 @@ pub enum ListsFormat {
 pub enum Format {
     /// Readable text.
     Text,
-    /// One JSON object per input (an array when there are several inputs).
+    /// One JSON array with one report per input (always an array, even for one).
     Json,
     /// Sisimai's JSON dump format: one array of records, one per recipient.
     Sisimai,

@@ -14,7 +14,8 @@ use rebound_verdict::Lang;
 
 use crate::args::{CheckArgs, CheckFormat};
 use crate::lookup::DnsOptions;
-use crate::report::{listing_out, ListingOut};
+use crate::report::listing_out;
+use rebound_verdict::report::ListingOut;
 
 #[derive(Debug, Serialize)]
 struct CheckOut<'a> {

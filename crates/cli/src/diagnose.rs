@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::Context;
 
 use rebound_dsn::Bounce;
-use rebound_verdict::Lang;
+use rebound_verdict::{Lang, Report};
 
 use crate::args::{DiagnoseArgs, Format, Language};
 use crate::lookup::{self, DnsOptions};
@@ -54,14 +54,11 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let options = DnsOptions::from(&args.dns);
     let lookups = lookup::run(&plans, &catalog, &options);
 
-    let reports: Vec<report::Report> = bounces
+    let reports: Vec<Report> = bounces
         .iter()
         .zip(&lookups)
         .map(|((name, bounce), found)| {
-            let evidence: Vec<_> =
-                found.listings.iter().map(|l| report::evidence(l, &catalog, lang)).collect();
-            let verdict = rebound_verdict::decide(bounce, &evidence, &found.outcome, lang);
-            report::build(name, bounce, found, &verdict, &catalog, lang)
+            Report::build(name, bounce, &report::findings(found, &catalog, lang), lang)
         })
         .collect();
 

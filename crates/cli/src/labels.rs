@@ -9,7 +9,6 @@ pub struct Labels {
     pub what_to_do: &'static str,
     pub recipients: &'static str,
     pub recipients_not_failed: &'static str,
-    pub not_a_failure: &'static str,
     pub kind_feedback: &'static str,
     pub kind_auto_reply: &'static str,
     pub unknown_recipient: &'static str,
@@ -41,7 +40,12 @@ pub struct Labels {
     pub shared_hosting: &'static str,
     pub dedicated_hosting: &'static str,
     pub removal: &'static str,
-    pub causes: [(&'static str, &'static str); 9],
+    pub also: &'static str,
+    pub cause: &'static str,
+    pub address: &'static str,
+    pub address_bad: &'static str,
+    pub address_keep: &'static str,
+    pub why: &'static str,
     pub actions: [(&'static str, &'static str); 5],
 }
 
@@ -51,14 +55,6 @@ impl Labels {
             Lang::Ja => &JA,
             _ => &EN,
         }
-    }
-
-    /// A heading for a verdict cause name.
-    pub fn cause(&self, cause: &str) -> &'static str {
-        self.causes
-            .iter()
-            .find(|(name, _)| *name == cause)
-            .map_or(self.causes[8].1, |(_, text)| text)
     }
 
     /// A DSN action (`failed`, `delayed`, ...) in words.
@@ -73,7 +69,6 @@ static EN: Labels = Labels {
     what_to_do: "What to do",
     recipients: "Failed recipients",
     recipients_not_failed: "Recipients",
-    not_a_failure: "Not a delivery failure",
     kind_feedback: "complaint (feedback-loop report)",
     kind_auto_reply: "automatic reply",
     unknown_recipient: "(recipient not given)",
@@ -105,17 +100,12 @@ static EN: Labels = Labels {
     shared_hosting: "shared hosting",
     dedicated_hosting: "dedicated server",
     removal: "removal",
-    causes: [
-        ("sending_ip_blocklisted", "The sending server's IP address is on a blocklist"),
-        ("sending_ip_reputation", "The sending server's IP address has a bad reputation"),
-        ("sending_domain_blocklisted", "The sending domain is on a blocklist"),
-        ("authentication_failure", "The mail failed sender authentication (SPF/DKIM/DMARC)"),
-        ("recipient_problem", "A problem with the recipient's address or mailbox"),
-        ("content_rejected", "The message content was rejected"),
-        ("rate_limited", "Too much mail too fast: the receiver is limiting the rate"),
-        ("temporary_failure", "A temporary failure: delivery may still succeed"),
-        ("unknown", "The cause could not be determined"),
-    ],
+    also: "Also",
+    cause: "Cause",
+    address: "Address",
+    address_bad: "invalid: safe to remove from your lists",
+    address_keep: "keep it: this failure says nothing bad about the address",
+    why: "Decided by",
     actions: [
         ("failed", "failed"),
         ("delayed", "delayed (still being retried)"),
@@ -131,7 +121,6 @@ static JA: Labels = Labels {
     what_to_do: "対処方法",
     recipients: "配送できなかった宛先",
     recipients_not_failed: "宛先",
-    not_a_failure: "配送エラーではありません",
     kind_feedback: "苦情報告（フィードバックループ）",
     kind_auto_reply: "自動応答",
     unknown_recipient: "（宛先の記載なし）",
@@ -163,20 +152,12 @@ static JA: Labels = Labels {
     shared_hosting: "共用サーバー",
     dedicated_hosting: "専用サーバー",
     removal: "解除申請",
-    causes: [
-        ("sending_ip_blocklisted", "送信サーバーの IP アドレスがブロックリストに登録されています"),
-        (
-            "sending_ip_reputation",
-            "送信サーバーの IP アドレスの評価（レピュテーション）が低下しています",
-        ),
-        ("sending_domain_blocklisted", "送信ドメインがブロックリストに登録されています"),
-        ("authentication_failure", "送信ドメイン認証（SPF/DKIM/DMARC）に失敗しました"),
-        ("recipient_problem", "宛先のアドレスまたはメールボックスの問題です"),
-        ("content_rejected", "メールの内容が拒否されました"),
-        ("rate_limited", "短時間に送信しすぎたため、受信側が受け付けを制限しています"),
-        ("temporary_failure", "一時的なエラーです（まだ配送される可能性があります）"),
-        ("unknown", "原因を特定できませんでした"),
-    ],
+    also: "ほかの原因",
+    cause: "原因",
+    address: "アドレス",
+    address_bad: "無効です。配信リストから削除して問題ありません",
+    address_keep: "削除しないでください。このエラーはアドレス自体の問題を示していません",
+    why: "判定の根拠",
     actions: [
         ("failed", "配送失敗"),
         ("delayed", "配送遅延（再送中）"),

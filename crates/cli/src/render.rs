@@ -2,4 +2,5 @@
 
 pub mod json;
 pub mod sisimai;
+pub mod terminal;
 pub mod text;

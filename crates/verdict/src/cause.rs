@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::text::{text, Lang, Msg};
+
 /// The overall cause of a failure: what went wrong, in terms of who must act.
 ///
 /// A rule row may name a cause directly (`cause = "sending_ip_reputation"` in a
@@ -95,6 +97,53 @@ impl Cause {
                 | Cause::ContentRejected
                 | Cause::RateLimited
         )
+    }
+
+    /// The cause in a few words, for headings and lists.
+    ///
+    /// ```
+    /// use rebound_verdict::{Cause, Lang};
+    /// assert_eq!(Cause::RateLimited.describe(Lang::En), "sending too fast");
+    /// assert_eq!(Cause::RateLimited.describe(Lang::Ja), "送信ペースの制限");
+    /// ```
+    pub fn describe(self, lang: Lang) -> &'static str {
+        let id = match self {
+            Cause::SendingIpBlocklisted => Msg::CauseSendingIpBlocklisted,
+            Cause::SendingDomainBlocklisted => Msg::CauseSendingDomainBlocklisted,
+            Cause::SendingIpReputation => Msg::CauseSendingIpReputation,
+            Cause::AuthenticationFailure => Msg::CauseAuthenticationFailure,
+            Cause::PolicyRejected => Msg::CausePolicyRejected,
+            Cause::ContentRejected => Msg::CauseContentRejected,
+            Cause::RateLimited => Msg::CauseRateLimited,
+            Cause::RecipientProblem => Msg::CauseRecipientProblem,
+            Cause::TemporaryFailure => Msg::CauseTemporaryFailure,
+            Cause::NotAFailure => Msg::CauseNotAFailure,
+            Cause::Unknown => Msg::CauseUnknown,
+        };
+        text(id, lang)
+    }
+
+    /// The cause as a heading: one sentence.
+    ///
+    /// ```
+    /// use rebound_verdict::{Cause, Lang};
+    /// assert_eq!(Cause::NotAFailure.heading(Lang::En), "Not a delivery failure");
+    /// ```
+    pub fn heading(self, lang: Lang) -> &'static str {
+        let id = match self {
+            Cause::SendingIpBlocklisted => Msg::HeadSendingIpBlocklisted,
+            Cause::SendingDomainBlocklisted => Msg::HeadSendingDomainBlocklisted,
+            Cause::SendingIpReputation => Msg::HeadSendingIpReputation,
+            Cause::AuthenticationFailure => Msg::HeadAuthenticationFailure,
+            Cause::PolicyRejected => Msg::HeadPolicyRejected,
+            Cause::ContentRejected => Msg::HeadContentRejected,
+            Cause::RateLimited => Msg::HeadRateLimited,
+            Cause::RecipientProblem => Msg::HeadRecipientProblem,
+            Cause::TemporaryFailure => Msg::HeadTemporaryFailure,
+            Cause::NotAFailure => Msg::HeadNotAFailure,
+            Cause::Unknown => Msg::HeadUnknown,
+        };
+        text(id, lang)
     }
 
     /// The position in [`Cause::ALL`]: lower blocks more mail.

@@ -27,14 +27,16 @@ mod hosting;
 mod plan;
 mod provider;
 mod reason;
+pub mod report;
 mod search;
 mod text;
 
 pub use assess::{assess, Assessment, SuppressReason};
 pub use cause::{Cause, UnknownCause};
-pub use decide::{decide, Evidence, LookupOutcome, Verdict};
+pub use decide::{decide, CauseGroup, Claim, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
 pub use reason::{classify, hard_bounce, hard_bounce_of, Classification, Reason, UnknownReason};
+pub use report::{Findings, Report, SendingIp};
 pub use text::Lang;

@@ -121,6 +121,32 @@ pub(crate) enum Msg {
     NoteNotListed,
     NoteUnknown,
     MsInternalList,
+    ItemSep,
+    SumCarrierFilter,
+    OtherCauses,
+    OtherCauseItem,
+    CauseSendingIpBlocklisted,
+    CauseSendingDomainBlocklisted,
+    CauseSendingIpReputation,
+    CauseAuthenticationFailure,
+    CausePolicyRejected,
+    CauseContentRejected,
+    CauseRateLimited,
+    CauseRecipientProblem,
+    CauseTemporaryFailure,
+    CauseNotAFailure,
+    CauseUnknown,
+    HeadSendingIpBlocklisted,
+    HeadSendingDomainBlocklisted,
+    HeadSendingIpReputation,
+    HeadAuthenticationFailure,
+    HeadPolicyRejected,
+    HeadContentRejected,
+    HeadRateLimited,
+    HeadRecipientProblem,
+    HeadTemporaryFailure,
+    HeadNotAFailure,
+    HeadUnknown,
 }
 
 /// One row: id, English, Japanese.
@@ -371,6 +397,36 @@ pub(crate) const MESSAGES: &[Row] = &[
     row(Msg::NoteNotListed, "{list} ({zone}): {subject} is not listed.", "{list}（{zone}）：{subject} は掲載されていません。"),
     row(Msg::NoteUnknown, "{list} ({zone}): no usable answer for {subject}; unknown.", "{list}（{zone}）：{subject} について有効な回答がなく、不明です。"),
     row(Msg::MsInternalList, "Microsoft's own block list", "Microsoft 独自のブロックリスト"),
+    row(Msg::ItemSep, "; ", "。"),
+    row(Msg::SumCarrierFilter,
+        "The receiving side{provparen} refused the message for {rcpt} with \"unknown user\", but mobile carriers give the same answer when the recipient's reception settings refuse mail from your address or domain, so the address may well exist. Do not remove it from your lists on this bounce alone.",
+        "受信側{provparen}は {rcpt} 宛てのメールを「unknown user」として拒否しましたが、携帯電話会社は受信者の受信設定（迷惑メール対策の拒否設定）であなたのアドレスやドメインが拒否された場合にも同じ応答を返します。アドレス自体は存在する可能性が高いので、このエラーだけで配信リストから削除しないでください。"),
+    row(Msg::OtherCauses,
+        "Other recipients of this bounce failed for other reasons: {causes}.",
+        "このエラーメールのほかの宛先は、別の理由で届きませんでした：{causes}。"),
+    row(Msg::OtherCauseItem, "{cause} ({recipients})", "{cause}（{recipients}）"),
+    row(Msg::CauseSendingIpBlocklisted, "sending IP address blocked", "送信 IP アドレスのブロック"),
+    row(Msg::CauseSendingDomainBlocklisted, "sender domain on a block list", "送信ドメインのブロックリスト掲載"),
+    row(Msg::CauseSendingIpReputation, "sending IP address reputation", "送信 IP アドレスの評判"),
+    row(Msg::CauseAuthenticationFailure, "sender authentication failed", "送信ドメイン認証の失敗"),
+    row(Msg::CausePolicyRejected, "refused by the receiver's policy", "受信側のポリシーによる拒否"),
+    row(Msg::CauseContentRejected, "message content refused", "メール内容による拒否"),
+    row(Msg::CauseRateLimited, "sending too fast", "送信ペースの制限"),
+    row(Msg::CauseRecipientProblem, "a problem with the recipient's address or mailbox", "宛先アドレスまたはメールボックスの問題"),
+    row(Msg::CauseTemporaryFailure, "temporary failure", "一時的なエラー"),
+    row(Msg::CauseNotAFailure, "not a delivery failure", "配送エラーではない"),
+    row(Msg::CauseUnknown, "cause unclear", "原因不明"),
+    row(Msg::HeadSendingIpBlocklisted, "The sending server's IP address is on a blocklist", "送信サーバーの IP アドレスがブロックリストに登録されています"),
+    row(Msg::HeadSendingDomainBlocklisted, "The sending domain is on a blocklist", "送信ドメインがブロックリストに登録されています"),
+    row(Msg::HeadSendingIpReputation, "The sending server's IP address has a bad reputation", "送信サーバーの IP アドレスの評価（レピュテーション）が低下しています"),
+    row(Msg::HeadAuthenticationFailure, "The mail failed sender authentication (SPF/DKIM/DMARC)", "送信ドメイン認証（SPF/DKIM/DMARC）に失敗しました"),
+    row(Msg::HeadPolicyRejected, "The receiver's policy refused the mail", "受信側のポリシーによって拒否されました"),
+    row(Msg::HeadContentRejected, "The message content was rejected", "メールの内容が拒否されました"),
+    row(Msg::HeadRateLimited, "Too much mail too fast: the receiver is limiting the rate", "短時間に送信しすぎたため、受信側が受け付けを制限しています"),
+    row(Msg::HeadRecipientProblem, "A problem with the recipient's address or mailbox", "宛先のアドレスまたはメールボックスの問題です"),
+    row(Msg::HeadTemporaryFailure, "A temporary failure: delivery may still succeed", "一時的なエラーです（まだ配送される可能性があります）"),
+    row(Msg::HeadNotAFailure, "Not a delivery failure", "配送エラーではありません"),
+    row(Msg::HeadUnknown, "The cause could not be determined", "原因を特定できませんでした"),
 ];
 
 /// The template for a message in a language.
@@ -425,7 +481,7 @@ mod tests {
             assert_eq!(row.id as usize, i, "row {i} is out of order");
             assert!(!row.en.is_empty() && !row.ja.is_empty());
         }
-        assert_eq!(MESSAGES.len(), Msg::MsInternalList as usize + 1);
+        assert_eq!(MESSAGES.len(), Msg::HeadUnknown as usize + 1);
     }
 
     #[test]
@@ -440,7 +496,7 @@ mod tests {
             v
         };
         for row in MESSAGES {
-            if row.id != Msg::ListSep {
+            if !matches!(row.id, Msg::ListSep | Msg::ItemSep) {
                 assert!(row.ja.chars().any(|c| c > '\u{3000}'), "{:?} has no Japanese", row.id);
             }
             assert_eq!(placeholders(row.en), placeholders(row.ja), "{:?}", row.id);

@@ -1,14 +1,12 @@
-//! JSON output: one object for one input, an array for several (`docs/json.md`).
+//! JSON output: always one array, with one report per input (per message of an
+//! mbox), so that a program reads any run the same way (`docs/json.md`).
 
 use std::io::Write;
 
-use crate::report::Report;
+use rebound_verdict::Report;
 
 pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
-    match reports {
-        [one] => serde_json::to_writer_pretty(&mut *out, one)?,
-        many => serde_json::to_writer_pretty(&mut *out, many)?,
-    }
+    serde_json::to_writer_pretty(&mut *out, reports)?;
     writeln!(out)?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::report::Report;
+use rebound_verdict::Report;
 
 /// One record with Sisimai's keys, in its order.
 #[derive(Debug, Serialize)]
@@ -102,7 +102,7 @@ fn token(addresser: &str, recipient: &str, unix: i64) -> String {
 /// up from the reason, with subject 9 (never a real RFC 3463 subject), in the class
 /// of the reply code. So do we, in this format only, so that code reading Sisimai's
 /// output sees what it expects; our own JSON leaves the status null.
-fn pseudo_status(r: &crate::report::RecipientOut) -> String {
+fn pseudo_status(r: &rebound_verdict::report::RecipientOut) -> String {
     // Sisimai's detail numbers per reason.
     const DETAILS: &[(&str, u16)] = &[
         ("blocked", 134),

@@ -1,23 +1,32 @@
-//! Readable text output, in the user's language.
+//! Readable text output, in the user's language. Everything is written through
+//! [`super::terminal::safe`], so no control sequence from a bounce reaches the
+//! terminal.
 
 use std::io::Write;
 
-use rebound_verdict::Lang;
+use rebound_verdict::{Cause, Lang, Report};
 
+use super::terminal;
 use crate::labels::Labels;
-use crate::report::Report;
 
 const WIDTH: usize = 78;
 
 pub fn write(out: &mut impl Write, reports: &[Report], lang: Lang) -> anyhow::Result<()> {
     let labels = Labels::get(lang);
     for (index, report) in reports.iter().enumerate() {
+        let mut page = Vec::new();
         if index > 0 {
-            writeln!(out, "\n{}", "=".repeat(WIDTH))?;
+            writeln!(page, "\n{}", "=".repeat(WIDTH))?;
         }
-        write_one(out, report, labels, lang)?;
+        write_one(&mut page, report, labels, lang)?;
+        out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
     }
     Ok(())
+}
+
+/// A cause's heading from its JSON name.
+fn heading(cause: &str, lang: Lang) -> &'static str {
+    cause.parse::<Cause>().unwrap_or(Cause::Unknown).heading(lang)
 }
 
 fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> anyhow::Result<()> {
@@ -25,20 +34,16 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
     writeln!(out)?;
 
     let verdict = &report.verdict;
-    // Complaint reports, auto-replies and delivery notices are not failures.
-    let no_failure = !report.recipients.is_empty()
-        && report.recipients.iter().all(|r| r.kind != "delivery" || r.action == "delivered");
-    let heading = if no_failure { l.not_a_failure } else { l.cause(verdict.cause) };
-    writeln!(out, "{}: {heading} [{}]", l.verdict, verdict.cause)?;
+    let no_failure = verdict.cause == Cause::NotAFailure.as_str();
+    writeln!(out, "{}: {} [{}]", l.verdict, heading(verdict.cause, lang), verdict.cause)?;
     paragraph(out, &verdict.summary, "  ", "  ", lang)?;
-    if !verdict.actions.is_empty() {
+    actions(out, &verdict.actions, l, lang)?;
+    // The other causes, each with what to do about it.
+    for group in verdict.causes.iter().skip(1) {
         writeln!(out)?;
-        writeln!(out, "{}:", l.what_to_do)?;
-        for (n, action) in verdict.actions.iter().enumerate() {
-            let first = format!("  {}. ", n + 1);
-            let rest = " ".repeat(first.chars().count());
-            paragraph(out, action, &first, &rest, lang)?;
-        }
+        writeln!(out, "{}: {} [{}]", l.also, heading(group.cause, lang), group.cause)?;
+        paragraph(out, &group.summary, "  ", "  ", lang)?;
+        actions(out, &group.actions, l, lang)?;
     }
 
     writeln!(out)?;
@@ -61,6 +66,20 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
         }
         field(out, l.result, &result)?;
         field(out, l.reason, &format!("{} ({})", r.reason_text, r.reason))?;
+        if r.kind == "delivery" && r.action != "delivered" {
+            let cause = r.cause.parse::<Cause>().unwrap_or(Cause::Unknown);
+            field(out, l.cause, &format!("{} [{}]", cause.describe(lang), r.cause))?;
+            let address = match r.suppress_reason {
+                Some(why) => format!("{} [{why}]", l.address_bad),
+                None => l.address_keep.to_string(),
+            };
+            field(out, l.address, &address)?;
+        }
+        let mut why = r.why.rule.to_string();
+        if let Some(matched) = r.why.matched {
+            why.push_str(&format!(" \"{matched}\""));
+        }
+        field(out, l.why, &why)?;
         if let Some(mta) = &r.remote_mta {
             let mut by = mta.clone();
             if let Some(ip) = &r.remote_ip {
@@ -173,6 +192,25 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
             l.dedicated_hosting
         };
         writeln!(out, "{}: {name} ({kind})", l.hosting)?;
+    }
+    Ok(())
+}
+
+fn actions(
+    out: &mut impl Write,
+    actions: &[String],
+    l: &Labels,
+    lang: Lang,
+) -> std::io::Result<()> {
+    if actions.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}:", l.what_to_do)?;
+    for (n, action) in actions.iter().enumerate() {
+        let first = format!("  {}. ", n + 1);
+        let rest = " ".repeat(first.chars().count());
+        paragraph(out, action, &first, &rest, lang)?;
     }
     Ok(())
 }

@@ -1,0 +1,61 @@
+//! Text for a terminal: a bounce is written by a remote server, and its text must
+//! not control the user's terminal. Control characters (C0 other than line feed and
+//! tab, DEL, C1) would let it clear the screen, set the window title (OSC) or hide
+//! lines; bidirectional overrides and invisible characters would let it make a line
+//! read differently from what it is. Each is shown as a visible `<U+XXXX>` instead.
+//! JSON output needs none of this: it is exact, and JSON escapes control characters.
+
+use std::borrow::Cow;
+
+/// True for a character that must not reach a terminal as it is.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        // Bidirectional marks, embeddings, overrides and isolates (Unicode UAX #9).
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        // Zero-width and other invisible format characters.
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// `text` with every unsafe character shown as `<U+XXXX>`; borrowed when there is
+/// none.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_sequences_become_visible() {
+        assert_eq!(safe("clear\u{1b}[2J now"), "clear<U+001B>[2J now");
+        assert_eq!(safe("\u{1b}]0;pwned\u{7}title"), "<U+001B>]0;pwned<U+0007>title");
+        assert_eq!(safe("c1 \u{9b}31m"), "c1 <U+009B>31m");
+        assert_eq!(safe("cr\rover"), "cr<U+000D>over");
+        assert_eq!(safe("del\u{7f}"), "del<U+007F>");
+        assert_eq!(safe("abc\u{202E}fdp.exe"), "abc<U+202E>fdp.exe");
+        assert_eq!(safe("zero\u{200B}width"), "zero<U+200B>width");
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        let text = "550 5.7.1 ブロックリスト\n\tline two — ok";
+        assert!(matches!(safe(text), Cow::Borrowed(_)));
+        // Every character that is not unsafe passes through as it is.
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let one = c.to_string();
+            assert_eq!(safe(&one) == one, !unsafe_char(c), "{c:?}");
+        }
+    }
+}
