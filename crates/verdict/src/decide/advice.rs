@@ -292,6 +292,9 @@ pub(super) fn ip_verdict(f: &Facts<'_>, cause: Cause) -> (String, Vec<String>) {
     } else {
         actions.push(text(Msg::ActMeanwhile, lang).to_string());
     }
+    if blocklisted {
+        actions.push(text(Msg::ActNoPaidDelisting, lang).to_string());
+    }
     (summary, actions)
 }
 

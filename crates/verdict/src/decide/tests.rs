@@ -69,7 +69,8 @@ fn s3150_xserver_with_a_spamhaus_listing() {
     assert!(v.actions[2].contains("Self-service removal"));
     assert!(v.actions[3].contains("5–7 business days"));
     assert!(v.actions[4].contains("Gmail") && v.actions[4].contains("do not keep resending"));
-    assert_eq!(v.actions.len(), 5);
+    assert!(v.actions[5].contains("Do not pay"));
+    assert_eq!(v.actions.len(), 6);
     assert_eq!(v.evidence_notes.len(), 2);
     assert!(v.evidence_notes[1].contains("is not listed"));
 
