@@ -3,7 +3,7 @@
 //! the user's language, removal page and expiry. The report itself, the stable JSON
 //! interface, is `rebound_verdict::Report`.
 
-use rebound_rbl::{Catalog, Listing, ListingStatus, ZoneKind};
+use rebound_rbl::{Catalog, CodeKind, Listing, ListingStatus, ZoneKind};
 use rebound_verdict::report::ListingOut;
 use rebound_verdict::{Evidence, Findings, Lang, SendingIp};
 
@@ -56,6 +56,10 @@ pub fn evidence(listing: &Listing, catalog: &Catalog, lang: Lang) -> Evidence {
     evidence.txt = listing.txt.clone();
     evidence.error = listing.error.clone();
     evidence.allowlist = zone.is_some_and(|z| z.kind == ZoneKind::Allowlist);
+    evidence.refused = listing.status == ListingStatus::Unknown
+        && zone.is_some_and(|z| {
+            listing.codes.iter().any(|c| z.code(*c).is_some_and(|c| c.kind == CodeKind::Refused))
+        });
     evidence
 }
 

@@ -295,7 +295,26 @@ pub(super) fn ip_verdict(f: &Facts<'_>, cause: Cause) -> (String, Vec<String>) {
     if blocklisted {
         actions.push(text(Msg::ActNoPaidDelisting, lang).to_string());
     }
+    if let Some(dqs) = dqs_advice(f) {
+        actions.push(dqs);
+    }
     (summary, actions)
+}
+
+/// The DQS sentence, when a Spamhaus zone refused this resolver.
+pub(super) fn dqs_advice(f: &Facts<'_>) -> Option<String> {
+    let mut lists: Vec<&str> = f
+        .evidence
+        .iter()
+        .filter(|e| e.refused && e.zone.contains("spamhaus"))
+        .map(|e| e.list_name.as_str())
+        .collect();
+    lists.dedup();
+    if lists.is_empty() {
+        return None;
+    }
+    let lists = lists.join(text(Msg::ListSep, f.lang));
+    Some(render(Msg::ActDqsKey, f.lang, &[("lists", &lists)]))
 }
 
 pub(super) fn list_removal(e: &Evidence, lang: Lang) -> String {
@@ -336,6 +355,7 @@ pub(super) fn domain_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
         }
     }
     actions.push(text(Msg::ActAuthBasics, lang).to_string());
+    actions.extend(dqs_advice(f));
     (summary, actions)
 }
 
@@ -477,10 +497,9 @@ pub(super) fn unknown_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
             let mut parts = vec![render(Msg::SumUnknown, lang, &values)];
             parts.extend(mentioned_sentences(f));
             let support = f.support();
-            (
-                join(lang, &parts),
-                vec![render(Msg::ActForwardUnknown, lang, &[("support", &support)])],
-            )
+            let mut actions = vec![render(Msg::ActForwardUnknown, lang, &[("support", &support)])];
+            actions.extend(dqs_advice(f));
+            (join(lang, &parts), actions)
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct Evidence {
     pub error: Option<String>,
     /// The list is an allowlist: being listed is good news.
     pub allowlist: bool,
+    /// The list refused to answer this resolver (Spamhaus 127.255.255.254 and the
+    /// like): the answer is unknown, and a Spamhaus DQS key would get one.
+    pub refused: bool,
 }
 
 impl Evidence {
@@ -69,6 +72,7 @@ impl Evidence {
             txt: Vec::new(),
             error: None,
             allowlist: false,
+            refused: false,
         }
     }
 }

@@ -177,6 +177,27 @@ fn unknown_answers_are_never_called_not_listed() {
 }
 
 #[test]
+fn a_refused_resolver_is_unknown_and_suggests_a_dqs_key() {
+    let mut refused = Evidence::new("203.0.113.45", "zen.spamhaus.org", "Spamhaus ZEN", None);
+    refused.codes = vec!["127.255.255.254".into()];
+    refused.refused = true;
+    for lang in [Lang::En, Lang::Ja] {
+        let v = decide(&s3150(), &[refused.clone()], &LookupOutcome::Checked, lang);
+        assert!(!v.summary.contains("not listed") && !v.summary.contains("載っていません"));
+        let dqs: Vec<&String> = v.actions.iter().filter(|a| a.contains("--dqs-key")).collect();
+        assert_eq!(dqs.len(), 1, "{:?}", v.actions);
+        assert!(dqs[0].contains("Spamhaus ZEN"));
+        if lang == Lang::Ja {
+            assert_no_stray_english(dqs[0]);
+        }
+    }
+    // A list that merely did not answer is not a DQS matter.
+    let silent = Evidence::new("203.0.113.45", "zen.spamhaus.org", "Spamhaus ZEN", None);
+    let v = decide(&s3150(), &[silent], &LookupOutcome::Checked, Lang::En);
+    assert!(v.actions.iter().all(|a| !a.contains("--dqs-key")));
+}
+
+#[test]
 fn microsoft_365_gets_the_delist_portal() {
     let text = "550 5.7.606 Access denied, banned sending IP [192.0.2.78]. To request removal from this list please visit https://sender.office.com/ and follow the directions. AS(1430)";
     let b = bounce_with(
