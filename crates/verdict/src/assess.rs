@@ -51,7 +51,9 @@ pub struct Assessment {
     pub cause: Cause,
     /// The failure is temporary: a 4xx reply, a 4.X.X status or a `delayed` action.
     pub temporary: bool,
-    /// Sisimai's hard bounce ([`hard_bounce_of`]).
+    /// Sisimai's hard bounce ([`hard_bounce_of`]), kept for compatibility with
+    /// Sisimai's answers. A list manager should act on [`Assessment::suppress`],
+    /// which also spares a carrier's "unknown user" that may be a reception filter.
     pub hard_bounce: bool,
     /// `Some` only when the address itself is bad and the failure is permanent: a
     /// list manager may stop mailing it. Never for a sender-side or temporary cause.
