@@ -134,6 +134,9 @@ fn cause_of_reason(reason: Reason, report: &RecipientReport) -> Cause {
         | R::EmailTooLarge
         | R::NotCompliantRfc => Cause::ContentRejected,
         R::RateLimited => Cause::RateLimited,
+        // A TLS requirement the delivery could not meet is the receiver's policy
+        // (provider-replies.md §1 POLICY "TLS required"), unless it was temporary.
+        R::FailedStartTls if !is_temporary(report) => Cause::PolicyRejected,
         R::Expired
         | R::NetworkError
         | R::SystemError

@@ -444,6 +444,27 @@ pub(super) fn content_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
     )
 }
 
+pub(super) fn policy_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
+    let lang = f.lang;
+    let provider = f.provider_name();
+    let reason = f.describe();
+    let support = f.support();
+    let values = [
+        ("provider", provider.as_str()),
+        ("reason", reason.as_str()),
+        ("support", support.as_str()),
+    ];
+    let (summary_id, action_ids): (Msg, &[Msg]) = match f.reason {
+        Reason::NoRelaying => (Msg::SumRelay, &[Msg::ActRelayAuth, Msg::ActContentAdmin]),
+        Reason::FailedStartTls => (Msg::SumTls, &[Msg::ActTls]),
+        _ => (Msg::SumPolicy, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin]),
+    };
+    (
+        render(summary_id, lang, &values),
+        action_ids.iter().map(|id| render(*id, lang, &values)).collect(),
+    )
+}
+
 pub(super) fn rate_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
     let lang = f.lang;
     let summary = render(Msg::SumRate, lang, &[("provider", &f.provider_name())]);
@@ -511,7 +532,8 @@ pub(super) fn sentences(f: &Facts<'_>, cause: Cause) -> (String, Vec<String>) {
         Cause::SendingDomainBlocklisted => domain_verdict(f),
         Cause::RecipientProblem => recipient_verdict(f),
         Cause::AuthenticationFailure => auth_verdict(f),
-        Cause::ContentRejected | Cause::PolicyRejected => content_verdict(f),
+        Cause::ContentRejected => content_verdict(f),
+        Cause::PolicyRejected => policy_verdict(f),
         Cause::RateLimited => rate_verdict(f),
         Cause::TemporaryFailure => temporary_verdict(f),
         Cause::Unknown | Cause::NotAFailure => unknown_verdict(f),

@@ -263,6 +263,8 @@ fn other_causes() {
         ("5.4.7", "Delivery time expired", Cause::TemporaryFailure, "gave up delivering"),
         ("5.3.4", "552 5.3.4 Error: message file too big", Cause::ContentRejected, "Make the attachments smaller"),
         ("5.7.1", "550 5.7.1 Service unavailable; Client host [203.0.113.45] blocked using dbl.spamhaus.org; domain is listed", Cause::SendingDomainBlocklisted, "check.spamhaus.org"),
+        ("5.7.1", "554 5.7.1 <a@example.org>: Relay access denied", Cause::PolicyRejected, "port 587 with authentication"),
+        ("5.7.10", "530 5.7.10 Must issue a STARTTLS command first", Cause::PolicyRejected, "TLS (STARTTLS)"),
         ("", "something odd happened", Cause::Unknown, "does not say clearly"),
     ];
     for (status, text, cause, phrase) in cases {
