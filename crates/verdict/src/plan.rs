@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use rebound_dsn::Bounce;
+use rebound_rbl::{Catalog, List};
 
 use crate::case::to_lowercase;
 use crate::search::Phrases;
@@ -45,22 +46,31 @@ impl FoundIn {
 
 /// A blocklist the bounce text itself names, e.g. `blocked using zen.spamhaus.org`.
 ///
+/// What is known about it comes from the blocklist catalog (`rebound_rbl::Catalog`):
+/// the list whose words the text holds, and the zone's own facts when the text gives
+/// a zone the catalog has.
+///
 /// ```
 /// let mut bounce = rebound_dsn::Bounce::default();
 /// let mut report = rebound_dsn::RecipientReport::default();
 /// report.diagnostic = Some("554 5.7.1 Service unavailable; Client host [192.0.2.85] \
-///     blocked using zen.spamhaus.org".into());
+///     blocked using zen.spamhaus.org; also listed in dnsbl.sorbs.net".into());
 /// bounce.recipients.push(report);
 /// let plan = rebound_verdict::plan(&bounce);
 /// let list = &plan.mentioned_lists[0];
 /// assert_eq!((list.id, list.zone.as_deref()), ("spamhaus", Some("zen.spamhaus.org")));
 /// assert!(list.public && !list.defunct);
+/// assert_eq!(list.removal_url.as_deref(), Some("https://check.spamhaus.org/"));
+/// assert!(list.expiry_ja.is_some());
+/// let sorbs = &plan.mentioned_lists[1];
+/// assert!(sorbs.defunct);
+/// assert_eq!(sorbs.defunct_since.as_deref(), Some("2024-06-05"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MentionedList {
-    /// Stable identifier, e.g. `spamhaus`, `microsoft-internal`; `other` for a zone
-    /// we do not know.
+    /// Stable identifier, the catalog list's id, e.g. `spamhaus`, `microsoft-internal`;
+    /// `other` for a zone we do not know.
     pub id: &'static str,
     /// Display name, e.g. `Spamhaus`; for an unknown zone, the zone.
     pub name: String,
@@ -70,6 +80,71 @@ pub struct MentionedList {
     pub public: bool,
     /// Whether the list has shut down (e.g. SORBS, 2024-06-05).
     pub defunct: bool,
+    /// When it shut down, as an ISO 8601 date (`2024-06-05`; `2008` when only the
+    /// year is known); `None` when it is alive or the date is unknown.
+    pub defunct_since: Option<String>,
+    /// Where a listed sender asks for removal: the zone's page, else the list's.
+    pub removal_url: Option<String>,
+    /// How long a listing usually lasts or how removal works, in English.
+    pub expiry: Option<String>,
+    /// The same in Japanese (always given together with `expiry`).
+    pub expiry_ja: Option<String>,
+}
+
+impl MentionedList {
+    /// What the catalog knows of `list`, and of `zone` when the catalog has that zone
+    /// in that list.
+    fn known(list: &'static List, zone: Option<String>) -> MentionedList {
+        let catalog = Catalog::shared();
+        let own = zone
+            .as_deref()
+            .and_then(|name| catalog.get(name))
+            .filter(|z| z.list.as_deref() == Some(list.id.as_str()));
+        let (defunct, defunct_since, removal_url, expiry, expiry_ja) = match own {
+            Some(z) => (&z.defunct, &z.defunct_since, &z.removal_url, &z.expiry, &z.expiry_ja),
+            None => (
+                &list.defunct,
+                &list.defunct_since,
+                &list.removal_url,
+                &list.expiry,
+                &list.expiry_ja,
+            ),
+        };
+        MentionedList {
+            id: list.id.as_str(),
+            name: list.name.clone(),
+            zone,
+            public: list.public,
+            defunct: defunct.is_some(),
+            defunct_since: defunct_since.clone(),
+            removal_url: removal_url.clone(),
+            expiry: expiry.clone(),
+            expiry_ja: expiry_ja.clone(),
+        }
+    }
+
+    /// A zone the catalog does not know.
+    fn other(zone: String) -> MentionedList {
+        MentionedList {
+            id: "other",
+            name: zone.clone(),
+            zone: Some(zone),
+            public: true,
+            defunct: false,
+            defunct_since: None,
+            removal_url: None,
+            expiry: None,
+            expiry_ja: None,
+        }
+    }
+
+    /// The entry for a zone written after a trigger.
+    fn for_zone(zone: String) -> MentionedList {
+        match Catalog::shared().list_named_in(&zone) {
+            Some(list) => MentionedList::known(list, Some(zone)),
+            None => MentionedList::other(zone),
+        }
+    }
 }
 
 /// What to look up for a bounce.
@@ -323,62 +398,37 @@ fn each_sending_ip(diagnostic: &str, remote_ip: Option<IpAddr>, mut each: impl F
         let sender = bare_bracketed(diagnostic, t.start)
             || forward_trigger_before(text, t.start)
             || backward_trigger_after(text, t.end);
-        if sender && is_public(t.ip) && Some(t.ip) != remote_ip {
-            each(t.ip);
+        // An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is the IPv4 sender: it
+        // is looked up as one, in the zones that take IPv4.
+        let ip = t.ip.to_canonical();
+        if sender && is_public(ip) && Some(ip) != remote_ip.map(|r| r.to_canonical()) {
+            each(ip);
         }
     });
 }
-
-/// A known blocklist and the lower-case words that name it.
-struct KnownList {
-    id: &'static str,
-    name: &'static str,
-    words: &'static [&'static str],
-    public: bool,
-    defunct: bool,
-}
-
-/// Blocklists recognised in bounce text, checked in order.
-#[rustfmt::skip]
-const KNOWN_LISTS: &[KnownList] = &[
-    KnownList { id: "spamhaus", name: "Spamhaus", words: &["spamhaus"], public: true, defunct: false },
-    KnownList { id: "spamcop", name: "SpamCop", words: &["spamcop"], public: true, defunct: false },
-    KnownList { id: "barracuda", name: "Barracuda Reputation Block List",
-        words: &["barracuda"], public: true, defunct: false },
-    KnownList { id: "uceprotect", name: "UCEPROTECT", words: &["uceprotect"], public: true, defunct: false },
-    KnownList { id: "sorbs", name: "SORBS", words: &["sorbs"], public: true, defunct: true },
-    KnownList { id: "cloudmark", name: "Cloudmark Sender Intelligence",
-        words: &["cloudmark"], public: false, defunct: false },
-    KnownList { id: "proofpoint", name: "Proofpoint Dynamic Reputation",
-        words: &["proofpoint"], public: false, defunct: false },
-    KnownList { id: "trendmicro", name: "Trend Micro Email Reputation",
-        words: &["trend micro", "mail-abuse.com"], public: false, defunct: false },
-    KnownList { id: "psbl", name: "PSBL", words: &["psbl"], public: true, defunct: false },
-    KnownList { id: "spamrats", name: "SpamRATS", words: &["spamrats"], public: true, defunct: false },
-    KnownList { id: "mailspike", name: "Mailspike", words: &["mailspike"], public: true, defunct: false },
-    KnownList { id: "microsoft-internal", name: "Microsoft's own block list",
-        words: &["our block list", "(s3150)", "(s3140)", "banned sending ip"],
-        public: false, defunct: false },
-];
 
 /// Phrases after which a blocklist zone is written (`blocked using ZONE`).
 const ZONE_TRIGGERS: &[&str] =
     &["blocked using ", "black list at ", "blacklisted at ", "listed in ", "listed on "];
 
-/// The [`ZONE_TRIGGERS`] and then the words of [`KNOWN_LISTS`], in table order, as
-/// phrase ids of one searcher: one pass over a diagnostic finds every mention,
-/// where looking for each phrase on its own took a pass per phrase.
+/// The [`ZONE_TRIGGERS`] and then the words that name the catalog's lists
+/// ([`rebound_rbl::List::mentions`]), in catalog order, as phrase ids of one
+/// searcher: one pass over a diagnostic finds every mention, where looking for each
+/// phrase on its own took a pass per phrase.
 struct Mentions {
     searcher: Option<Phrases>,
     patterns: Vec<&'static str>,
-    /// For each word (pattern id less the triggers), its index in [`KNOWN_LISTS`].
+    /// For each word (pattern id less the triggers), its list's index in the catalog.
     list_of_word: Vec<usize>,
 }
 
 static MENTIONS: LazyLock<Mentions> = LazyLock::new(|| {
-    let words =
-        KNOWN_LISTS.iter().enumerate().flat_map(|(i, k)| k.words.iter().map(move |w| (i, *w)));
-    let (list_of_word, words): (Vec<usize>, Vec<&str>) = words.unzip();
+    let lists = Catalog::shared().lists();
+    let words = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.mentions.iter().map(move |w| (i, w.as_str())));
+    let (list_of_word, words): (Vec<usize>, Vec<&'static str>) = words.unzip();
     let patterns: Vec<&'static str> = ZONE_TRIGGERS.iter().copied().chain(words).collect();
     // The patterns are lower case: ignoring ASCII case, an ASCII diagnostic is read
     // as it is, with no lower-cased copy. Should the searcher not build, each
@@ -423,22 +473,22 @@ fn zone_at(text: &str, start: usize) -> Option<String> {
     plausible.then_some(zone)
 }
 
-/// Blocklists a diagnostic names, added to `out`; `text` is as [`searchable`] gives it: first the zones written
-/// after [`ZONE_TRIGGERS`] (trigger by trigger, in table order), then every list named
-/// by its words alone, in table order.
+/// Blocklists a diagnostic names, added to `out`; `text` is as [`searchable`] gives
+/// it: first the zones written after [`ZONE_TRIGGERS`] (trigger by trigger, in table
+/// order), then every list named by its words alone, in catalog order.
 fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
     let mentions = &*MENTIONS;
-    // (trigger, start, end) of every trigger; a text seldom has one, and then no
-    // allocation is made.
+    // (trigger, start, end) of every trigger, and the catalog index of every list
+    // named by its words; a text seldom has either, and then no allocation is made.
     let mut triggers = Vec::new();
-    let mut named = [false; KNOWN_LISTS.len()];
+    let mut named: Vec<usize> = Vec::new();
     mentions.find(text, |id, start, end| match id.checked_sub(ZONE_TRIGGERS.len()) {
         None => triggers.push((id, start, end)),
         Some(word) => {
-            if let Some(flag) =
-                mentions.list_of_word.get(word).and_then(|&list| named.get_mut(list))
-            {
-                *flag = true;
+            if let Some(&list) = mentions.list_of_word.get(word) {
+                if !named.contains(&list) {
+                    named.push(list);
+                }
             }
         }
     });
@@ -452,29 +502,21 @@ fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
         }
         resume = (id, end);
         let Some(zone) = zone_at(text, end) else { continue };
-        let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
-        let (id, name, public, defunct) = match known {
-            Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
-            None => ("other", zone.clone(), true, false),
-        };
-        match out.iter_mut().find(|m| m.id == id && (id != "other" || m.name == name)) {
+        let found = MentionedList::for_zone(zone);
+        let same =
+            |m: &MentionedList| m.id == found.id && (found.id != "other" || m.name == found.name);
+        match out.iter_mut().find(|m| same(m)) {
             Some(existing) => {
                 if existing.zone.is_none() {
-                    existing.zone = Some(zone);
+                    *existing = found;
                 }
             }
-            None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
+            None => out.push(found),
         }
     }
-    for (known, _) in KNOWN_LISTS.iter().zip(named).filter(|(_, named)| *named) {
-        if !out.iter().any(|m| m.id == known.id) {
-            out.push(MentionedList {
-                id: known.id,
-                name: known.name.to_string(),
-                zone: None,
-                public: known.public,
-                defunct: known.defunct,
-            });
+    for (i, list) in Catalog::shared().lists().iter().enumerate() {
+        if named.contains(&i) && !out.iter().any(|m| m.id == list.id) {
+            out.push(MentionedList::known(list, None));
         }
     }
 }
@@ -538,6 +580,7 @@ pub fn plan(bounce: &Bounce) -> LookupPlan {
         // An address is made of address characters only: a host name has other
         // letters, and is not handed to the parser, which takes longer to refuse it.
         let ip = mta.bytes().all(is_ip_char).then(|| mta.parse::<IpAddr>().ok()).flatten();
+        let ip = ip.map(|ip| ip.to_canonical());
         if let Some(ip) = ip {
             if is_public(ip) && !out.ips.iter().any(|(seen, _)| *seen == ip) {
                 out.ips.push((ip, FoundIn::ReportingMta));
@@ -642,6 +685,8 @@ mod tests {
             ("550 rejected because 192.0.2.86 is in a black list at zen.spamhaus.org", &["192.0.2.86"]),
             ("550 5.7.1 Mail from IP address [2001:db8:1::25] refused", &["2001:db8:1::25"]),
             ("550 5.7.1 Client host [IPv6:2001:db8::77] blocked using zen.spamhaus.org", &["2001:db8::77"]),
+            // An IPv4-mapped address is its IPv4 address.
+            ("550 5.7.1 Mail from IP address [::ffff:192.0.2.88] refused", &["192.0.2.88"]),
             ("554 IP address is block listed. For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=192.0.2.83&r=0AbC", &["192.0.2.83"]),
             // Private, loopback and link-local addresses are never sending IPs.
             ("550 Client host [10.1.2.3] blocked; messages from [127.0.0.1]; from [169.254.1.1]; from [fe80::1]; from [fd00::1]", &[]),
@@ -772,6 +817,8 @@ mod tests {
         let mut seen = Vec::new();
         for (ip, start, end) in tokens {
             let sender = bare_bracketed(&text, start) || forward(start) || backward(end);
+            let ip = ip.to_canonical();
+            let remote_ip = remote_ip.map(|r| r.to_canonical());
             if sender && is_public(ip) && Some(ip) != remote_ip && !seen.contains(&ip) {
                 seen.push(ip);
             }
@@ -779,9 +826,11 @@ mod tests {
         seen
     }
 
-    /// `mentioned_in` as it read before: a lower-cased copy searched once per phrase.
+    /// `mentioned_in` done naively: a lower-cased copy searched once per phrase, the
+    /// catalog's lists and zones looked up one by one.
     fn reference_mentioned_in(diagnostic: &str) -> Vec<MentionedList> {
         let text = diagnostic.to_lowercase();
+        let catalog = Catalog::shared();
         let mut out: Vec<MentionedList> = Vec::new();
         let mut zones = Vec::new();
         for trigger in ZONE_TRIGGERS {
@@ -793,29 +842,57 @@ mod tests {
             }
         }
         for zone in zones {
-            let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
-            let (id, name, public, defunct) = match known {
-                Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
-                None => ("other", zone.clone(), true, false),
-            };
-            match out.iter_mut().find(|m| m.id == id && (id != "other" || m.name == name)) {
-                Some(existing) => {
-                    if existing.zone.is_none() {
-                        existing.zone = Some(zone);
+            let list = catalog.lists().iter().find(|l| l.mentions.iter().any(|w| zone.contains(w)));
+            let found = match list {
+                Some(list) => {
+                    let own = catalog.get(&zone).filter(|z| z.list.as_ref() == Some(&list.id));
+                    MentionedList {
+                        id: list.id.as_str(),
+                        name: list.name.clone(),
+                        zone: Some(zone.clone()),
+                        public: list.public,
+                        defunct: own.map_or(list.defunct.is_some(), |z| z.defunct.is_some()),
+                        defunct_since: own
+                            .map_or(list.defunct_since.clone(), |z| z.defunct_since.clone()),
+                        removal_url: own
+                            .map_or(list.removal_url.clone(), |z| z.removal_url.clone()),
+                        expiry: own.map_or(list.expiry.clone(), |z| z.expiry.clone()),
+                        expiry_ja: own.map_or(list.expiry_ja.clone(), |z| z.expiry_ja.clone()),
                     }
                 }
-                None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
+                None => MentionedList {
+                    id: "other",
+                    name: zone.clone(),
+                    zone: Some(zone.clone()),
+                    public: true,
+                    defunct: false,
+                    defunct_since: None,
+                    removal_url: None,
+                    expiry: None,
+                    expiry_ja: None,
+                },
+            };
+            if !out
+                .iter()
+                .any(|m| m.id == found.id && (found.id != "other" || m.name == found.name))
+            {
+                out.push(found);
             }
         }
-        for known in KNOWN_LISTS {
-            if known.words.iter().any(|w| text.contains(w)) && !out.iter().any(|m| m.id == known.id)
+        for list in catalog.lists() {
+            if list.mentions.iter().any(|w| text.contains(w.as_str()))
+                && !out.iter().any(|m| m.id == list.id)
             {
                 out.push(MentionedList {
-                    id: known.id,
-                    name: known.name.to_string(),
+                    id: list.id.as_str(),
+                    name: list.name.clone(),
                     zone: None,
-                    public: known.public,
-                    defunct: known.defunct,
+                    public: list.public,
+                    defunct: list.defunct.is_some(),
+                    defunct_since: list.defunct_since.clone(),
+                    removal_url: list.removal_url.clone(),
+                    expiry: list.expiry.clone(),
+                    expiry_ja: list.expiry_ja.clone(),
                 });
             }
         }
@@ -860,6 +937,10 @@ mod tests {
              (s3140) Banned Sending IP listed in Spamhaus.org listed in spamhaus.org"
                 .into(),
             "listed in listed in zen.spamhaus.org listed on listed on a.b".into(),
+            "blocked using dnsbl-3.uceprotect.net; listed at cbl.abuseat.org; Listed In \
+             IX.DNSBL.MANITU.NET, blocked using list.dsbl.org; SenderScore, IVMSIP, \
+             rbl-plus.mail-abuse.org, listed on multi.surbl.org and multi.uribl.com"
+                .into(),
             // Read as it is: letters that lower-case to letters of another length, and
             // Japanese, around ASCII ones in either case.
             "\u{23A}\u{23A} BLOCKED USING ZEN.SPAMHAUS.ORG\u{3002}\u{30EA}\u{30B9}\u{30C8} Listed \
@@ -964,5 +1045,51 @@ mod tests {
         mentioned_in("blocked using barracuda reputation, and uceprotect", &mut out);
         let ids: Vec<_> = out.iter().map(|m| m.id).collect();
         assert_eq!(ids, ["barracuda", "uceprotect"]);
+    }
+
+    #[test]
+    fn mentioned_lists_carry_the_catalogs_facts() {
+        let catalog = Catalog::shared();
+        let mut out = Vec::new();
+        mentioned_in(
+            "blocked using dnsbl-3.uceprotect.net; listed at cbl.abuseat.org; blocked using \
+             dnsbl.sorbs.net; blocked using ix.dnsbl.manitu.net; blocked using cloudmark",
+            &mut out,
+        );
+        let got: Vec<_> =
+            out.iter().map(|m| (m.id, m.defunct, m.defunct_since.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("uceprotect", false, None),
+                ("sorbs", true, Some("2024-06-05")),
+                ("nixspam", true, Some("2025-01-16")),
+                // Named by their words alone (`listed at` is not a zone trigger, and
+                // `cloudmark` is no zone), in catalog order.
+                ("cloudmark", false, None),
+                ("cbl", true, None),
+            ]
+        );
+        // The zone's own expiry, in both languages, where the text gives a zone.
+        let l3 = catalog.get("dnsbl-3.uceprotect.net").unwrap();
+        assert_eq!(out[0].expiry, l3.expiry);
+        assert_eq!(out[0].expiry_ja, l3.expiry_ja);
+        assert_eq!(
+            out[0].removal_url.as_deref(),
+            Some("https://www.uceprotect.net/en/rblcheck.php")
+        );
+        // The list's own where the text names only the list.
+        let mut words = Vec::new();
+        mentioned_in("rejected: listed by uceprotect", &mut words);
+        let uceprotect = catalog.list("uceprotect").unwrap();
+        assert_eq!((words[0].zone.as_deref(), &words[0].expiry_ja), (None, &uceprotect.expiry_ja));
+        // Private services: not public, with their own pages.
+        let cloudmark = &out[3];
+        assert!(!cloudmark.public);
+        assert_eq!(
+            cloudmark.removal_url.as_deref(),
+            Some("https://csi.cloudmark.com/reset-request/")
+        );
+        assert!(cloudmark.expiry_ja.is_some());
     }
 }
