@@ -22,6 +22,8 @@
 //! assert_eq!(answer.status, ListingStatus::Listed);
 //! ```
 #![deny(missing_docs)]
+// The documentation names the `Checker`, which exists only with the `dns` feature.
+#![cfg_attr(not(feature = "dns"), allow(rustdoc::broken_intra_doc_links))]
 
 #[cfg(feature = "dns")]
 use std::net::SocketAddr;
@@ -158,7 +160,7 @@ pub struct Listing {
     /// .255 (too many queries), .252 (no such zone), .250/.251 (DQS key disabled or
     /// rejected), URIBL's 127.0.0.1, ... (the catalog's `refused` codes). The status
     /// is then [`ListingStatus::Unknown`]. A Spamhaus zone that refuses with .254 or
-    /// .255 answers through DQS ([`Zone::dqs`], [`CheckerConfig::dqs_key`]).
+    /// .255 answers through DQS ([`Zone::dqs`]; `CheckerConfig::dqs_key`).
     pub refusal_code: Option<Ipv4Addr>,
 }
 
