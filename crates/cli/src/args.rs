@@ -1,10 +1,14 @@
 //! Command-line flags.
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rebound_rbl::DqsKey;
 
 /// Why did my mail bounce, and what do I do now?
 #[derive(Debug, Parser)]
@@ -70,6 +74,41 @@ pub struct DnsArgs {
     /// instead of the built-in one.
     #[arg(long = "lists", value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+
+    /// A Spamhaus DQS key (free from Spamhaus): ask Spamhaus as KEY.zen.dq.spamhaus.net
+    /// and its other DQS zones instead of the public mirrors, which refuse public and
+    /// cloud resolvers. The key is never printed.
+    #[arg(
+        long = "dqs-key",
+        value_name = "KEY",
+        env = "REBOUND_DQS_KEY",
+        hide_env_values = true,
+        value_parser = DqsKeyParser
+    )]
+    pub dqs_key: Option<DqsKey>,
+}
+
+/// Reads `--dqs-key` with an error that does not repeat the key (clap's own
+/// "invalid value 'KEY'" would print the secret).
+#[derive(Debug, Clone, Copy)]
+struct DqsKeyParser;
+
+impl TypedValueParser for DqsKeyParser {
+    type Value = DqsKey;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<DqsKey, clap::Error> {
+        let error = |message: String| {
+            clap::Error::raw(ErrorKind::ValueValidation, format!("--dqs-key: {message}\n"))
+                .with_cmd(cmd)
+        };
+        let text = value.to_str().ok_or_else(|| error("the key is not valid text".into()))?;
+        DqsKey::new(text).map_err(|e| error(e.to_string()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +217,23 @@ mod tests {
         assert!(parse_timeout("-1").is_err());
         assert!(parse_timeout("nan").is_err());
         assert!(parse_timeout("soon").is_err());
+    }
+
+    #[test]
+    fn dqs_key_is_checked_without_repeating_it() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args);
+        let ok =
+            parse(&["rebound", "check", "--dqs-key", "Abcdef0123456789", "192.0.2.1"]).unwrap();
+        let Command::Check(check) = ok.command else { panic!("not check") };
+        assert_eq!(
+            check.dns.dqs_key.map(|k| k.as_str().to_string()),
+            Some("abcdef0123456789".into())
+        );
+        let err = parse(&["rebound", "check", "--dqs-key", "secret-key-typo", "192.0.2.1"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--dqs-key") && err.contains("letters and digits"), "{err}");
+        assert!(!err.contains("secret"), "{err}");
     }
 
     #[test]

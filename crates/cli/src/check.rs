@@ -78,7 +78,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 writeln!(out)?;
             }
         }
-        CheckFormat::Text => write_text(&mut out, &subjects, &per_subject, options.offline)?,
+        CheckFormat::Text => {
+            let dqs = Dqs { catalog: &catalog, key_used: options.dqs_key.is_some() };
+            write_text(&mut out, &subjects, &per_subject, options.offline, &dqs)?
+        }
     }
     out.flush()?;
     Ok(match overall {
@@ -150,11 +153,46 @@ fn select_zones<'a>(catalog: &'a Catalog, names: &[String]) -> anyhow::Result<Ve
         .collect()
 }
 
+/// What the refusal notes need to know about Spamhaus DQS.
+struct Dqs<'a> {
+    catalog: &'a Catalog,
+    /// A `--dqs-key` was given.
+    key_used: bool,
+}
+
+impl Dqs<'_> {
+    /// The note after the answers when `list` (the zone `zone`) refused to answer.
+    fn refusal_note(&self, list: &str, zone: &str, error: &str) -> String {
+        let has_dqs = self.catalog.get(zone).is_some_and(|z| z.dqs.is_some());
+        let refuses = format!(
+            "note: {list} refuses the resolver you use, so its answers could not be checked. {error}."
+        );
+        match (has_dqs, self.key_used) {
+            (true, true) => format!(
+                "note: {list} refused the query made with your DQS key. {error}. Check the key in \
+                 your Spamhaus account."
+            ),
+            (true, false) => format!(
+                "{refuses} Spamhaus answers any resolver through its Data Query Service: get a \
+                 free DQS key from Spamhaus and pass it with --dqs-key KEY (or REBOUND_DQS_KEY), \
+                 or run your own recursive resolver (for example unbound on this machine) and \
+                 pass it with --resolver 127.0.0.1."
+            ),
+            (false, _) => format!(
+                "{refuses} Run your own recursive resolver (for example unbound on this machine) \
+                 and pass it with --resolver 127.0.0.1, or use the list's paid or registered \
+                 access."
+            ),
+        }
+    }
+}
+
 fn write_text(
     out: &mut impl Write,
     subjects: &[Subject],
     per_subject: &[SubjectOut<'_>],
     offline: bool,
+    dqs: &Dqs<'_>,
 ) -> anyhow::Result<()> {
     if offline {
         writeln!(out, "not checked (--offline): {} subject(s)", subjects.len())?;
@@ -162,7 +200,7 @@ fn write_text(
     }
     // A list that refuses this resolver says so for every subject: list each
     // subject's line as unknown, and explain the refusal once, at the end.
-    let mut refusals: Vec<(&str, &str)> = Vec::new();
+    let mut refusals: Vec<(&str, &str, &str)> = Vec::new();
     for (subject, found) in subjects.iter().zip(per_subject) {
         let state = match found.listed {
             Some(true) => "LISTED",
@@ -177,8 +215,8 @@ fn write_text(
                 Some(false) => "not listed".to_string(),
                 None => match l.error.as_deref() {
                     Some(error) if error.contains(" refused the query: ") => {
-                        if !refusals.iter().any(|(list, _)| *list == l.list) {
-                            refusals.push((&l.list, error));
+                        if !refusals.iter().any(|(list, _, _)| *list == l.list) {
+                            refusals.push((&l.list, &l.zone, error));
                         }
                         "unknown: the list refused this resolver (see below)".to_string()
                     }
@@ -196,13 +234,8 @@ fn write_text(
             }
         }
     }
-    for (list, error) in refusals {
-        writeln!(
-            out,
-            "\nnote: {list} refuses the resolver you use, so its answers could not be checked. {error}. \
-             Run your own recursive resolver (for example unbound on this machine) and pass it with \
-             --resolver 127.0.0.1, or use the list's paid/registered access (Spamhaus: a free DQS key)."
-        )?;
+    for (list, zone, error) in refusals {
+        writeln!(out, "\n{}", dqs.refusal_note(list, zone, error))?;
     }
     Ok(())
 }

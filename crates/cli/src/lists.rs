@@ -24,15 +24,24 @@ pub fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {
 struct ZoneOut<'a> {
     zone: &'a str,
     name: &'a str,
+    /// The id of the list (service) the zone belongs to, e.g. `spamhaus`.
+    list: Option<&'a str>,
     operator: &'a str,
     /// `ipv4`, `ipv4_and_ipv6`, `domain` or `allowlist`.
     kind: &'static str,
+    /// Whether IPv6 addresses are asked of it.
+    ipv6: bool,
     /// `active` or `defunct`.
     status: &'static str,
     defunct: Option<&'a str>,
+    /// When it shut down, ISO 8601, when known.
+    defunct_since: Option<&'a str>,
     default: bool,
     removal_url: Option<&'a str>,
     expiry: Option<&'a str>,
+    expiry_ja: Option<&'a str>,
+    /// The Spamhaus DQS zone asked instead with `--dqs-key` (the key goes in front).
+    dqs: Option<&'a str>,
     codes: Vec<CodeOut<'a>>,
 }
 
@@ -62,13 +71,18 @@ pub fn run(args: ListsArgs) -> anyhow::Result<ExitCode> {
         .map(|z| ZoneOut {
             zone: &z.name,
             name: &z.display_name,
+            list: z.list.as_deref(),
             operator: &z.operator,
             kind: kind_name(z.kind),
+            ipv6: z.ipv6,
             status: if z.defunct.is_some() { "defunct" } else { "active" },
             defunct: z.defunct.as_deref(),
+            defunct_since: z.defunct_since.as_deref(),
             default: z.default,
             removal_url: z.removal_url.as_deref(),
             expiry: z.expiry.as_deref(),
+            expiry_ja: z.expiry_ja.as_deref(),
+            dqs: z.dqs.as_deref(),
             codes: z
                 .codes
                 .iter()

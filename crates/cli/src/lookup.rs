@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use rebound_rbl::{Catalog, Checker, CheckerConfig, Listing, ListingStatus, Subject};
+use rebound_rbl::{Catalog, Checker, CheckerConfig, DqsKey, Listing, ListingStatus, Subject};
 use rebound_verdict::{FoundIn, LookupOutcome, LookupPlan};
 
 /// How to reach DNS, from the flags.
@@ -15,6 +15,8 @@ pub struct DnsOptions {
     pub verify_lists: bool,
     pub resolvers: Vec<SocketAddr>,
     pub deadline: Duration,
+    /// Ask Spamhaus through DQS with this key (`--dqs-key`).
+    pub dqs_key: Option<DqsKey>,
 }
 
 /// What the DNS phase found for one input.
@@ -45,6 +47,7 @@ impl From<&crate::args::DnsArgs> for DnsOptions {
             verify_lists: args.verify_lists,
             resolvers: args.resolvers.clone(),
             deadline: args.timeout,
+            dqs_key: args.dqs_key.clone(),
         }
     }
 }
@@ -56,6 +59,7 @@ impl DnsOptions {
         config.nameservers = self.resolvers.clone();
         config.deadline = deadline;
         config.verify_lists = self.verify_lists;
+        config.dqs_key = self.dqs_key.clone();
         // Leave room for one retry inside the deadline.
         config.query_timeout = (deadline / 2).min(Duration::from_millis(1500));
         config
@@ -157,7 +161,9 @@ async fn lookup_all(
             for (host, found_in) in &plan.hosts {
                 match resolved.get(host.as_str()) {
                     Some(Ok(ips)) => {
-                        for &ip in ips {
+                        // IPv6 addresses too: they are asked of the lists that take
+                        // IPv6 (Spamhaus ZEN, ...) and of no other.
+                        for ip in ips.iter().map(IpAddr::to_canonical) {
                             if !sending_ips.iter().any(|s| s.ip == ip) {
                                 sending_ips.push(SendingIp {
                                     ip,

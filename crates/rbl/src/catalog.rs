@@ -1,28 +1,41 @@
-//! The blocklist catalog: which zones exist and what their answers mean.
+//! The blocklist catalog: which lists exist, how bounces name them, which zones they
+//! publish and what their answers mean.
 //!
 //! The catalog is data, not code: `catalog.json` at the root of this crate is compiled
 //! in and parsed by [`Catalog::builtin`]; [`Catalog::from_json`] reads a catalog of the
-//! same shape from anywhere else.
+//! same shape from anywhere else. It has two parts: `lists`, the services as people
+//! and bounces name them (Spamhaus, SpamCop, Cloudmark, ...: the words that name them,
+//! whether anyone may query them, removal page, usual expiry in English and Japanese,
+//! when they shut down), and `zones`, the DNS zones those lists publish (codes and
+//! their meanings, the subjects they take). A zone belongs to one list and takes the
+//! list's removal page, expiry and shutdown date unless it has its own.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 use std::net::Ipv4Addr;
+use std::sync::LazyLock;
 
-use serde::Deserialize;
-
-use crate::error::{CatalogError, RblError};
+use crate::dqs::DqsKey;
+use crate::error::RblError;
 use crate::Subject;
+
+mod json;
 
 /// The catalog text compiled into the crate.
 const BUILTIN_JSON: &str = include_str!("../catalog.json");
 
-/// The lists rebound knows.
+/// The builtin catalog, parsed once for [`Catalog::shared`].
+static SHARED: LazyLock<Catalog> = LazyLock::new(Catalog::builtin);
+
+/// The lists and zones rebound knows.
 #[derive(Debug, Clone)]
 pub struct Catalog {
+    lists: Vec<List>,
     zones: Vec<Zone>,
 }
 
 impl Catalog {
-    /// The catalog compiled into rebound.
+    /// The catalog compiled into rebound (parsed anew on each call; see
+    /// [`Catalog::shared`] for one parsed once).
     ///
     /// ```
     /// let catalog = rebound_rbl::Catalog::builtin();
@@ -38,47 +51,64 @@ impl Catalog {
         }
     }
 
+    /// The builtin catalog, parsed on first use and shared for the life of the
+    /// program.
+    ///
+    /// ```
+    /// let catalog: &'static rebound_rbl::Catalog = rebound_rbl::Catalog::shared();
+    /// assert!(catalog.list("spamhaus").is_some());
+    /// ```
+    pub fn shared() -> &'static Catalog {
+        &SHARED
+    }
+
     /// Reads a catalog from JSON text of the same shape as the builtin `catalog.json`:
     ///
     /// ```
-    /// let json = r#"{ "zones": [ {
-    ///     "name": "bl.example.test", "display_name": "Example BL", "operator": "Example",
-    ///     "kind": "ipv4", "default": true,
+    /// let json = r#"{
+    ///   "lists": [ {
+    ///     "id": "example", "name": "Example BL", "public": true, "mentions": ["example bl"],
+    ///     "removal_url": "https://example.invalid/remove",
+    ///     "defunct": { "since": "2024-06-05", "note": "shut down" }
+    ///   } ],
+    ///   "zones": [ {
+    ///     "name": "bl.example.test", "list": "example", "display_name": "Example BL",
+    ///     "operator": "Example", "kind": "ipv4_and_ipv6",
     ///     "codes": [ { "value": "127.0.0.2", "kind": "listed", "meaning": "listed" } ]
-    /// } ] }"#;
+    ///   } ]
+    /// }"#;
     /// let catalog = rebound_rbl::Catalog::from_json(json)?;
-    /// assert_eq!(catalog.default_zones().count(), 1);
+    /// let zone = catalog.get("bl.example.test").unwrap();
+    /// // The zone takes its list's removal page and shutdown date.
+    /// assert_eq!(zone.removal_url.as_deref(), Some("https://example.invalid/remove"));
+    /// assert_eq!(zone.defunct_since.as_deref(), Some("2024-06-05"));
+    /// assert!(zone.ipv6);
     ///
     /// // Mistakes are named:
     /// let err = rebound_rbl::Catalog::from_json(&json.replace("127.0.0.2", "10.0.0.2"))
     ///     .unwrap_err();
     /// assert!(err.to_string().contains("outside 127.0.0.0/8"), "{err}");
+    /// let err = rebound_rbl::Catalog::from_json(&json.replace("2024-06-05", "June 2024"))
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("not an ISO 8601 date"), "{err}");
     /// # Ok::<(), rebound_rbl::RblError>(())
     /// ```
     ///
+    /// Per list (`lists` may be left out): `id` (lower case letters, digits, `-`),
+    /// `name` and `public` are required; `mentions` (lower-case words that name the
+    /// list in a bounce), `removal_url`, `expiry`, `expiry_ja`, `notes`, `source` and
+    /// `defunct` (`{ "since": ISO 8601 date, optional, "note": ... }`) are optional.
+    ///
     /// Per zone: `name`, `display_name`, `operator`, `kind` (`ipv4`, `ipv4_and_ipv6`,
     /// `domain`, `allowlist`), `codes` (each `value`, `kind` = `listed`/`refused`,
-    /// `meaning`) are required; `removal_url`, `expiry`, `notes`, `default` (false),
-    /// `bitmask` (false) and `defunct` (`{ "since": ..., "note": ... }`) are optional.
+    /// `meaning`, optional `meaning_ja`) are required; `list` (a list's `id`),
+    /// `removal_url`, `expiry` with `expiry_ja`, `notes`, `default` (false), `bitmask`
+    /// (false), `ipv6` (false; an allowlist that takes IPv6 addresses), `dqs` (the
+    /// Spamhaus DQS zone, e.g. `zen.dq.spamhaus.net`) and `defunct` are optional; the
+    /// optional texts not given are taken from the zone's list.
     pub fn from_json(json: &str) -> Result<Catalog, RblError> {
-        let raw: RawCatalog = serde_json::from_str(json).map_err(|e| CatalogError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
-        if raw.zones.is_empty() {
-            return Err(CatalogError::NoZones.into());
-        }
-        let mut seen = HashSet::new();
-        let mut zones = Vec::with_capacity(raw.zones.len());
-        for raw_zone in raw.zones {
-            let zone = raw_zone.validate()?;
-            if !seen.insert(zone.name.to_ascii_lowercase()) {
-                return Err(CatalogError::DuplicateZone(zone.name).into());
-            }
-            zones.push(zone);
-        }
-        Ok(Catalog { zones })
+        let (lists, zones) = json::parse(json)?;
+        Ok(Catalog { lists, zones })
     }
 
     /// All zones, defunct ones included.
@@ -109,6 +139,83 @@ impl Catalog {
         let name = name.strip_suffix('.').unwrap_or(name);
         self.zones.iter().find(|z| z.name.eq_ignore_ascii_case(name))
     }
+
+    /// All lists, in catalog order (the order in which [`Catalog::list_named_in`]
+    /// tries them).
+    pub fn lists(&self) -> &[List] {
+        &self.lists
+    }
+
+    /// The list with this id.
+    ///
+    /// ```
+    /// let catalog = rebound_rbl::Catalog::builtin();
+    /// let sorbs = catalog.list("sorbs").unwrap();
+    /// assert_eq!(sorbs.defunct_since.as_deref(), Some("2024-06-05"));
+    /// assert!(!catalog.list("cloudmark").unwrap().public);
+    /// ```
+    pub fn list(&self, id: &str) -> Option<&List> {
+        self.lists.iter().find(|l| l.id == id)
+    }
+
+    /// The list a zone belongs to.
+    ///
+    /// ```
+    /// let catalog = rebound_rbl::Catalog::builtin();
+    /// let xbl = catalog.get("xbl.spamhaus.org").unwrap();
+    /// assert_eq!(catalog.list_of(xbl).map(|l| l.name.as_str()), Some("Spamhaus"));
+    /// ```
+    pub fn list_of(&self, zone: &Zone) -> Option<&List> {
+        zone.list.as_deref().and_then(|id| self.list(id))
+    }
+
+    /// The first list, in catalog order, one of whose [`List::mentions`] occurs in
+    /// `text`, ignoring ASCII case: how a bounce that says `blocked using
+    /// b.barracudacentral.org` or `listed at Cloudmark` names a list.
+    ///
+    /// ```
+    /// let catalog = rebound_rbl::Catalog::builtin();
+    /// let named = |text| catalog.list_named_in(text).map(|l| l.id.as_str());
+    /// assert_eq!(named("dnsbl-3.uceprotect.net"), Some("uceprotect"));
+    /// assert_eq!(named("Blocked using Trend Micro RBL+"), Some("trendmicro"));
+    /// assert_eq!(named("bl.example.org"), None);
+    /// ```
+    pub fn list_named_in(&self, text: &str) -> Option<&List> {
+        let lower = text.to_ascii_lowercase();
+        self.lists.iter().find(|l| l.mentions.iter().any(|m| lower.contains(m.as_str())))
+    }
+}
+
+/// A blocklist service as people and bounces name it: Spamhaus (several zones),
+/// SpamCop, or a private reputation service such as Cloudmark that has no zone anyone
+/// may query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct List {
+    /// Stable identifier, e.g. `spamhaus`, `cloudmark`, `microsoft-internal`.
+    pub id: String,
+    /// Display name, e.g. `Spamhaus`, `Barracuda Reputation Block List`.
+    pub name: String,
+    /// Whether anyone may query it (false for a vendor's or provider's own list).
+    pub public: bool,
+    /// The lower-case words by which a bounce names it (`spamhaus`, `trend micro`).
+    pub mentions: Vec<String>,
+    /// Where a listed sender asks for removal (or looks the listing up).
+    pub removal_url: Option<String>,
+    /// How long a listing usually lasts or how removal works, in English.
+    pub expiry: Option<String>,
+    /// The same in Japanese.
+    pub expiry_ja: Option<String>,
+    /// `Some("since DATE: note")` (or just the note when the date is unknown) when
+    /// the list has shut down.
+    pub defunct: Option<String>,
+    /// The date it shut down, ISO 8601 (`2024-06-05`, or `2008` when only the year
+    /// is known); `None` when it is alive or the date is unknown.
+    pub defunct_since: Option<String>,
+    /// Anything else worth telling the user about this list.
+    pub notes: Option<String>,
+    /// Where the facts come from (a section of the project's reference files).
+    pub source: Option<String>,
 }
 
 /// One blocklist (or allowlist) zone.
@@ -117,27 +224,41 @@ impl Catalog {
 pub struct Zone {
     /// The DNS zone queried, e.g. `zen.spamhaus.org`.
     pub name: String,
+    /// The id of the [`List`] it belongs to, e.g. `spamhaus`.
+    pub list: Option<String>,
     /// Short display name, e.g. `Spamhaus ZEN`.
     pub display_name: String,
     /// Who runs it.
     pub operator: String,
     /// What it lists.
     pub kind: ZoneKind,
+    /// Whether it takes IPv6 addresses (as RFC 5782 nibble names): true for
+    /// [`ZoneKind::Ipv4AndIpv6`] and for allowlists that say so.
+    pub ipv6: bool,
     /// Return codes and what each means.
     pub codes: Vec<ReturnCode>,
-    /// Where a listed sender asks for removal (or looks the listing up).
+    /// Where a listed sender asks for removal (or looks the listing up); the zone's
+    /// own, else its list's.
     pub removal_url: Option<String>,
-    /// How long a listing usually lasts or how removal works, in plain English.
+    /// How long a listing usually lasts or how removal works, in English; the zone's
+    /// own, else its list's.
     pub expiry: Option<String>,
+    /// The same in Japanese (given with `expiry`, from the same place).
+    pub expiry_ja: Option<String>,
     /// Queried by default.
     pub default: bool,
-    /// `Some(date and note)` when the list is dead.
+    /// `Some("since DATE: note")` when the zone (or its list) is dead.
     pub defunct: Option<String>,
+    /// The date it shut down, ISO 8601, when known.
+    pub defunct_since: Option<String>,
     /// Anything else worth telling the user about this list (query policy, caveats).
     pub notes: Option<String>,
     /// The last octet of an answer is a bit mask of the listed codes (URIBL, SURBL):
     /// 127.0.0.6 means both 127.0.0.2 and 127.0.0.4.
     pub bitmask: bool,
+    /// The Spamhaus Data Query Service zone with the same data, without the key
+    /// (`zen.dq.spamhaus.net`); see [`Zone::query_zone`].
+    pub dqs: Option<String>,
 }
 
 impl Zone {
@@ -153,23 +274,48 @@ impl Zone {
         self.codes.iter().find(|c| c.value == value)
     }
 
-    /// Whether this zone can be asked about this subject: IPv4-only zones take IPv4
-    /// addresses, domain zones take domain names, allowlists take addresses.
+    /// Whether this zone can be asked about this subject: address zones take IPv4
+    /// addresses, and IPv6 ones when [`Zone::ipv6`] says so; domain zones take
+    /// domain names.
     ///
     /// ```
     /// use rebound_rbl::{Catalog, Subject};
     /// let catalog = Catalog::builtin();
     /// let zen = catalog.get("zen.spamhaus.org").unwrap();
+    /// let spamcop = catalog.get("bl.spamcop.net").unwrap();
+    /// let v6 = Subject::Ip("2001:db8::1".parse().unwrap());
     /// assert!(zen.accepts(&Subject::Ip("192.0.2.1".parse().unwrap())));
-    /// assert!(!zen.accepts(&Subject::Ip("2001:db8::1".parse().unwrap())));
+    /// assert!(zen.accepts(&v6));
+    /// assert!(!spamcop.accepts(&v6));
     /// assert!(!zen.accepts(&Subject::Domain("example.com".into())));
     /// ```
     pub fn accepts(&self, subject: &Subject) -> bool {
         match (self.kind, subject) {
-            (ZoneKind::Ipv4, Subject::Ip(ip)) => ip.is_ipv4(),
-            (ZoneKind::Ipv4AndIpv6 | ZoneKind::Allowlist, Subject::Ip(_)) => true,
+            (ZoneKind::Ipv4 | ZoneKind::Ipv4AndIpv6 | ZoneKind::Allowlist, Subject::Ip(ip)) => {
+                ip.is_ipv4() || self.ipv6
+            }
             (ZoneKind::Domain, Subject::Domain(_)) => true,
             _ => false,
+        }
+    }
+
+    /// The zone to put under the subject in a query: `KEY.<dqs zone>` when a Spamhaus
+    /// DQS key is given and the zone has a DQS twin, the zone's own name otherwise.
+    ///
+    /// ```
+    /// use rebound_rbl::{Catalog, DqsKey};
+    /// let catalog = Catalog::builtin();
+    /// let key = DqsKey::new("abcdefghij0123456789abcdef").unwrap();
+    /// let zen = catalog.get("zen.spamhaus.org").unwrap();
+    /// assert_eq!(zen.query_zone(Some(&key)), "abcdefghij0123456789abcdef.zen.dq.spamhaus.net");
+    /// assert_eq!(zen.query_zone(None), "zen.spamhaus.org");
+    /// let spamcop = catalog.get("bl.spamcop.net").unwrap();
+    /// assert_eq!(spamcop.query_zone(Some(&key)), "bl.spamcop.net");
+    /// ```
+    pub fn query_zone(&self, dqs_key: Option<&DqsKey>) -> Cow<'_, str> {
+        match (dqs_key, &self.dqs) {
+            (Some(key), Some(dqs)) => Cow::Owned(format!("{}.{dqs}", key.as_str())),
+            _ => Cow::Borrowed(&self.name),
         }
     }
 }
@@ -184,7 +330,8 @@ pub enum ZoneKind {
     Ipv4AndIpv6,
     /// Domain names (RHSBL).
     Domain,
-    /// An allowlist of IPv4 and IPv6 addresses: a listing is good news.
+    /// An allowlist of addresses (IPv6 too when [`Zone::ipv6`]): a listing is good
+    /// news.
     Allowlist,
 }
 
@@ -210,159 +357,4 @@ pub enum CodeKind {
     Listed,
     /// The list refused to answer this resolver (e.g. Spamhaus 127.255.255.254).
     Refused,
-}
-
-// ----- JSON shape -----
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalog {
-    #[serde(default)]
-    #[allow(dead_code)]
-    version: Option<u32>,
-    zones: Vec<RawZone>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawZone {
-    name: String,
-    display_name: String,
-    operator: String,
-    kind: RawKind,
-    codes: Vec<RawCode>,
-    #[serde(default)]
-    removal_url: Option<String>,
-    #[serde(default)]
-    expiry: Option<String>,
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default)]
-    default: bool,
-    #[serde(default)]
-    bitmask: bool,
-    #[serde(default)]
-    defunct: Option<RawDefunct>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-enum RawKind {
-    Ipv4,
-    Ipv4AndIpv6,
-    Domain,
-    Allowlist,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCode {
-    value: Ipv4Addr,
-    kind: RawCodeKind,
-    meaning: String,
-    #[serde(default)]
-    meaning_ja: Option<String>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-enum RawCodeKind {
-    Listed,
-    Refused,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDefunct {
-    since: String,
-    note: String,
-}
-
-impl RawZone {
-    fn validate(self) -> Result<Zone, CatalogError> {
-        let name = self.name.trim().trim_end_matches('.').to_string();
-        check_zone_name(&name)?;
-        for (field, value) in [("display_name", &self.display_name), ("operator", &self.operator)] {
-            if value.trim().is_empty() {
-                return Err(CatalogError::EmptyField { zone: name, field });
-            }
-        }
-        if self.codes.is_empty() {
-            return Err(CatalogError::NoCodes(name));
-        }
-        let mut seen = HashSet::new();
-        let mut codes = Vec::with_capacity(self.codes.len());
-        for code in self.codes {
-            if code.value.octets()[0] != 127 {
-                return Err(CatalogError::CodeOutsideLoopback { zone: name, value: code.value });
-            }
-            if !seen.insert(code.value) {
-                return Err(CatalogError::DuplicateCode { zone: name, value: code.value });
-            }
-            if code.meaning.trim().is_empty() {
-                return Err(CatalogError::EmptyField { zone: name, field: "codes.meaning" });
-            }
-            codes.push(ReturnCode {
-                value: code.value,
-                meaning: code.meaning,
-                meaning_ja: code.meaning_ja.filter(|m| !m.trim().is_empty()),
-                kind: match code.kind {
-                    RawCodeKind::Listed => CodeKind::Listed,
-                    RawCodeKind::Refused => CodeKind::Refused,
-                },
-            });
-        }
-        let defunct = self.defunct.map(|d| format!("since {}: {}", d.since, d.note));
-        if defunct.is_some() && self.default {
-            return Err(CatalogError::DefunctDefault(name));
-        }
-        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        Ok(Zone {
-            name,
-            display_name: self.display_name,
-            operator: self.operator,
-            kind: match self.kind {
-                RawKind::Ipv4 => ZoneKind::Ipv4,
-                RawKind::Ipv4AndIpv6 => ZoneKind::Ipv4AndIpv6,
-                RawKind::Domain => ZoneKind::Domain,
-                RawKind::Allowlist => ZoneKind::Allowlist,
-            },
-            codes,
-            removal_url: non_empty(self.removal_url),
-            expiry: non_empty(self.expiry),
-            default: self.default,
-            defunct,
-            notes: non_empty(self.notes),
-            bitmask: self.bitmask,
-        })
-    }
-}
-
-/// Checks that `name` is a plausible DNS zone name (at least two labels, LDH-ish).
-fn check_zone_name(name: &str) -> Result<(), CatalogError> {
-    let bad = |reason: &str| CatalogError::BadZoneName {
-        zone: name.to_string(),
-        reason: reason.to_string(),
-    };
-    if name.is_empty() {
-        return Err(bad("empty"));
-    }
-    if name.len() > 253 {
-        return Err(bad("longer than 253 characters"));
-    }
-    if !name.contains('.') {
-        return Err(bad("needs at least two labels"));
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Err(bad("empty label"));
-        }
-        if label.len() > 63 {
-            return Err(bad("label longer than 63 characters"));
-        }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(bad("only letters, digits, '-' and '_' are allowed"));
-        }
-    }
-    Ok(())
 }

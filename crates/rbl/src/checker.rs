@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use hickory_resolver::config::{
     NameServerConfig, ProtocolConfig, ResolveHosts, ResolverConfig, ResolverOpts,
@@ -183,7 +182,7 @@ impl Checker {
         for subject in &unique_subjects {
             for zone in &unique_zones {
                 if zone.accepts(subject) {
-                    jobs.push((query_name(subject, &zone.name), zone));
+                    jobs.push((query_name(subject, &self.query_zone(zone)), zone));
                     listings.push(Listing::new(
                         subject.to_string(),
                         zone.name.clone(),
@@ -318,7 +317,8 @@ impl Checker {
             }
             let (positive, negative) = test_points(zone);
             for (which, subject) in [positive, negative].iter().enumerate() {
-                let token = session.submit(&query_name(subject, &zone.name), RecordType::A);
+                let token =
+                    session.submit(&query_name(subject, &self.query_zone(zone)), RecordType::A);
                 purposes.insert(token, (z, which));
             }
         }
@@ -361,6 +361,11 @@ impl Checker {
         healths
     }
 
+    /// The zone under which to ask: its DQS twin when there is a key.
+    fn query_zone<'z>(&self, zone: &'z Zone) -> std::borrow::Cow<'z, str> {
+        zone.query_zone(self.config.dqs_key.as_ref())
+    }
+
     /// Fills `listing` from the A query's outcome.
     fn apply_a_answer(&self, listing: &mut Listing, zone: &Zone, outcome: Outcome) {
         match outcome {
@@ -370,11 +375,32 @@ impl Checker {
                 listing.codes = meaning.codes;
                 listing.meanings = meaning.meanings;
                 listing.error = meaning.error;
+                listing.refusal_code = meaning.refusal_code;
             }
             Err(failure) => {
                 listing.status = ListingStatus::Unknown;
-                listing.error = Some(failure.describe(self.config.deadline));
+                listing.error = Some(self.hide_key(failure.describe(self.config.deadline)));
             }
+        }
+    }
+
+    /// `text` with the DQS key, should a failure quote the query name, replaced by
+    /// `<key>`: the key is a secret and listings are printed.
+    fn hide_key(&self, text: String) -> String {
+        match &self.config.dqs_key {
+            Some(key) if text.to_ascii_lowercase().contains(key.as_str()) => {
+                let lower = text.to_ascii_lowercase();
+                let mut out = String::with_capacity(text.len());
+                let mut from = 0;
+                for (at, _) in lower.match_indices(key.as_str()) {
+                    out.push_str(&text[from..at]);
+                    out.push_str("<key>");
+                    from = at + key.as_str().len();
+                }
+                out.push_str(&text[from..]);
+                out
+            }
+            _ => text,
         }
     }
 }
@@ -466,27 +492,34 @@ pub(crate) fn response_code_text(code: ResponseCode) -> String {
     }
 }
 
-/// "5s", "1.5s", "800ms".
-pub(crate) fn fmt_duration(d: Duration) -> String {
-    if d.subsec_nanos() == 0 {
-        format!("{}s", d.as_secs())
-    } else if d < Duration::from_secs(1) {
-        format!("{}ms", d.as_millis())
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::error::fmt_duration;
+    use std::time::Duration;
 
     #[test]
     fn durations() {
         assert_eq!(fmt_duration(Duration::from_secs(5)), "5s");
         assert_eq!(fmt_duration(Duration::from_millis(800)), "800ms");
         assert_eq!(fmt_duration(Duration::from_millis(1500)), "1.5s");
+    }
+
+    #[test]
+    fn the_key_is_hidden_in_any_case() {
+        let config = CheckerConfig {
+            nameservers: vec!["127.0.0.1:53".parse().unwrap()],
+            dqs_key: Some(crate::DqsKey::new("SecretKey0123").unwrap()),
+            ..CheckerConfig::default()
+        };
+        let checker = Checker::new(config, Catalog::builtin()).unwrap();
+        assert_eq!(
+            checker.hide_key("bad name 1.secretkey0123.zen.dq and SECRETKEY0123.".into()),
+            "bad name 1.<key>.zen.dq and <key>."
+        );
+        assert_eq!(checker.hide_key("timed out".into()), "timed out");
+        assert!(!format!("{checker:?}").to_ascii_lowercase().contains("secretkey"));
     }
 
     #[test]

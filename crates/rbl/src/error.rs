@@ -34,7 +34,7 @@ pub enum RblError {
         host: String,
     },
     /// No answer arrived within the checker's deadline.
-    #[error("cannot resolve {host}: no answer within the {} deadline", crate::checker::fmt_duration(*.deadline))]
+    #[error("cannot resolve {host}: no answer within the {} deadline", crate::error::fmt_duration(*.deadline))]
     Deadline {
         /// The name looked up.
         host: String,
@@ -75,9 +75,9 @@ pub enum CatalogError {
     #[error("zone {0:?} is listed twice")]
     DuplicateZone(String),
     /// A required text field is empty.
-    #[error("zone {zone:?}: field {field:?} is empty")]
+    #[error("{zone:?}: field {field:?} is empty")]
     EmptyField {
-        /// The zone concerned.
+        /// The zone (or list) concerned.
         zone: String,
         /// The empty field.
         field: &'static str,
@@ -104,4 +104,43 @@ pub enum CatalogError {
     /// A defunct zone is marked as queried by default.
     #[error("zone {0:?} is defunct but marked default")]
     DefunctDefault(String),
+    /// Two lists have the same id.
+    #[error("list {0:?} is listed twice")]
+    DuplicateList(String),
+    /// A list id is empty or holds characters other than lower-case letters, digits
+    /// and `-`.
+    #[error("list id {0:?} is invalid: use lower-case letters, digits and '-'")]
+    BadListId(String),
+    /// A zone names a list the catalog does not have.
+    #[error("zone {zone:?} belongs to list {list:?}, which the catalog does not have")]
+    UnknownList {
+        /// The zone concerned.
+        zone: String,
+        /// The list id it names.
+        list: String,
+    },
+    /// A shutdown date is not an ISO 8601 date.
+    #[error(
+        "{entry:?}: defunct.since {value:?} is not an ISO 8601 date (2024-06-05, 2017-05 or 2008)"
+    )]
+    BadDate {
+        /// The list or zone concerned.
+        entry: String,
+        /// The date as written.
+        value: String,
+    },
+    /// `ipv6` is set on a zone whose kind says which addresses it takes.
+    #[error("zone {0:?}: \"ipv6\" is for allowlists; an IPv4 and IPv6 blocklist has kind \"ipv4_and_ipv6\"")]
+    Ipv6Flag(String),
+}
+
+/// "5s", "1.5s", "800ms".
+pub(crate) fn fmt_duration(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }

@@ -8,7 +8,9 @@
 //! that is `listed`, `not listed`, or `unknown` with its cause. A refused query, a
 //! SERVFAIL, a timeout or a "your resolver is refused" code is never "not listed".
 //!
-//! The pure parts, [`query_name`] and [`interpret`], need no network:
+//! The pure parts, [`query_name`] and [`interpret`], need no network, and with the
+//! default feature `dns` turned off the crate is only the catalog and these (no
+//! tokio, no hickory): that is how `rebound-verdict` reads the catalog.
 //!
 //! ```
 //! use rebound_rbl::{interpret, query_name, Catalog, ListingStatus, Subject};
@@ -20,19 +22,29 @@
 //! assert_eq!(answer.status, ListingStatus::Listed);
 //! ```
 #![deny(missing_docs)]
+// The documentation names the `Checker`, which exists only with the `dns` feature.
+#![cfg_attr(not(feature = "dns"), allow(rustdoc::broken_intra_doc_links))]
 
-use std::net::{IpAddr, SocketAddr};
+#[cfg(feature = "dns")]
+use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr};
+#[cfg(feature = "dns")]
 use std::time::Duration;
 
 mod catalog;
+#[cfg(feature = "dns")]
 mod checker;
+mod dqs;
 mod error;
 mod query;
 mod subject;
+#[cfg(feature = "dns")]
 mod transport;
 
-pub use catalog::{Catalog, CodeKind, ReturnCode, Zone, ZoneKind};
+pub use catalog::{Catalog, CodeKind, List, ReturnCode, Zone, ZoneKind};
+#[cfg(feature = "dns")]
 pub use checker::Checker;
+pub use dqs::{DqsKey, DqsKeyError};
 pub use error::{CatalogError, RblError};
 pub use query::{interpret, query_name, Interpretation};
 pub use subject::{parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
@@ -86,7 +98,10 @@ impl std::fmt::Display for Subject {
 /// let mut config = rebound_rbl::CheckerConfig::default();
 /// assert!(config.nameservers.is_empty()); // the system's resolvers
 /// config.deadline = Duration::from_secs(3);
+/// config.dqs_key = Some(rebound_rbl::DqsKey::new("abcdefghij0123456789abcdef").unwrap());
+/// assert!(!format!("{config:?}").contains("abcdefghij")); // the key stays hidden
 /// ```
+#[cfg(feature = "dns")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CheckerConfig {
@@ -100,8 +115,14 @@ pub struct CheckerConfig {
     /// "listed": a zone that does not list its 127.0.0.2 test entry is silently
     /// refusing this resolver, so its "not listed" answers become unknown.
     pub verify_lists: bool,
+    /// A Spamhaus DQS key: the Spamhaus zones that have a DQS twin
+    /// ([`Zone::dqs`]) are asked as `KEY.zen.dq.spamhaus.net` and so on instead of
+    /// the public mirrors, which refuse public and cloud resolvers. Listings still
+    /// name the public zone, and the key never appears in them.
+    pub dqs_key: Option<DqsKey>,
 }
 
+#[cfg(feature = "dns")]
 impl Default for CheckerConfig {
     fn default() -> Self {
         CheckerConfig {
@@ -109,6 +130,7 @@ impl Default for CheckerConfig {
             deadline: Duration::from_secs(5),
             query_timeout: Duration::from_millis(1500),
             verify_lists: false,
+            dqs_key: None,
         }
     }
 }
@@ -119,12 +141,13 @@ impl Default for CheckerConfig {
 pub struct Listing {
     /// The IP address or domain looked up, as text.
     pub subject: String,
-    /// The zone asked.
+    /// The zone asked, by its public name (`zen.spamhaus.org` also when it was asked
+    /// through Spamhaus DQS).
     pub zone: String,
     /// Listed, not listed, or unknown.
     pub status: ListingStatus,
     /// The A record values returned (listing codes only).
-    pub codes: Vec<std::net::Ipv4Addr>,
+    pub codes: Vec<Ipv4Addr>,
     /// The meaning of each code, from the catalog.
     pub meanings: Vec<String>,
     /// The TXT records the list gave for this subject.
@@ -132,6 +155,13 @@ pub struct Listing {
     /// Why the status is unknown (timeout, SERVFAIL, REFUSED, refused resolver), or a
     /// note about ignored answers.
     pub error: Option<String>,
+    /// The refusal code the list answered with, when it refused the query rather
+    /// than answer it: Spamhaus 127.255.255.254 (public or unattributable resolver),
+    /// .255 (too many queries), .252 (no such zone), .250/.251 (DQS key disabled or
+    /// rejected), URIBL's 127.0.0.1, ... (the catalog's `refused` codes). The status
+    /// is then [`ListingStatus::Unknown`]. A Spamhaus zone that refuses with .254 or
+    /// .255 answers through DQS ([`Zone::dqs`]; `CheckerConfig::dqs_key`).
+    pub refusal_code: Option<Ipv4Addr>,
 }
 
 impl Listing {
@@ -155,6 +185,7 @@ impl Listing {
             meanings: Vec::new(),
             txt: Vec::new(),
             error: None,
+            refusal_code: None,
         }
     }
 }

@@ -59,6 +59,9 @@ pub struct Interpretation {
     pub meanings: Vec<String>,
     /// Why the status is unknown, or a note about ignored answers.
     pub error: Option<String>,
+    /// The zone's refusal code among the answers (the first, if several): the list
+    /// refused the query, and the status is unknown.
+    pub refusal_code: Option<Ipv4Addr>,
 }
 
 /// Decodes the A records a zone returned for one subject.
@@ -84,6 +87,7 @@ pub struct Interpretation {
 ///
 /// let refused = interpret(zen, &["127.255.255.254".parse().unwrap()]);
 /// assert_eq!(refused.status, ListingStatus::Unknown);
+/// assert_eq!(refused.refusal_code, Some([127, 255, 255, 254].into()));
 /// assert!(refused.error.unwrap().contains("public/open resolver"));
 ///
 /// let hijacked = interpret(zen, &["198.51.100.7".parse().unwrap()]);
@@ -104,7 +108,7 @@ pub fn interpret(zone: &Zone, a_records: &[Ipv4Addr]) -> Interpretation {
         }
         match zone.code(value) {
             Some(code) if code.kind == CodeKind::Refused => {
-                refusals.push(refusal_message(zone, value, &code.meaning))
+                refusals.push((value, refusal_message(zone, value, &code.meaning)))
             }
             Some(code) => {
                 codes.push(value);
@@ -135,12 +139,14 @@ pub fn interpret(zone: &Zone, a_records: &[Ipv4Addr]) -> Interpretation {
         )
     });
 
-    if !refusals.is_empty() {
+    if let Some(&(first, _)) = refusals.first() {
+        let messages: Vec<String> = refusals.into_iter().map(|(_, m)| m).collect();
         return Interpretation {
             status: ListingStatus::Unknown,
             codes: Vec::new(),
             meanings: Vec::new(),
-            error: Some(refusals.join("; ")),
+            error: Some(messages.join("; ")),
+            refusal_code: Some(first),
         };
     }
     if !codes.is_empty() {
@@ -149,6 +155,7 @@ pub fn interpret(zone: &Zone, a_records: &[Ipv4Addr]) -> Interpretation {
             codes,
             meanings,
             error: outside_note,
+            refusal_code: None,
         };
     }
     if outside_note.is_some() {
@@ -157,9 +164,16 @@ pub fn interpret(zone: &Zone, a_records: &[Ipv4Addr]) -> Interpretation {
             codes,
             meanings,
             error: outside_note,
+            refusal_code: None,
         };
     }
-    Interpretation { status: ListingStatus::NotListed, codes, meanings, error: None }
+    Interpretation {
+        status: ListingStatus::NotListed,
+        codes,
+        meanings,
+        error: None,
+        refusal_code: None,
+    }
 }
 
 /// "Spamhaus refused the query: 127.255.255.254 means the query came through ...".
@@ -259,9 +273,21 @@ mod tests {
         let e = i.error.unwrap();
         assert!(e.starts_with("Spamhaus refused the query: 127.255.255.254 means the query came through a public/open resolver"), "{e}");
         assert!(e.contains("DQS"), "{e}");
-        for code in ["127.255.255.252", "127.255.255.255"] {
-            assert_eq!(interpret(zen, &[a(code)]).status, ListingStatus::Unknown);
+        assert_eq!(i.refusal_code, Some(a("127.255.255.254")));
+        for code in ["127.255.255.250", "127.255.255.251", "127.255.255.252", "127.255.255.255"] {
+            let i = interpret(zen, &[a(code)]);
+            assert_eq!((i.status, i.refusal_code), (ListingStatus::Unknown, Some(a(code))));
         }
+        // A refusal beside a listing code: the answer as a whole is not trusted.
+        let i = interpret(zen, &[a("127.0.0.2"), a("127.255.255.254")]);
+        assert_eq!(
+            (i.status, i.refusal_code),
+            (ListingStatus::Unknown, Some(a("127.255.255.254")))
+        );
+        assert!(i.codes.is_empty());
+        // Listings and clean answers carry no refusal code.
+        assert_eq!(interpret(zen, &[a("127.0.0.2")]).refusal_code, None);
+        assert_eq!(interpret(zen, &[]).refusal_code, None);
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl Failure {
             Failure::Network(e) => format!("network error: {e}"),
             Failure::TcpTimeout | Failure::Expired { timed_out: true } => "timed out".to_string(),
             Failure::Expired { timed_out: false } => {
-                format!("no answer within the {} deadline", crate::checker::fmt_duration(deadline))
+                format!("no answer within the {} deadline", crate::error::fmt_duration(deadline))
             }
         }
     }

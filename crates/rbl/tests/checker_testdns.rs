@@ -149,6 +149,44 @@ async fn spamhaus_public_resolver_code_is_unknown() {
         "{error}"
     );
     assert!(error.contains("own recursive resolver") && error.contains("DQS"), "{error}");
+    assert_eq!(l.refusal_code, Some(std::net::Ipv4Addr::new(127, 255, 255, 254)));
+}
+
+#[tokio::test]
+async fn refusal_codes_are_flagged_and_listings_are_not() {
+    let dns = TestDns::builder()
+        .zone(ZEN)
+        .zone("multi.uribl.com")
+        .zone(SPAMCOP)
+        .a("1.2.0.192.zen.spamhaus.org", "127.255.255.255")
+        .a("2.2.0.192.zen.spamhaus.org", "127.0.0.4")
+        .a("spammy.example.multi.uribl.com", "127.0.0.1")
+        .a("1.2.0.192.bl.spamcop.net", "127.0.0.2")
+        .refused_zone("dbl.spamhaus.org")
+        .start();
+    let catalog = Catalog::builtin();
+    let subjects = [ip("192.0.2.1"), ip("192.0.2.2"), Subject::Domain("spammy.example".into())];
+    let zone_list = zones(&catalog, &[ZEN, SPAMCOP, "multi.uribl.com", "dbl.spamhaus.org"]);
+    let listings = quick(dns.addr()).check(&subjects, &zone_list).await;
+    let got: Vec<(&str, &str, ListingStatus, Option<String>)> = listings
+        .iter()
+        .map(|l| {
+            (l.subject.as_str(), l.zone.as_str(), l.status, l.refusal_code.map(|c| c.to_string()))
+        })
+        .collect();
+    let refused = |code: &str| Some(code.to_string());
+    assert_eq!(
+        got,
+        [
+            ("192.0.2.1", ZEN, ListingStatus::Unknown, refused("127.255.255.255")),
+            ("192.0.2.1", SPAMCOP, ListingStatus::Listed, None),
+            ("192.0.2.2", ZEN, ListingStatus::Listed, None),
+            ("192.0.2.2", SPAMCOP, ListingStatus::NotListed, None),
+            ("spammy.example", "multi.uribl.com", ListingStatus::Unknown, refused("127.0.0.1")),
+            // A DNS-level REFUSED is a failure to answer, not a list's refusal code.
+            ("spammy.example", "dbl.spamhaus.org", ListingStatus::Unknown, None),
+        ]
+    );
 }
 
 #[tokio::test]
@@ -254,18 +292,50 @@ async fn ipv6_nibble_query() {
         .a(&format!("{nibbles}.all.s5h.net"), "127.0.0.2")
         .txt(&format!("{nibbles}.all.s5h.net"), "IPv6 listed")
         .zone(ZEN)
+        .a(&format!("{nibbles}.zen.spamhaus.org"), "127.0.0.3")
+        .zone(SPAMCOP)
         .start();
     let catalog = Catalog::builtin();
     let listings = quick(dns.addr())
-        .check(&[ip("2001:db8::1")], &zones(&catalog, &["all.s5h.net", ZEN]))
+        .check(&[ip("2001:db8::1")], &zones(&catalog, &["all.s5h.net", ZEN, SPAMCOP]))
         .await;
-    // ZEN is IPv4-only: skipped, not reported.
-    assert_eq!(listings.len(), 1, "{listings:?}");
-    assert_eq!(listings[0].zone, "all.s5h.net");
-    assert_eq!(listings[0].subject, "2001:db8::1");
-    assert_eq!(listings[0].status, ListingStatus::Listed);
+    // SpamCop is IPv4-only: skipped, not reported, never asked.
+    let got: Vec<(&str, &str, ListingStatus)> =
+        listings.iter().map(|l| (l.subject.as_str(), l.zone.as_str(), l.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("2001:db8::1", "all.s5h.net", ListingStatus::Listed),
+            ("2001:db8::1", ZEN, ListingStatus::Listed),
+        ]
+    );
     assert_eq!(listings[0].txt, vec!["IPv6 listed".to_string()]);
-    assert!(dns.queries().iter().all(|q| q.contains("all.s5h.net")));
+    assert!(listings[1].meanings[0].starts_with("CSS"), "{:?}", listings[1]);
+    let queries = dns.queries();
+    assert!(queries.iter().any(|q| q == &format!("{nibbles}.zen.spamhaus.org A")), "{queries:?}");
+    assert!(queries.iter().all(|q| !q.contains("spamcop")), "{queries:?}");
+}
+
+#[tokio::test]
+async fn ipv6_never_goes_to_an_ipv4_only_zone() {
+    let dns = TestDns::builder().zone(SPAMCOP).zone("b.barracudacentral.org").zone(ZEN).start();
+    let catalog = Catalog::builtin();
+    let ipv4_only: Vec<&Zone> =
+        catalog.zones().iter().filter(|z| !z.ipv6 && z.defunct.is_none()).collect();
+    let v6 = [ip("2001:db8::25"), ip("2001:db8:1::1")];
+    let listings = quick(dns.addr()).check(&v6, &ipv4_only).await;
+    assert!(listings.is_empty(), "{listings:?}");
+    assert_eq!(dns.query_count(), 0, "{:?}", dns.queries());
+    // The defaults: only the zones that take IPv6 are asked, by nibble name.
+    let defaults: Vec<&Zone> = catalog.default_zones().collect();
+    let listings = quick(dns.addr()).check(&v6[..1], &defaults).await;
+    let asked: Vec<&str> = listings.iter().map(|l| l.zone.as_str()).collect();
+    assert_eq!(asked, [ZEN]);
+    assert!(
+        dns.queries().iter().all(|q| q.ends_with(".zen.spamhaus.org A")),
+        "{:?}",
+        dns.queries()
+    );
 }
 
 #[tokio::test]
@@ -297,13 +367,15 @@ async fn order_dedup_and_kind_mismatch() {
             ("spammy.example", "dbl.spamhaus.org", ListingStatus::Listed),
             ("192.0.2.1", SPAMCOP, ListingStatus::NotListed),
             ("192.0.2.1", ZEN, ListingStatus::NotListed),
+            // ZEN takes IPv6 addresses; SpamCop does not.
+            ("2001:db8::2", ZEN, ListingStatus::NotListed),
         ]
     );
-    // 5 A queries + 2 TXT queries for the listed ones, each asked once, + the
+    // 6 A queries + 2 TXT queries for the listed ones, each asked once, + the
     // self-test of the two zones that answered "listed": SpamCop's 127.0.0.1 (its
     // 127.0.0.2 is the subject already asked, answered from the resolver's cache)
     // and the DBL's TEST and INVALID.
-    assert_eq!(dns.query_count(), 10, "{:?}", dns.queries());
+    assert_eq!(dns.query_count(), 11, "{:?}", dns.queries());
 }
 
 #[tokio::test]

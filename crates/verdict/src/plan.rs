@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use rebound_dsn::Bounce;
+use rebound_rbl::{Catalog, List};
 
 use crate::case::to_lowercase;
 use crate::search::Phrases;
@@ -45,22 +46,31 @@ impl FoundIn {
 
 /// A blocklist the bounce text itself names, e.g. `blocked using zen.spamhaus.org`.
 ///
+/// What is known about it comes from the blocklist catalog (`rebound_rbl::Catalog`):
+/// the list whose words the text holds, and the zone's own facts when the text gives
+/// a zone the catalog has.
+///
 /// ```
 /// let mut bounce = rebound_dsn::Bounce::default();
 /// let mut report = rebound_dsn::RecipientReport::default();
 /// report.diagnostic = Some("554 5.7.1 Service unavailable; Client host [192.0.2.85] \
-///     blocked using zen.spamhaus.org".into());
+///     blocked using zen.spamhaus.org; also listed in dnsbl.sorbs.net".into());
 /// bounce.recipients.push(report);
 /// let plan = rebound_verdict::plan(&bounce);
 /// let list = &plan.mentioned_lists[0];
 /// assert_eq!((list.id, list.zone.as_deref()), ("spamhaus", Some("zen.spamhaus.org")));
 /// assert!(list.public && !list.defunct);
+/// assert_eq!(list.removal_url.as_deref(), Some("https://check.spamhaus.org/"));
+/// assert!(list.expiry_ja.is_some());
+/// let sorbs = &plan.mentioned_lists[1];
+/// assert!(sorbs.defunct);
+/// assert_eq!(sorbs.defunct_since.as_deref(), Some("2024-06-05"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MentionedList {
-    /// Stable identifier, e.g. `spamhaus`, `microsoft-internal`; `other` for a zone
-    /// we do not know.
+    /// Stable identifier, the catalog list's id, e.g. `spamhaus`, `microsoft-internal`;
+    /// `other` for a zone we do not know.
     pub id: &'static str,
     /// Display name, e.g. `Spamhaus`; for an unknown zone, the zone.
     pub name: String,
@@ -70,6 +80,71 @@ pub struct MentionedList {
     pub public: bool,
     /// Whether the list has shut down (e.g. SORBS, 2024-06-05).
     pub defunct: bool,
+    /// When it shut down, as an ISO 8601 date (`2024-06-05`; `2008` when only the
+    /// year is known); `None` when it is alive or the date is unknown.
+    pub defunct_since: Option<String>,
+    /// Where a listed sender asks for removal: the zone's page, else the list's.
+    pub removal_url: Option<String>,
+    /// How long a listing usually lasts or how removal works, in English.
+    pub expiry: Option<String>,
+    /// The same in Japanese (always given together with `expiry`).
+    pub expiry_ja: Option<String>,
+}
+
+impl MentionedList {
+    /// What the catalog knows of `list`, and of `zone` when the catalog has that zone
+    /// in that list.
+    fn known(list: &'static List, zone: Option<String>) -> MentionedList {
+        let catalog = Catalog::shared();
+        let own = zone
+            .as_deref()
+            .and_then(|name| catalog.get(name))
+            .filter(|z| z.list.as_deref() == Some(list.id.as_str()));
+        let (defunct, defunct_since, removal_url, expiry, expiry_ja) = match own {
+            Some(z) => (&z.defunct, &z.defunct_since, &z.removal_url, &z.expiry, &z.expiry_ja),
+            None => (
+                &list.defunct,
+                &list.defunct_since,
+                &list.removal_url,
+                &list.expiry,
+                &list.expiry_ja,
+            ),
+        };
+        MentionedList {
+            id: list.id.as_str(),
+            name: list.name.clone(),
+            zone,
+            public: list.public,
+            defunct: defunct.is_some(),
+            defunct_since: defunct_since.clone(),
+            removal_url: removal_url.clone(),
+            expiry: expiry.clone(),
+            expiry_ja: expiry_ja.clone(),
+        }
+    }
+
+    /// A zone the catalog does not know.
+    fn other(zone: String) -> MentionedList {
+        MentionedList {
+            id: "other",
+            name: zone.clone(),
+            zone: Some(zone),
+            public: true,
+            defunct: false,
+            defunct_since: None,
+            removal_url: None,
+            expiry: None,
+            expiry_ja: None,
+        }
+    }
+
+    /// The entry for a zone written after a trigger.
+    fn for_zone(zone: String) -> MentionedList {
+        match Catalog::shared().list_named_in(&zone) {
+            Some(list) => MentionedList::known(list, Some(zone)),
+            None => MentionedList::other(zone),
+        }
+    }
 }
 
 /// What to look up for a bounce.
@@ -323,62 +398,37 @@ fn each_sending_ip(diagnostic: &str, remote_ip: Option<IpAddr>, mut each: impl F
         let sender = bare_bracketed(diagnostic, t.start)
             || forward_trigger_before(text, t.start)
             || backward_trigger_after(text, t.end);
-        if sender && is_public(t.ip) && Some(t.ip) != remote_ip {
-            each(t.ip);
+        // An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is the IPv4 sender: it
+        // is looked up as one, in the zones that take IPv4.
+        let ip = t.ip.to_canonical();
+        if sender && is_public(ip) && Some(ip) != remote_ip.map(|r| r.to_canonical()) {
+            each(ip);
         }
     });
 }
-
-/// A known blocklist and the lower-case words that name it.
-struct KnownList {
-    id: &'static str,
-    name: &'static str,
-    words: &'static [&'static str],
-    public: bool,
-    defunct: bool,
-}
-
-/// Blocklists recognised in bounce text, checked in order.
-#[rustfmt::skip]
-const KNOWN_LISTS: &[KnownList] = &[
-    KnownList { id: "spamhaus", name: "Spamhaus", words: &["spamhaus"], public: true, defunct: false },
-    KnownList { id: "spamcop", name: "SpamCop", words: &["spamcop"], public: true, defunct: false },
-    KnownList { id: "barracuda", name: "Barracuda Reputation Block List",
-        words: &["barracuda"], public: true, defunct: false },
-    KnownList { id: "uceprotect", name: "UCEPROTECT", words: &["uceprotect"], public: true, defunct: false },
-    KnownList { id: "sorbs", name: "SORBS", words: &["sorbs"], public: true, defunct: true },
-    KnownList { id: "cloudmark", name: "Cloudmark Sender Intelligence",
-        words: &["cloudmark"], public: false, defunct: false },
-    KnownList { id: "proofpoint", name: "Proofpoint Dynamic Reputation",
-        words: &["proofpoint"], public: false, defunct: false },
-    KnownList { id: "trendmicro", name: "Trend Micro Email Reputation",
-        words: &["trend micro", "mail-abuse.com"], public: false, defunct: false },
-    KnownList { id: "psbl", name: "PSBL", words: &["psbl"], public: true, defunct: false },
-    KnownList { id: "spamrats", name: "SpamRATS", words: &["spamrats"], public: true, defunct: false },
-    KnownList { id: "mailspike", name: "Mailspike", words: &["mailspike"], public: true, defunct: false },
-    KnownList { id: "microsoft-internal", name: "Microsoft's own block list",
-        words: &["our block list", "(s3150)", "(s3140)", "banned sending ip"],
-        public: false, defunct: false },
-];
 
 /// Phrases after which a blocklist zone is written (`blocked using ZONE`).
 const ZONE_TRIGGERS: &[&str] =
     &["blocked using ", "black list at ", "blacklisted at ", "listed in ", "listed on "];
 
-/// The [`ZONE_TRIGGERS`] and then the words of [`KNOWN_LISTS`], in table order, as
-/// phrase ids of one searcher: one pass over a diagnostic finds every mention,
-/// where looking for each phrase on its own took a pass per phrase.
+/// The [`ZONE_TRIGGERS`] and then the words that name the catalog's lists
+/// ([`rebound_rbl::List::mentions`]), in catalog order, as phrase ids of one
+/// searcher: one pass over a diagnostic finds every mention, where looking for each
+/// phrase on its own took a pass per phrase.
 struct Mentions {
     searcher: Option<Phrases>,
     patterns: Vec<&'static str>,
-    /// For each word (pattern id less the triggers), its index in [`KNOWN_LISTS`].
+    /// For each word (pattern id less the triggers), its list's index in the catalog.
     list_of_word: Vec<usize>,
 }
 
 static MENTIONS: LazyLock<Mentions> = LazyLock::new(|| {
-    let words =
-        KNOWN_LISTS.iter().enumerate().flat_map(|(i, k)| k.words.iter().map(move |w| (i, *w)));
-    let (list_of_word, words): (Vec<usize>, Vec<&str>) = words.unzip();
+    let lists = Catalog::shared().lists();
+    let words = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.mentions.iter().map(move |w| (i, w.as_str())));
+    let (list_of_word, words): (Vec<usize>, Vec<&'static str>) = words.unzip();
     let patterns: Vec<&'static str> = ZONE_TRIGGERS.iter().copied().chain(words).collect();
     // The patterns are lower case: ignoring ASCII case, an ASCII diagnostic is read
     // as it is, with no lower-cased copy. Should the searcher not build, each
@@ -423,22 +473,22 @@ fn zone_at(text: &str, start: usize) -> Option<String> {
     plausible.then_some(zone)
 }
 
-/// Blocklists a diagnostic names, added to `out`; `text` is as [`searchable`] gives it: first the zones written
-/// after [`ZONE_TRIGGERS`] (trigger by trigger, in table order), then every list named
-/// by its words alone, in table order.
+/// Blocklists a diagnostic names, added to `out`; `text` is as [`searchable`] gives
+/// it: first the zones written after [`ZONE_TRIGGERS`] (trigger by trigger, in table
+/// order), then every list named by its words alone, in catalog order.
 fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
     let mentions = &*MENTIONS;
-    // (trigger, start, end) of every trigger; a text seldom has one, and then no
-    // allocation is made.
+    // (trigger, start, end) of every trigger, and the catalog index of every list
+    // named by its words; a text seldom has either, and then no allocation is made.
     let mut triggers = Vec::new();
-    let mut named = [false; KNOWN_LISTS.len()];
+    let mut named: Vec<usize> = Vec::new();
     mentions.find(text, |id, start, end| match id.checked_sub(ZONE_TRIGGERS.len()) {
         None => triggers.push((id, start, end)),
         Some(word) => {
-            if let Some(flag) =
-                mentions.list_of_word.get(word).and_then(|&list| named.get_mut(list))
-            {
-                *flag = true;
+            if let Some(&list) = mentions.list_of_word.get(word) {
+                if !named.contains(&list) {
+                    named.push(list);
+                }
             }
         }
     });
@@ -452,29 +502,21 @@ fn mentioned_in(text: &str, out: &mut Vec<MentionedList>) {
         }
         resume = (id, end);
         let Some(zone) = zone_at(text, end) else { continue };
-        let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
-        let (id, name, public, defunct) = match known {
-            Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
-            None => ("other", zone.clone(), true, false),
-        };
-        match out.iter_mut().find(|m| m.id == id && (id != "other" || m.name == name)) {
+        let found = MentionedList::for_zone(zone);
+        let same =
+            |m: &MentionedList| m.id == found.id && (found.id != "other" || m.name == found.name);
+        match out.iter_mut().find(|m| same(m)) {
             Some(existing) => {
                 if existing.zone.is_none() {
-                    existing.zone = Some(zone);
+                    *existing = found;
                 }
             }
-            None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
+            None => out.push(found),
         }
     }
-    for (known, _) in KNOWN_LISTS.iter().zip(named).filter(|(_, named)| *named) {
-        if !out.iter().any(|m| m.id == known.id) {
-            out.push(MentionedList {
-                id: known.id,
-                name: known.name.to_string(),
-                zone: None,
-                public: known.public,
-                defunct: known.defunct,
-            });
+    for (i, list) in Catalog::shared().lists().iter().enumerate() {
+        if named.contains(&i) && !out.iter().any(|m| m.id == list.id) {
+            out.push(MentionedList::known(list, None));
         }
     }
 }
@@ -538,6 +580,7 @@ pub fn plan(bounce: &Bounce) -> LookupPlan {
         // An address is made of address characters only: a host name has other
         // letters, and is not handed to the parser, which takes longer to refuse it.
         let ip = mta.bytes().all(is_ip_char).then(|| mta.parse::<IpAddr>().ok()).flatten();
+        let ip = ip.map(|ip| ip.to_canonical());
         if let Some(ip) = ip {
             if is_public(ip) && !out.ips.iter().any(|(seen, _)| *seen == ip) {
                 out.ips.push((ip, FoundIn::ReportingMta));
@@ -585,384 +628,4 @@ fn sender_domain(bounce: &Bounce) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rebound_dsn::RecipientReport;
-
-    fn ips(text: &str) -> Vec<String> {
-        sending_ips(text, None).iter().map(|ip| ip.to_string()).collect()
-    }
-
-    #[test]
-    fn sender_domain_comes_from_the_sender_not_the_daemon() {
-        let mut bounce = Bounce::default();
-        bounce.original.from = Some("山田 <Info@Yamada-Shoten.example>".into());
-        assert_eq!(
-            plan(&bounce).domains,
-            vec![("yamada-shoten.example".to_string(), FoundIn::SenderAddress)]
-        );
-        bounce.sender = Some("MAILER-DAEMON@sv1.example.jp".into());
-        assert_eq!(plan(&bounce).domains[0].0, "yamada-shoten.example");
-        bounce.sender = Some("bounces+123@mail.shop.example".into());
-        assert_eq!(plan(&bounce).domains[0].0, "mail.shop.example");
-        let empty = Bounce::default();
-        assert!(plan(&empty).domains.is_empty());
-    }
-
-    #[test]
-    fn sender_domain_reads_angle_brackets_as_before() {
-        // As the last '<' and the last '>' anywhere, taken when in that order.
-        let cases = [
-            ("Info <info@shop.example>", Some("shop.example")),
-            ("info@shop.example", Some("shop.example")),
-            ("x> <info@shop.example", Some("shop.example")),
-            ("<a@one.example> <b@two.example>", Some("two.example")),
-            // `a@one.example> x`, whose domain is not plausible.
-            ("<a@one.example> x>", None),
-            ("<a@one.example", Some("one.example")),
-        ];
-        for (value, want) in cases {
-            let mut bounce = Bounce::default();
-            bounce.sender = Some(value.into());
-            assert_eq!(sender_domain(&bounce).as_deref(), want, "{value:?}");
-        }
-    }
-
-    #[test]
-    fn extracts_sending_ips_from_receiver_wording() {
-        let cases: &[(&str, &[&str])] = &[
-            ("550 5.7.1 Unfortunately, messages from [192.0.2.77] weren't sent.", &["192.0.2.77"]),
-            ("554 5.7.1 Service unavailable; Client host [192.0.2.85] blocked using zen.spamhaus.org", &["192.0.2.85"]),
-            ("550 5.7.606 Access denied, banned sending IP [192.0.2.78]. To request removal", &["192.0.2.78"]),
-            ("421-4.7.0 [192.0.2.79      15] This message is suspicious due to the very low reputation", &["192.0.2.79"]),
-            ("421 4.7.0 [TSS04] Messages from 192.0.2.80 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", &["192.0.2.80"]),
-            ("550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.81", &["192.0.2.81"]),
-            ("554 resimta comcast 192.0.2.82 found on one or more RBLs (Spamhaus ZEN) BL000001", &["192.0.2.82"]),
-            ("554 IP=192.0.2.84 - None/bad reputation. (NOWL)", &["192.0.2.84"]),
-            ("550 rejected because 192.0.2.86 is in a black list at zen.spamhaus.org", &["192.0.2.86"]),
-            ("550 5.7.1 Mail from IP address [2001:db8:1::25] refused", &["2001:db8:1::25"]),
-            ("550 5.7.1 Client host [IPv6:2001:db8::77] blocked using zen.spamhaus.org", &["2001:db8::77"]),
-            ("554 IP address is block listed. For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=192.0.2.83&r=0AbC", &["192.0.2.83"]),
-            // Private, loopback and link-local addresses are never sending IPs.
-            ("550 Client host [10.1.2.3] blocked; messages from [127.0.0.1]; from [169.254.1.1]; from [fe80::1]; from [fd00::1]", &[]),
-            // Deduplicated within one text.
-            ("messages from [192.0.2.77] ... Client host [192.0.2.77] blocked", &["192.0.2.77"]),
-            // Glued to a word, or a version number after an unrelated phrase: not an address.
-            ("see x192.0.2.1 and 192.0.2.1x and version 4.16.55.1", &[]),
-        ];
-        for (text, want) in cases {
-            assert_eq!(ips(text), *want, "{text}");
-        }
-    }
-
-    #[test]
-    fn never_takes_the_remote_mta_address() {
-        let text = "host mx.example.org[203.0.113.100] said: 554 5.7.1 Service unavailable; Client host [192.0.2.85] blocked using b.barracudacentral.org";
-        // Written as host NAME[IP], the receiver's address is not taken even without remote_ip.
-        assert_eq!(ips(text), ["192.0.2.85"]);
-        // And remote_ip is never a sending IP, however it is written.
-        let remote: IpAddr = "192.0.2.85".parse().unwrap();
-        assert!(sending_ips(text, Some(remote)).is_empty());
-
-        let mut bounce = Bounce::default();
-        let mut r = RecipientReport::default();
-        r.remote_ip = Some("198.51.100.27".parse().unwrap());
-        r.diagnostic = Some(
-            "Connection from 198.51.100.27 refused; messages from [192.0.2.9] weren't sent".into(),
-        );
-        bounce.recipients.push(r);
-        let plan = plan(&bounce);
-        assert_eq!(plan.ips, vec![("192.0.2.9".parse().unwrap(), FoundIn::Diagnostic)]);
-    }
-
-    #[test]
-    fn excludes_the_authenticated_submission_hop() {
-        let mut bounce = Bounce::default();
-        bounce.reporting_mta = Some("sv12053.xserver.jp".into());
-        bounce.original.received = vec![
-            "from sv12053.xserver.jp (sv12053.xserver.jp [203.0.113.45]) by relay.example.net with ESMTP".into(),
-            "from [192.168.1.5] (p1234-ipngn.example-isp.ne.jp [198.51.100.66]) by sv12053.xserver.jp (Postfix) with ESMTPSA id 4AbCd; Mon, 2 Jun 2025 10:00:00 +0900".into(),
-        ];
-        let mut r = RecipientReport::default();
-        r.diagnostic =
-            Some("550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent.".into());
-        bounce.recipients.push(r);
-        let plan = plan(&bounce);
-        let listed: Vec<String> = plan.ips.iter().map(|(ip, _)| ip.to_string()).collect();
-        assert_eq!(listed, ["203.0.113.45"]);
-        assert!(!listed.contains(&"198.51.100.66".to_string()), "home ISP hop must not be checked");
-        assert_eq!(plan.hosts, vec![("sv12053.xserver.jp".into(), FoundIn::ReportingMta)]);
-    }
-
-    #[test]
-    fn deduplicates_across_recipients_in_order() {
-        let mut bounce = Bounce::default();
-        for text in [
-            "messages from [192.0.2.2] weren't sent",
-            "Client host [192.0.2.1] blocked; messages from [192.0.2.2]",
-        ] {
-            let mut r = RecipientReport::default();
-            r.diagnostic = Some(text.into());
-            bounce.recipients.push(r);
-        }
-        let got: Vec<String> = plan(&bounce).ips.iter().map(|(ip, _)| ip.to_string()).collect();
-        assert_eq!(got, ["192.0.2.2", "192.0.2.1"]);
-    }
-
-    /// `sending_ips` as it read before: an ASCII-lower-cased copy, every run of
-    /// address characters parsed, the triggers matched in the copy.
-    fn reference_sending_ips(diagnostic: &str, remote_ip: Option<IpAddr>) -> Vec<IpAddr> {
-        let text = diagnostic.to_ascii_lowercase();
-        let bytes = text.as_bytes();
-        let mut tokens = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if !is_ip_char(bytes[i]) {
-                i += 1;
-                continue;
-            }
-            let run_start = i;
-            while i < bytes.len() && is_ip_char(bytes[i]) {
-                i += 1;
-            }
-            let (mut start, mut end) = (run_start, i);
-            if text[..run_start].ends_with("ipv") && text[run_start..i].starts_with("6:") {
-                start += 2;
-            } else if !text[start..end].starts_with("::") {
-                while start < end && matches!(bytes[start], b':' | b'.') {
-                    start += 1;
-                }
-            }
-            while end > start
-                && matches!(bytes[end - 1], b'.' | b':')
-                && !text[start..end].ends_with("::")
-            {
-                end -= 1;
-            }
-            let glued_before = start == run_start
-                && run_start > 0
-                && bytes.get(run_start - 1).is_some_and(|b| is_word_byte(*b));
-            let glued_after = bytes.get(i).is_some_and(|b| is_word_byte(*b));
-            if glued_before || glued_after || start >= end {
-                continue;
-            }
-            if let Ok(ip) = text[start..end].parse::<IpAddr>() {
-                tokens.push((ip, start, end));
-            }
-        }
-        let forward = |start: usize| {
-            let before = text[..start].trim_end_matches([' ', '[', '(', '=', ':', '\t']);
-            let raw = &text[..start];
-            FORWARD_TRIGGERS.iter().any(|t| {
-                if t.ends_with(['=', ':']) {
-                    raw.ends_with(t) || raw.trim_end_matches([' ', '[']).ends_with(t)
-                } else {
-                    before.ends_with(t)
-                        && before[..before.len() - t.len()]
-                            .chars()
-                            .next_back()
-                            .is_none_or(|c| !c.is_ascii_alphanumeric())
-                }
-            })
-        };
-        let backward = |end: usize| {
-            let after = text[end..].trim_start_matches([' ', ']', ')', '\t']);
-            BACKWARD_TRIGGERS.iter().any(|t| after.starts_with(t))
-        };
-        let mut seen = Vec::new();
-        for (ip, start, end) in tokens {
-            let sender = bare_bracketed(&text, start) || forward(start) || backward(end);
-            if sender && is_public(ip) && Some(ip) != remote_ip && !seen.contains(&ip) {
-                seen.push(ip);
-            }
-        }
-        seen
-    }
-
-    /// `mentioned_in` as it read before: a lower-cased copy searched once per phrase.
-    fn reference_mentioned_in(diagnostic: &str) -> Vec<MentionedList> {
-        let text = diagnostic.to_lowercase();
-        let mut out: Vec<MentionedList> = Vec::new();
-        let mut zones = Vec::new();
-        for trigger in ZONE_TRIGGERS {
-            let mut from = 0;
-            while let Some(pos) = text[from..].find(trigger) {
-                let start = from + pos + trigger.len();
-                zones.extend(zone_at(&text, start));
-                from = start;
-            }
-        }
-        for zone in zones {
-            let known = KNOWN_LISTS.iter().find(|k| k.words.iter().any(|w| zone.contains(w)));
-            let (id, name, public, defunct) = match known {
-                Some(k) => (k.id, k.name.to_string(), k.public, k.defunct),
-                None => ("other", zone.clone(), true, false),
-            };
-            match out.iter_mut().find(|m| m.id == id && (id != "other" || m.name == name)) {
-                Some(existing) => {
-                    if existing.zone.is_none() {
-                        existing.zone = Some(zone);
-                    }
-                }
-                None => out.push(MentionedList { id, name, zone: Some(zone), public, defunct }),
-            }
-        }
-        for known in KNOWN_LISTS {
-            if known.words.iter().any(|w| text.contains(w)) && !out.iter().any(|m| m.id == known.id)
-            {
-                out.push(MentionedList {
-                    id: known.id,
-                    name: known.name.to_string(),
-                    zone: None,
-                    public: known.public,
-                    defunct: known.defunct,
-                });
-            }
-        }
-        out
-    }
-
-    /// Diagnostics that put addresses beside every trigger, in every case, glued and
-    /// not, with list words and zones, and non-ASCII letters that lower-case to ASCII.
-    fn varied_diagnostics() -> Vec<String> {
-        let addresses = [
-            "192.0.2.77",
-            "[203.0.113.45]",
-            "(198.51.100.7)",
-            "[IPv6:2001:db8::77]",
-            "IPV6:2001:DB8::25",
-            "2001:DB8:1::25",
-            "::ffff:203.0.113.9",
-            "10.1.2.3",
-            "x192.0.2.1",
-            "192.0.2.1x",
-            "4.16.55.1.",
-            ":192.0.2.9:",
-            "1.2.3",
-            "5.7.1",
-            "::",
-            "fe80::1",
-            "203.0.113.300",
-        ];
-        let mut texts: Vec<String> = vec![
-            String::new(),
-            "550 5.7.1 Client host [192.0.2.85] blocked using zen.spamhaus.org; see SPAMCOP".into(),
-            "BLOCKED USING ZEN.SPAMHAUS.ORG and Blocked Using bl.Example.ORG. and blocked using x"
-                .into(),
-            "Listed in dnsbl.sorbs.net, listed on b.barracudacentral.org, black list at \
-             psbl.surriel.com, blacklisted at bl.spamcop.net, listed in ., listed in a..b"
-                .into(),
-            "messages from [203.0.113.45] weren't sent: our block list (S3150), Trend Micro".into(),
-            "blac\u{212A}listed at bl.example.org; bloc\u{212A}ed using zen.spamhaus.org; \
-             l\u{130}sted in x.example; listed in \u{212A}.example.org"
-                .into(),
-            "Mail-Abuse.com PSBL mailspike SpamRATS cloudmark proofpoint uceprotect sorbs \
-             (s3140) Banned Sending IP listed in Spamhaus.org listed in spamhaus.org"
-                .into(),
-            "listed in listed in zen.spamhaus.org listed on listed on a.b".into(),
-            // Read as it is: letters that lower-case to letters of another length, and
-            // Japanese, around ASCII ones in either case.
-            "\u{23A}\u{23A} BLOCKED USING ZEN.SPAMHAUS.ORG\u{3002}\u{30EA}\u{30B9}\u{30C8} Listed \
-             In bl.\u{23A}x.org, listed on a.B\u{23A}.org; \u{30D6}\u{30ED}listed in SORBS.example"
-                .into(),
-        ];
-        let phrases: Vec<&str> = FORWARD_TRIGGERS
-            .iter()
-            .chain(BACKWARD_TRIGGERS)
-            .chain(ZONE_TRIGGERS)
-            .copied()
-            .chain(["host mx.example.org", "said:", "x", ""])
-            .collect();
-        for (i, address) in addresses.iter().enumerate() {
-            for phrase in &phrases {
-                let upper = phrase.to_uppercase();
-                let other = addresses[(i + 3) % addresses.len()];
-                texts.push(format!("550 {phrase} {address} refused"));
-                texts.push(format!("550 {upper}{address}"));
-                texts.push(format!("{address} {phrase} zen.spamhaus.org"));
-                texts.push(format!("{address}]) {upper} {other}"));
-                texts.push(format!("{phrase}:\t[{address}] ümlaut {other} {upper}="));
-            }
-        }
-        texts
-    }
-
-    #[test]
-    fn finds_white_space_as_char_is_whitespace_does() {
-        for c in (0..0x3100).filter_map(char::from_u32) {
-            for text in [format!("mx{c}.example"), format!("{c}"), format!("\u{e9}{c}x")] {
-                assert_eq!(has_whitespace(&text), text.contains(char::is_whitespace), "{c:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn finds_the_next_dot_or_colon_as_a_byte_loop_does() {
-        let alphabet = b"ab.:\x00\x01\x7f\x80\xae\xba\xff-/;9";
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 40) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|k| alphabet[((state >> (k % 60)) as usize + k) % alphabet.len()])
-                .collect();
-            for from in 0..=len + 1 {
-                let want = bytes
-                    .get(from..)
-                    .and_then(|rest| rest.iter().position(|&b| b == b'.' || b == b':'))
-                    .map(|p| from + p);
-                assert_eq!(next_dot_or_colon(&bytes, from), want, "{bytes:?} {from}");
-            }
-        }
-    }
-
-    #[test]
-    fn reads_diagnostics_as_lower_cased_copies_did() {
-        let remote: Option<IpAddr> = "192.0.2.77".parse().ok();
-        let mut compared = 0;
-        for text in varied_diagnostics() {
-            for remote_ip in [None, remote] {
-                assert_eq!(
-                    sending_ips(&text, remote_ip),
-                    reference_sending_ips(&text, remote_ip),
-                    "{text:?}"
-                );
-            }
-            let mut got = Vec::new();
-            mentioned_in(&searchable(&text), &mut got);
-            assert_eq!(got, reference_mentioned_in(&text), "{text:?}");
-            compared += 1;
-        }
-        assert!(compared > 1000, "{compared}");
-    }
-
-    #[test]
-    fn finds_mentioned_lists() {
-        let mut out = Vec::new();
-        mentioned_in("554 5.7.1 service unavailable; client host [192.0.2.85] blocked using zen.spamhaus.org; see also spamcop", &mut out);
-        let ids: Vec<_> = out.iter().map(|m| (m.id, m.zone.clone())).collect();
-        assert_eq!(ids, [("spamhaus", Some("zen.spamhaus.org".into())), ("spamcop", None)]);
-
-        let mut out = Vec::new();
-        mentioned_in("part of their network is on our block list (s3150).", &mut out);
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].id, "microsoft-internal");
-        assert!(!out[0].public);
-
-        let mut out = Vec::new();
-        mentioned_in(
-            "rejected: blocked using dnsbl.sorbs.net and blocked using bl.example.org",
-            &mut out,
-        );
-        let ids: Vec<_> = out.iter().map(|m| (m.id, m.defunct)).collect();
-        assert_eq!(ids, [("sorbs", true), ("other", false)]);
-        assert_eq!(out[1].name, "bl.example.org");
-
-        let mut out = Vec::new();
-        mentioned_in("blocked using barracuda reputation, and uceprotect", &mut out);
-        let ids: Vec<_> = out.iter().map(|m| m.id).collect();
-        assert_eq!(ids, ["barracuda", "uceprotect"]);
-    }
-}
+mod tests;
