@@ -3,7 +3,7 @@
 //! the user's language, removal page and expiry. The report itself, the stable JSON
 //! interface, is `rebound_verdict::Report`.
 
-use rebound_rbl::{Catalog, CodeKind, Listing, ListingStatus, ZoneKind};
+use rebound_rbl::{Catalog, Listing, ListingStatus, ZoneKind};
 use rebound_verdict::report::ListingOut;
 use rebound_verdict::{Evidence, Findings, Lang, SendingIp};
 
@@ -51,15 +51,15 @@ pub fn evidence(listing: &Listing, catalog: &Catalog, lang: Lang) -> Evidence {
     evidence.listed = listed(listing.status);
     evidence.meanings = meanings(listing, catalog, lang);
     evidence.removal_url = zone.and_then(|z| z.removal_url.clone());
-    evidence.expiry = zone.and_then(|z| z.expiry.clone());
+    evidence.expiry = zone.and_then(|z| match lang {
+        Lang::Ja => z.expiry_ja.clone(),
+        _ => z.expiry.clone(),
+    });
     evidence.codes = listing.codes.iter().map(|c| c.to_string()).collect();
     evidence.txt = listing.txt.clone();
     evidence.error = listing.error.clone();
     evidence.allowlist = zone.is_some_and(|z| z.kind == ZoneKind::Allowlist);
-    evidence.refused = listing.status == ListingStatus::Unknown
-        && zone.is_some_and(|z| {
-            listing.codes.iter().any(|c| z.code(*c).is_some_and(|c| c.kind == CodeKind::Refused))
-        });
+    evidence.refused = listing.refusal_code.is_some();
     evidence
 }
 

@@ -24,19 +24,6 @@ const PROVIDER_ADVICE: &[(&str, Msg)] = &[
     ("gmx", Msg::ActGmx),
 ];
 
-/// Usual removal times in Japanese for well-known lists, keyed by a zone substring;
-/// used in Japanese output in place of the English `Evidence::expiry`.
-#[rustfmt::skip]
-const LIST_TIMES_JA: &[(&str, &str)] = &[
-    ("spamhaus", "Spamhaus の確認ツール（https://check.spamhaus.org）で理由を確認し、案内に従って解除します。SBL の解除はサーバー会社などネットワークの管理者しか申請できません。"),
-    ("barracuda", "解除フォームから一度申請すれば、通常 24 時間ほどで処理されます。"),
-    ("spamcop", "通報が止まれば自動的に外れます（目安は 24〜48 時間）。"),
-    ("uceprotect", "dnsbl-1 は最後の迷惑メールから 7 日で自動的に外れます。dnsbl-2・dnsbl-3 はサーバー会社のネットワーク全体が改善されるまで外れません。"),
-    ("psbl", "Web フォームから解除でき、時間がたつと自動的にも外れます。"),
-    ("mailspike", "評価は時間とともに自動的に改善します。"),
-    ("spamrats", "逆引きなどの問題を直してから、解除フォームで申請します。"),
-];
-
 /// Everything the sentences of one cause are made from: the first recipient of the
 /// group, and the group's addresses.
 pub(super) struct Facts<'a> {
@@ -203,7 +190,13 @@ pub(super) fn evidence_sentences(f: &Facts<'_>, cause: Cause) -> Vec<String> {
     } else if unknown == 0 {
         // When the refusal already named the provider's own list, say that the public
         // lists agree rather than repeat the conclusion.
-        let own_list_named = f.mentioned.iter().any(|m| !m.public);
+        // A private list is the provider's own only when it is the provider's (Cloudmark
+        // or Proofpoint named in a Comcast refusal are services the receiver uses).
+        let own_list_named = f.mentioned.iter().any(|m| {
+            !m.public
+                && (m.id.strip_suffix("-internal").unwrap_or(m.id)
+                    == f.provider.map_or("", |p| p.id))
+        });
         let id = if cause == Cause::SendingIpReputation {
             Msg::EvNoneListedRep
         } else if own_list_named {
@@ -236,9 +229,45 @@ pub(super) fn mentioned_sentences(f: &Facts<'_>) -> Vec<String> {
         out.push(render(Msg::Mentioned, f.lang, &[("lists", &lists)]));
     }
     for m in f.mentioned.iter().filter(|m| m.defunct) {
-        out.push(render(Msg::Defunct, f.lang, &[("list", &m.name)]));
+        out.push(match m.defunct_since.as_deref().and_then(|d| since(d, f.lang)) {
+            Some(since) => render(Msg::Defunct, f.lang, &[("list", &m.name), ("since", &since)]),
+            None => render(Msg::DefunctUndated, f.lang, &[("list", &m.name)]),
+        });
     }
     out
+}
+
+/// "on 5 June 2024" / "2024 年 6 月 5 日に" from an ISO date (or "in 2008" / "2008
+/// 年に" from a year alone), as the catalog records a list's shutdown.
+fn since(iso: &str, lang: Lang) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = iso.split('-').map(|p| p.parse::<u32>().ok());
+    let year = parts.next()??;
+    match (parts.next(), parts.next(), lang) {
+        (None, None, Lang::Ja) => Some(format!(" {year} 年に")),
+        (None, None, _) => Some(format!("in {year}")),
+        (Some(Some(month)), Some(Some(day)), lang) => {
+            let name = MONTHS.get(usize::try_from(month).ok()?.checked_sub(1)?)?;
+            Some(match lang {
+                Lang::Ja => format!(" {year} 年 {month} 月 {day} 日に"),
+                _ => format!("on {day} {name} {year}"),
+            })
+        }
+        _ => None,
+    }
 }
 
 pub(super) fn join(lang: Lang, parts: &[String]) -> String {
@@ -318,16 +347,9 @@ pub(super) fn dqs_advice(f: &Facts<'_>) -> Option<String> {
 }
 
 pub(super) fn list_removal(e: &Evidence, lang: Lang) -> String {
+    // The catalog's expiry, in the verdict's language (the caller chose it).
     let expiry = match lang {
-        Lang::Ja => {
-            let zone = e.zone.to_ascii_lowercase();
-            LIST_TIMES_JA
-                .iter()
-                .find(|(key, _)| zone.contains(key))
-                .map(|(_, t)| (*t).to_string())
-                .or_else(|| e.expiry.clone())
-                .unwrap_or_default()
-        }
+        Lang::Ja => e.expiry.clone().unwrap_or_default(),
         _ => e.expiry.as_ref().map(|t| format!(" {t}")).unwrap_or_default(),
     };
     let values = [

@@ -37,7 +37,8 @@ pub struct Evidence {
     pub meanings: Vec<String>,
     /// Where to ask for removal.
     pub removal_url: Option<String>,
-    /// How long listings last / how removal works.
+    /// How long listings last / how removal works, in the verdict's language (the
+    /// catalog's `expiry` or `expiry_ja`).
     pub expiry: Option<String>,
     /// The answer's return codes, e.g. `127.0.0.2`.
     pub codes: Vec<String>,

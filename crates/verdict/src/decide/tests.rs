@@ -74,6 +74,11 @@ fn s3150_xserver_with_a_spamhaus_listing() {
     assert_eq!(v.evidence_notes.len(), 2);
     assert!(v.evidence_notes[1].contains("is not listed"));
 
+    // The caller gives the expiry in the verdict's language: the catalog's.
+    let mut listed_ja = spamhaus_listed();
+    let catalog = rebound_rbl::Catalog::shared();
+    listed_ja.expiry = catalog.get("zen.spamhaus.org").and_then(|z| z.expiry_ja.clone());
+    let evidence = [listed_ja, clean("b.barracudacentral.org", "Barracuda BRBL")];
     let ja = decide(&s3150(), &evidence, &LookupOutcome::Checked, Lang::Ja);
     assert_eq!(ja.cause, Cause::SendingIpBlocklisted);
     assert!(
