@@ -118,7 +118,7 @@ fn diagnose_with_a_dqs_key_reports_the_listing_and_hides_the_key() {
         &example(),
     ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let report = run.json();
+    let report = run.report();
     let zen = listing(&report, "zen.spamhaus.org");
     assert_eq!(
         (zen["subject"].as_str(), zen["listed"].as_bool()),
@@ -208,7 +208,7 @@ fn an_ipv6_sending_address_is_asked_of_zen_by_nibble_name_and_of_no_ipv4_only_li
     let run =
         rebound(&["diagnose", "--resolver", &addr, "--format", "json", bounce.to_str().unwrap()]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let report = run.json();
+    let report = run.report();
     assert_eq!(report["sending_ips"][0]["ip"], "2001:db8::77");
     let zen = listing(&report, "zen.spamhaus.org");
     assert_eq!(
