@@ -176,7 +176,7 @@ const LIST_TIMES_JA: &[(&str, &str)] = &[
 ];
 
 /// Mobile carriers whose "user unknown" may be the recipient's own filter.
-const CARRIERS: &[&str] = &["docomo", "au", "softbank"];
+const CARRIERS: &[&str] = &["docomo", "kddi", "softbank"];
 
 /// Everything decide() works from.
 struct Facts<'a> {

@@ -10,7 +10,8 @@
 //! * `reason/`: the [`Reason`] names and the engine [`classify`] runs over the rules
 //!   in `crates/verdict/rules/*.toml` (phrases, status and reply codes, one file per
 //!   MTA family and per receiving provider, each row with its source);
-//! * `provider.rs`: receiving providers ([`provider_of`]);
+//! * `provider.rs`: receiving providers and gateways ([`provider_of`]), whose facts
+//!   are in `rules/provider/<id>.toml`, one file each;
 //! * `hosting.rs`: the sender's hosting company ([`hosting_of`]);
 //! * `plan.rs`: what to look up ([`plan`]);
 //! * `decide.rs`: the cause table and how a [`Verdict`] is assembled;
@@ -34,5 +35,8 @@ pub use decide::{decide, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
-pub use reason::{classify, hard_bounce, hard_bounce_of, Classification, Reason, UnknownReason};
+pub use reason::{
+    add_rules_file, classify, hard_bounce, hard_bounce_of, Classification, Reason, RulesFileError,
+    UnknownReason,
+};
 pub use text::Lang;
