@@ -500,6 +500,20 @@ mod tests {
     }
 
     #[test]
+    fn a_token_both_variants_share_leaves_the_variant_to_the_recipient() {
+        let mut r = RecipientReport::default();
+        r.reply_code = Some(550);
+        r.diagnostic = Some(
+            "550 5.5.0 Requested action not taken: mailbox unavailable [TY0PR01MB0000.jpnprd01.prod.outlook.com]".into(),
+        );
+        r.recipient = Some("hanako@hotmail.co.jp".into());
+        assert_eq!(provider_of(&r).map(|p| p.variant), Some("outlook.com"));
+        // Another domain at Microsoft is a business tenant's.
+        r.recipient = Some("hanako@example.co.jp".into());
+        assert_eq!(provider_of(&r).map(|p| p.variant), Some("microsoft365"));
+    }
+
+    #[test]
     fn a_variant_takes_the_files_facts_it_does_not_give() {
         let mut r = RecipientReport::default();
         r.remote_mta = Some("mx.laposte.net".into());

@@ -179,7 +179,7 @@ fn every_provider_with_a_delisting_route_in_the_reference_advises() {
     }
     let microsoft = providers().find(|f| f.id == "microsoft").unwrap();
     let variants: Vec<&str> = microsoft.variants.iter().map(|v| v.id.as_str()).collect();
-    assert_eq!(variants, ["outlook.com", "microsoft365"]);
+    assert_eq!(variants, ["microsoft365", "outlook.com"]);
     assert!(microsoft.variants.iter().all(|v| v.advice.is_some()));
 }
 
