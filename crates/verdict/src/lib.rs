@@ -9,7 +9,8 @@
 //!
 //! * `reason/`: the [`Reason`] names and the engine [`classify`] runs over the rules
 //!   in `crates/verdict/rules/*.toml` (phrases, status and reply codes, one file per
-//!   MTA family and per receiving provider, each row with its source);
+//!   MTA family and per receiving provider, each row with its source), and a
+//!   user's own rules files laid over them ([`add_rules_file`]);
 //! * `provider.rs`: receiving providers and gateways ([`provider_of`]), whose facts
 //!   are in `rules/provider/<id>.toml`, one file each;
 //! * `hosting.rs`: the sender's hosting company ([`hosting_of`]);
