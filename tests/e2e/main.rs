@@ -10,4 +10,5 @@ mod diagnose_rbldnsd;
 mod dqs_ipv6;
 mod inputs;
 mod mta_fixtures;
+mod rules_file;
 mod util;

@@ -46,6 +46,13 @@ pub struct DiagnoseArgs {
     #[arg(long, value_enum, default_value_t = Language::En)]
     pub lang: Language,
 
+    /// Add the rows of this rules file (TOML, the format of crates/verdict/rules:
+    /// `[[rule]]` phrase rows, or a provider file) to the built-in rules; a row with
+    /// a built-in row's id replaces it. Repeatable; a bad file is an error naming its
+    /// line.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
     #[command(flatten)]
     pub dns: DnsArgs,
 }

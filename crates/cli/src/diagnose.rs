@@ -20,6 +20,12 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         Language::En => Lang::En,
         Language::Ja => Lang::Ja,
     };
+    // Before anything is classified: the rules are loaded, with these, on first use.
+    for path in &args.rules {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).with_context(|| name.clone())?;
+        rebound_verdict::add_rules_file(&name, &text)?;
+    }
     let mut inputs = args.inputs.clone();
     if inputs.is_empty() {
         if std::io::stdin().is_terminal() {

@@ -9,8 +9,10 @@
 //!
 //! * `reason/`: the [`Reason`] names and the engine [`classify`] runs over the rules
 //!   in `crates/verdict/rules/*.toml` (phrases, status and reply codes, one file per
-//!   MTA family and per receiving provider, each row with its source);
-//! * `provider.rs`: receiving providers ([`provider_of`]);
+//!   MTA family and per receiving provider, each row with its source), and a
+//!   user's own rules files laid over them ([`add_rules_file`]);
+//! * `provider.rs`: receiving providers and gateways ([`provider_of`]), whose facts
+//!   are in `rules/provider/<id>.toml`, one file each;
 //! * `hosting.rs`: the sender's hosting company ([`hosting_of`]);
 //! * `plan.rs`: what to look up ([`plan`]);
 //! * `decide.rs`: the cause table and how a [`Verdict`] is assembled;
@@ -37,6 +39,9 @@ pub use decide::{decide, CauseGroup, Claim, Evidence, LookupOutcome, Verdict};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
-pub use reason::{classify, hard_bounce, hard_bounce_of, Classification, Reason, UnknownReason};
+pub use reason::{
+    add_rules_file, classify, hard_bounce, hard_bounce_of, Classification, Reason, RulesFileError,
+    UnknownReason,
+};
 pub use report::{Findings, Report, SendingIp};
 pub use text::Lang;

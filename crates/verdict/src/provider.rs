@@ -1,176 +1,333 @@
-//! Receiving mail providers, recognised from the remote MTA, the diagnostic text and
-//! the recipient's domain, through the table [`PROVIDER_RULES`].
+//! Receiving mail providers and security gateways, recognised from the remote MTA, the
+//! diagnostic text and the recipient's domain.
+//!
+//! Every fact about a provider lives in its one file, `rules/provider/<id>.toml`: its
+//! identity (id, names, company, whether it is a gateway), what recognises it (remote
+//! host suffixes, tokens of its replies, recipient domains), where a sender asks it
+//! about a block, its advice in English and Japanese, and its own reply codes and
+//! phrases, each with its source. `reason/provider_file.rs` reads the files into
+//! [`ProviderFacts`]; this module answers [`provider_of`] from them, through the same
+//! recognition the reason engine uses.
 
 use rebound_dsn::RecipientReport;
 
-/// A receiving mail provider recognised from the remote MTA or the diagnostic.
+use crate::text::Lang;
+
+/// A receiving provider or gateway recognised from the remote MTA, the diagnostic or
+/// the recipient's domain.
 ///
 /// `id` is stable and coarse (`microsoft`); `variant` tells services of one company
 /// apart where their advice differs (`outlook.com` for consumer Outlook.com/Hotmail,
-/// `microsoft365` for Exchange Online business tenants).
+/// `microsoft365` for Exchange Online business tenants). The strings are borrowed from
+/// the provider files, loaded once.
 ///
 /// ```
 /// use rebound_dsn::RecipientReport;
+/// use rebound_verdict::Lang;
+///
 /// let mut report = RecipientReport::default();
 /// report.remote_mta = Some("apc.olc.protection.outlook.com".into());
 /// let provider = rebound_verdict::provider_of(&report).unwrap();
 /// assert_eq!(provider.id, "microsoft");
 /// assert_eq!(provider.variant, "outlook.com");
 /// assert_eq!(provider.name, "Microsoft (Outlook.com / Hotmail)");
+/// assert_eq!(provider.display_name(Lang::Ja), "Microsoft（Outlook.com / Hotmail）");
+/// assert!(!provider.gateway);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct Provider {
-    /// Stable identifier used in JSON, e.g. `microsoft`.
+    /// Stable identifier used in JSON, e.g. `microsoft`: the provider file's name.
     pub id: &'static str,
-    /// Name shown to people, e.g. `Microsoft (Outlook.com / Hotmail)`.
+    /// Name shown to people, e.g. `Microsoft (Outlook.com / Hotmail)`; see
+    /// [`Provider::display_name`] for other languages.
     pub name: &'static str,
     /// Which service of the provider, e.g. `outlook.com` or `microsoft365`; equal to
     /// `id` for providers with one service.
     pub variant: &'static str,
-    /// Where a sender asks this provider to look at a block, when it has such a place.
+    /// Where a sender asks this provider to look at a block: its delisting page, else
+    /// its page or form for senders, when it has one.
     pub sender_support: Option<&'static str>,
     /// The company's short name, e.g. `Microsoft`.
     pub company: &'static str,
+    /// A security gateway or reputation service (Proofpoint, Mimecast, Cisco, ...): when
+    /// the remote host is the gateway's, the refusal is the gateway's, even for a domain
+    /// whose mailboxes Microsoft or Google host (provider-replies.md §1.1 rule 8).
+    pub gateway: bool,
+    facts: &'static ProviderFacts,
+    service: &'static Service,
 }
 
-const MS_CONSUMER: Provider = Provider {
-    id: "microsoft",
-    name: "Microsoft (Outlook.com / Hotmail)",
-    variant: "outlook.com",
-    sender_support: Some(
-        "https://support.microsoft.com/supportrequestform/8ad563e3-288e-2a61-8122-3ba03d6b8d75",
-    ),
-    company: "Microsoft",
-};
-const MS_365: Provider = Provider {
-    id: "microsoft",
-    name: "Microsoft 365 (Exchange Online)",
-    variant: "microsoft365",
-    sender_support: Some("https://sender.office.com"),
-    company: "Microsoft",
-};
-const GOOGLE: Provider = Provider {
-    id: "google",
-    name: "Google (Gmail / Google Workspace)",
-    variant: "google",
-    sender_support: Some("https://postmaster.google.com"),
-    company: "Google",
-};
-const YAHOO: Provider = Provider {
-    id: "yahoo",
-    name: "Yahoo (Yahoo Mail / AOL)",
-    variant: "yahoo",
-    sender_support: Some("https://senders.yahooinc.com/"),
-    company: "Yahoo",
-};
-const APPLE: Provider = Provider {
-    id: "apple",
-    name: "Apple (iCloud Mail)",
-    variant: "apple",
-    sender_support: None,
-    company: "Apple",
-};
-const GMX: Provider = Provider {
-    id: "gmx",
-    name: "GMX / WEB.DE (United Internet)",
-    variant: "gmx",
-    sender_support: Some("https://postmaster.gmx.net/en/contact"),
-    company: "GMX",
-};
-const T_ONLINE: Provider = Provider {
-    id: "t-online",
-    name: "T-Online",
-    variant: "t-online",
-    sender_support: None,
-    company: "T-Online",
-};
-const COMCAST: Provider = Provider {
-    id: "comcast",
-    name: "Comcast (Xfinity)",
-    variant: "comcast",
-    sender_support: Some("https://postmaster.comcast.net/"),
-    company: "Comcast",
-};
-const DOCOMO: Provider = Provider {
-    id: "docomo",
-    name: "NTT docomo",
-    variant: "docomo",
-    sender_support: None,
-    company: "NTT docomo",
-};
-const AU: Provider = Provider {
-    id: "au",
-    name: "au (KDDI)",
-    variant: "au",
-    sender_support: None,
-    company: "au (KDDI)",
-};
-const SOFTBANK: Provider = Provider {
-    id: "softbank",
-    name: "SoftBank",
-    variant: "softbank",
-    sender_support: None,
-    company: "SoftBank",
-};
-
-/// How one provider is recognised.
-struct ProviderRule {
-    provider: Provider,
-    /// Domain suffixes of the remote MTA's host name (`host == s` or ends in `.s`).
-    hosts: &'static [&'static str],
-    /// Substrings of the lower-cased diagnostic text.
-    texts: &'static [&'static str],
-    /// Domain suffixes of the recipient address's domain.
-    recipients: &'static [&'static str],
+impl PartialEq for Provider {
+    fn eq(&self, other: &Provider) -> bool {
+        (self.id, self.variant) == (other.id, other.variant)
+    }
 }
 
-/// The provider table. Each of the three passes (remote host, diagnostic, recipient
-/// domain) walks it in order, so specific rows come before general ones: consumer
-/// Outlook.com (`*.olc.protection.outlook.com`) before Microsoft 365
-/// (`*.protection.outlook.com`).
-#[rustfmt::skip]
-const PROVIDER_RULES: &[ProviderRule] = &[
-    ProviderRule { provider: MS_CONSUMER,
-        hosts: &["olc.protection.outlook.com", "hotmail.com", "live.com", "msn.com"],
-        texts: &["mail.live.com", "(s3150)", "(s3140)", "olc.protection.outlook.com", "hotmail"],
-        recipients: &["hotmail.com", "hotmail.co.jp", "outlook.jp", "live.com", "live.jp", "msn.com"] },
-    ProviderRule { provider: MS_365,
-        hosts: &["protection.outlook.com", "prod.outlook.com"],
-        texts: &["sender.office.com", "banned sending ip", "linkid=526655",
-            "mail.protection.outlook.com"],
-        recipients: &[] },
-    ProviderRule { provider: MS_CONSUMER,
-        hosts: &["outlook.com"], texts: &["outlook.com"], recipients: &["outlook.com"] },
-    ProviderRule { provider: GOOGLE,
-        hosts: &["google.com", "googlemail.com"],
-        texts: &["gsmtp", "- gcdp", "support.google.com"],
-        recipients: &["gmail.com", "googlemail.com"] },
-    ProviderRule { provider: YAHOO,
-        hosts: &["yahoodns.net", "yahoo.com", "aol.com"],
-        texts: &["yahooinc.com", "yahoodns.net", "yahoo.com"],
-        recipients: &["yahoo.com", "yahoo.co.uk", "ymail.com", "aol.com"] },
-    ProviderRule { provider: APPLE,
-        hosts: &["icloud.com", "me.com", "apple.com"],
-        texts: &["icloud.com", "support.apple.com"],
-        recipients: &["icloud.com", "me.com", "mac.com"] },
-    ProviderRule { provider: GMX,
-        hosts: &["gmx.net", "gmx.de", "web.de", "kundenserver.de"],
-        texts: &["nemesis esmtp", "postmaster.gmx", "postmaster.web.de"],
-        recipients: &["gmx.net", "gmx.de", "web.de"] },
-    ProviderRule { provider: T_ONLINE,
-        hosts: &["t-online.de"], texts: &["t-online.de"], recipients: &["t-online.de"] },
-    ProviderRule { provider: COMCAST,
-        hosts: &["comcast.net"], texts: &["comcast"], recipients: &["comcast.net"] },
-    ProviderRule { provider: DOCOMO,
-        hosts: &["docomo.ne.jp"], texts: &["docomo.ne.jp"], recipients: &["docomo.ne.jp"] },
-    ProviderRule { provider: AU,
-        hosts: &["au.com", "ezweb.ne.jp"], texts: &["ezweb.ne.jp", "@au.com"],
-        recipients: &["au.com", "ezweb.ne.jp"] },
-    ProviderRule { provider: SOFTBANK,
-        hosts: &["softbank.jp", "softbank.ne.jp"], texts: &["softbank.jp", "softbank.ne.jp"],
-        recipients: &["softbank.jp", "softbank.ne.jp"] },
-];
+impl Eq for Provider {}
+
+impl std::hash::Hash for Provider {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.id, self.variant).hash(state);
+    }
+}
+
+impl std::fmt::Debug for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("variant", &self.variant)
+            .field("sender_support", &self.sender_support)
+            .field("company", &self.company)
+            .field("gateway", &self.gateway)
+            .finish()
+    }
+}
+
+impl Provider {
+    fn new(facts: &'static ProviderFacts, service: &'static Service) -> Provider {
+        let mut provider = Provider {
+            id: &facts.id,
+            name: &service.name,
+            variant: &service.id,
+            sender_support: None,
+            company: &service.company,
+            gateway: facts.gateway,
+            facts,
+            service,
+        };
+        if provider.company.is_empty() {
+            provider.company = &facts.base.company;
+        }
+        provider.sender_support =
+            provider.delist_url().or_else(|| provider.link(|s| &s.sender_support));
+        provider
+    }
+
+    /// The variant's link, else the file's.
+    fn link(&self, link: fn(&Service) -> &Option<Link>) -> Option<&'static str> {
+        let (service, base): (&'static Service, &'static Service) =
+            (self.service, &self.facts.base);
+        link(service).as_ref().or(link(base).as_ref()).map(|link| link.url.as_str())
+    }
+
+    /// The variant's advice, else the file's.
+    fn advice_row(&self) -> Option<&'static Advice> {
+        let (service, base): (&'static Service, &'static Service) =
+            (self.service, &self.facts.base);
+        service.advice.as_ref().or(base.advice.as_ref())
+    }
+
+    /// The name shown to people in `lang`: the provider file's `name_ja` in Japanese
+    /// when it has one, else [`Provider::name`].
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// use rebound_verdict::{provider_of, Lang};
+    ///
+    /// let mut report = RecipientReport::default();
+    /// report.recipient = Some("hanako@docomo.ne.jp".into());
+    /// let docomo = provider_of(&report).unwrap();
+    /// assert_eq!(docomo.display_name(Lang::En), "NTT docomo");
+    /// assert_eq!(docomo.display_name(Lang::Ja), "NTTドコモ");
+    /// ```
+    pub fn display_name(&self, lang: Lang) -> &'static str {
+        match (lang, &self.service.name_ja) {
+            (Lang::Ja, Some(name)) => name,
+            _ => self.name,
+        }
+    }
+
+    /// What a sender does about an IP address or reputation block at this provider,
+    /// in `lang`, when the provider's reference gives a route: a template in which the
+    /// verdict replaces `{ip}` with the sending IP address and `{url}` with
+    /// [`Provider::advice_url`].
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// use rebound_verdict::{provider_of, Lang};
+    ///
+    /// let mut report = RecipientReport::default();
+    /// report.remote_mta = Some("example-com.mail.protection.outlook.com".into());
+    /// let microsoft365 = provider_of(&report).unwrap();
+    /// let advice = microsoft365.advice(Lang::En).unwrap();
+    /// assert!(advice.contains("{url}") && advice.contains("{ip}"));
+    /// assert_eq!(microsoft365.advice_url(), Some("https://sender.office.com"));
+    /// assert!(microsoft365.advice(Lang::Ja).unwrap().contains("解除"));
+    /// ```
+    pub fn advice(&self, lang: Lang) -> Option<&'static str> {
+        let advice = self.advice_row()?;
+        Some(match lang {
+            Lang::Ja => &advice.ja,
+            _ => &advice.en,
+        })
+    }
+
+    /// Where the facts that recognise and name this provider (or its variant) come
+    /// from.
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// let mut report = RecipientReport::default();
+    /// report.remote_mta = Some("mx03.t-online.de".into());
+    /// let t_online = rebound_verdict::provider_of(&report).unwrap();
+    /// assert!(t_online.source().starts_with("provider-replies.md §8.2"));
+    /// ```
+    pub fn source(&self) -> &'static str {
+        &self.service.source
+    }
+
+    /// Where the advice comes from (a section of provider-replies.md, mostly).
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// let mut report = RecipientReport::default();
+    /// report.remote_mta = Some("mx0a-00123401.pphosted.com".into());
+    /// let proofpoint = rebound_verdict::provider_of(&report).unwrap();
+    /// assert!(proofpoint.advice_source().unwrap().starts_with("provider-replies.md §7.1"));
+    /// ```
+    pub fn advice_source(&self) -> Option<&'static str> {
+        self.advice_row().map(|advice| advice.source.as_str())
+    }
+
+    /// The page where the provider delists (or resets) a sending IP address, when it
+    /// has one.
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// let mut report = RecipientReport::default();
+    /// report.remote_mta = Some("mx0a-00123401.pphosted.com".into());
+    /// let proofpoint = rebound_verdict::provider_of(&report).unwrap();
+    /// assert!(proofpoint.gateway);
+    /// assert_eq!(proofpoint.delist_url(), Some("https://ipcheck.proofpoint.com"));
+    /// ```
+    pub fn delist_url(&self) -> Option<&'static str> {
+        self.link(|s| &s.delist_url)
+    }
+
+    /// The provider's own page that explains its replies or its rules for senders.
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// let mut report = RecipientReport::default();
+    /// report.remote_mta = Some("gmail-smtp-in.l.google.com".into());
+    /// let google = rebound_verdict::provider_of(&report).unwrap();
+    /// assert_eq!(google.help_url(), Some("https://support.google.com/a/answer/3726730"));
+    /// ```
+    pub fn help_url(&self) -> Option<&'static str> {
+        self.link(|s| &s.help_url)
+    }
+
+    /// The page the advice's `{url}` stands for: the delisting page, else the page for
+    /// senders, else the help page.
+    ///
+    /// ```
+    /// use rebound_dsn::RecipientReport;
+    /// let mut report = RecipientReport::default();
+    /// report.remote_mta = Some("mx00.gmx.net".into());
+    /// let gmx = rebound_verdict::provider_of(&report).unwrap();
+    /// assert_eq!(gmx.advice_url(), Some("https://postmaster.gmx.net/en/contact"));
+    /// ```
+    pub fn advice_url(&self) -> Option<&'static str> {
+        self.sender_support.or_else(|| self.help_url())
+    }
+}
+
+/// A link the reference gives (its file row has a source too, checked on loading).
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub(crate) url: String,
+}
+
+/// What a sender does about a block, in English and Japanese, with its source.
+#[derive(Debug, Clone)]
+pub(crate) struct Advice {
+    pub(crate) en: String,
+    pub(crate) ja: String,
+    pub(crate) source: String,
+}
+
+/// One service of a provider: the provider file itself, or one of its variants with
+/// what it does not say taken from the file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Service {
+    /// The variant's id; the provider's id for the file itself.
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) name_ja: Option<String>,
+    pub(crate) company: String,
+    /// Where the identity and recognition facts come from.
+    pub(crate) source: String,
+    /// Domain suffixes of the remote MTA's host name.
+    pub(crate) hosts: Vec<String>,
+    /// Tokens of the lower-cased diagnostic.
+    pub(crate) texts: Vec<String>,
+    /// Domain suffixes of the recipient's address.
+    pub(crate) recipients: Vec<String>,
+    pub(crate) sender_support: Option<Link>,
+    pub(crate) delist_url: Option<Link>,
+    pub(crate) help_url: Option<Link>,
+    pub(crate) advice: Option<Advice>,
+}
+
+/// Everything a provider file says about the provider, apart from its rules.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProviderFacts {
+    /// The file's name, e.g. `t-online`.
+    pub(crate) id: String,
+    pub(crate) gateway: bool,
+    /// The recipient suffixes recognise a notice (a report with no status and no reply
+    /// code) for the reason engine too, not only for [`provider_of`]: for a provider
+    /// whose own notices carry no code at all.
+    pub(crate) recipients_in_notices: bool,
+    /// The file's own facts.
+    pub(crate) base: Service,
+    /// The services whose advice differs, in the file's order; the first is the one a
+    /// report is given when nothing tells them apart.
+    pub(crate) variants: Vec<Service>,
+}
+
+impl ProviderFacts {
+    /// Every service: the file's, then its variants'.
+    pub(crate) fn services(&self) -> impl Iterator<Item = &Service> {
+        std::iter::once(&self.base).chain(&self.variants)
+    }
+
+    /// Every host suffix, text token or recipient suffix of the file and its variants.
+    pub(crate) fn all<'a>(
+        &'a self,
+        list: fn(&'a Service) -> &'a Vec<String>,
+    ) -> impl Iterator<Item = &'a String> {
+        self.services().flat_map(list)
+    }
+
+    /// The service a report recognised as this provider's is about: the variant whose
+    /// host suffix matches the remote host most closely, else the first whose token is
+    /// in the diagnostic, else the one whose recipient suffix matches the recipient's
+    /// domain most closely, else the first variant; the file itself when it has none.
+    fn service(&self, host: &str, text: &str, domain: &str) -> &Service {
+        let longest = |list: fn(&Service) -> &Vec<String>, name: &str| {
+            self.variants
+                .iter()
+                .filter_map(|v| {
+                    let len = list(v).iter().filter(|s| domain_matches(name, s)).map(String::len);
+                    len.max().map(|len| (len, v))
+                })
+                // The first of equals: `max_by_key` would take the last.
+                .fold(None, |best: Option<(usize, &Service)>, (len, v)| match best {
+                    Some((best_len, _)) if best_len >= len => best,
+                    _ => Some((len, v)),
+                })
+                .map(|(_, v)| v)
+        };
+        longest(|v| &v.hosts, host)
+            .or_else(|| self.variants.iter().find(|v| v.texts.iter().any(|t| text.contains(t))))
+            .or_else(|| longest(|v| &v.recipients, domain))
+            .or(self.variants.first())
+            .unwrap_or(&self.base)
+    }
+}
 
 /// True when `host` is `suffix` or a subdomain of it (both lower-case).
 pub(crate) fn domain_matches(host: &str, suffix: &str) -> bool {
@@ -186,8 +343,10 @@ pub(crate) fn domain_matches(host: &str, suffix: &str) -> bool {
     }
 }
 
-/// Recognises the provider that refused the mail: by the remote MTA's host name
-/// first, then by tokens in the diagnostic, then by the recipient's domain.
+/// Recognises the provider that refused the mail, as the reason engine does: by the
+/// remote MTA's host name first, then by a token of the provider's in the diagnostic
+/// (or, for a notice with no reply code or status, by the recipient's domain), a
+/// gateway before the provider it may quote in each; last, by the recipient's domain.
 ///
 /// ```
 /// use rebound_dsn::RecipientReport;
@@ -196,28 +355,36 @@ pub(crate) fn domain_matches(host: &str, suffix: &str) -> bool {
 ///     To request removal from this list please visit https://sender.office.com/".into());
 /// let provider = rebound_verdict::provider_of(&report).unwrap();
 /// assert_eq!((provider.id, provider.variant), ("microsoft", "microsoft365"));
+///
+/// // A gateway's host names the gateway, whoever hosts the recipient's mailbox.
+/// report.remote_mta = Some("us-smtp-inbound-1.mimecast.com".into());
+/// report.recipient = Some("taro@example.onmicrosoft.com".into());
+/// assert_eq!(rebound_verdict::provider_of(&report).unwrap().id, "mimecast");
 /// ```
 pub fn provider_of(report: &RecipientReport) -> Option<Provider> {
-    if let Some(host) = report.remote_mta.as_deref() {
-        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-        if let Some(rule) =
-            PROVIDER_RULES.iter().find(|r| r.hosts.iter().any(|s| domain_matches(&host, s)))
-        {
-            return Some(rule.provider);
+    let host = report.remote_mta.as_deref().unwrap_or_default();
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let domain = report
+        .recipient
+        .as_deref()
+        .and_then(|recipient| recipient.rsplit_once('@'))
+        .map(|(_, domain)| domain.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let facts = crate::reason::recognised_provider(report).or_else(|| {
+        // The closest recipient suffix; the first file of equals.
+        let mut best: Option<(usize, &'static ProviderFacts)> = None;
+        for facts in crate::reason::provider_facts() {
+            let len = facts.all(|s| &s.recipients).filter(|s| domain_matches(&domain, s)).max();
+            if let Some(len) = len.map(String::len) {
+                if best.is_none_or(|(best_len, _)| len > best_len) {
+                    best = Some((len, facts));
+                }
+            }
         }
-    }
-    if let Some(text) = report.diagnostic.as_deref() {
-        let text = text.to_lowercase();
-        if let Some(rule) = PROVIDER_RULES.iter().find(|r| r.texts.iter().any(|t| text.contains(t)))
-        {
-            return Some(rule.provider);
-        }
-    }
-    let domain = report.recipient.as_deref()?.rsplit_once('@')?.1.trim().to_ascii_lowercase();
-    PROVIDER_RULES
-        .iter()
-        .find(|r| r.recipients.iter().any(|s| domain_matches(&domain, s)))
-        .map(|r| r.provider)
+        best.map(|(_, facts)| facts)
+    })?;
+    let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
+    Some(Provider::new(facts, facts.service(&host, &text, &domain)))
 }
 
 #[cfg(test)]
@@ -263,6 +430,13 @@ mod tests {
         provider_of(&r).map(|p| (p.id, p.variant))
     }
 
+    fn by_recipient(address: &str) -> Option<(&'static str, &'static str)> {
+        let mut r = RecipientReport::default();
+        r.recipient = Some(address.to_string());
+        r.reply_code = Some(550);
+        provider_of(&r).map(|p| (p.id, p.variant))
+    }
+
     #[test]
     fn recognises_remote_hosts() {
         assert_eq!(by_host("apc.olc.protection.outlook.com"), Some(("microsoft", "outlook.com")));
@@ -278,8 +452,11 @@ mod tests {
         assert_eq!(by_host("mx03.t-online.de"), Some(("t-online", "t-online")));
         assert_eq!(by_host("mx1.comcast.net"), Some(("comcast", "comcast")));
         assert_eq!(by_host("mfsmax.docomo.ne.jp"), Some(("docomo", "docomo")));
-        assert_eq!(by_host("msmx.au.com"), Some(("au", "au")));
+        assert_eq!(by_host("msmx.au.com"), Some(("kddi", "kddi")));
         assert_eq!(by_host("mx.mailsv.softbank.jp"), Some(("softbank", "softbank")));
+        assert_eq!(by_host("mx0b-00123401.pphosted.com"), Some(("proofpoint", "proofpoint")));
+        assert_eq!(by_host("smtp-in.orange.fr"), Some(("orange", "orange")));
+        assert_eq!(by_host("mx.laposte.net"), Some(("orange", "laposte")));
         assert_eq!(by_host("mx.example.jp"), None);
         // A suffix must match at a label boundary.
         assert_eq!(by_host("mx.notgoogle.com"), None);
@@ -297,10 +474,54 @@ mod tests {
             Some(("yahoo", "yahoo"))
         );
         assert_eq!(by_text("554 Nemesis ESMTP Service not available"), Some(("gmx", "gmx")));
+        assert_eq!(
+            by_text("554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)"),
+            Some(("t-online", "t-online"))
+        );
+        assert_eq!(by_recipient("Hanako@Hotmail.co.jp"), Some(("microsoft", "outlook.com")));
+        assert_eq!(by_recipient("taro@ezweb.ne.jp"), Some(("kddi", "kddi")));
+        assert_eq!(by_recipient("taro@ocn.ne.jp"), Some(("ocn", "ocn")));
+        assert_eq!(by_recipient("taro@example.com"), None);
+    }
+
+    #[test]
+    fn a_gateway_decides_before_the_provider_it_quotes() {
+        // No host: both are recognised by their tokens; the gateway's answer is the
+        // outer one.
+        let text = "451 Internal resources are temporarily unavailable - \
+            https://community.mimecast.com/docs/DOC-1369#451 [contoso-com.mail.protection.outlook.com: \
+            451 4.7.500 Server busy.]";
+        assert_eq!(by_text(text), Some(("mimecast", "mimecast")));
+        // The host decides before any token: here Microsoft's own host answered.
         let mut r = RecipientReport::default();
-        r.recipient = Some("Hanako@Hotmail.co.jp".into());
+        r.remote_mta = Some("contoso-com.mail.protection.outlook.com".into());
+        r.diagnostic = Some(text.into());
+        assert_eq!(provider_of(&r).map(|p| p.id), Some("microsoft"));
+    }
+
+    #[test]
+    fn a_token_both_variants_share_leaves_the_variant_to_the_recipient() {
+        let mut r = RecipientReport::default();
+        r.reply_code = Some(550);
+        r.diagnostic = Some(
+            "550 5.5.0 Requested action not taken: mailbox unavailable [TY0PR01MB0000.jpnprd01.prod.outlook.com]".into(),
+        );
+        r.recipient = Some("hanako@hotmail.co.jp".into());
         assert_eq!(provider_of(&r).map(|p| p.variant), Some("outlook.com"));
-        r.recipient = Some("someone@example.com".into());
-        assert_eq!(provider_of(&r), None);
+        // Another domain at Microsoft is a business tenant's.
+        r.recipient = Some("hanako@example.co.jp".into());
+        assert_eq!(provider_of(&r).map(|p| p.variant), Some("microsoft365"));
+    }
+
+    #[test]
+    fn a_variant_takes_the_files_facts_it_does_not_give() {
+        let mut r = RecipientReport::default();
+        r.remote_mta = Some("mx.laposte.net".into());
+        let la_poste = provider_of(&r).unwrap();
+        assert_eq!((la_poste.company, la_poste.name), ("La Poste", "La Poste (laposte.net)"));
+        r.remote_mta = Some("apc.olc.protection.outlook.com".into());
+        let outlook = provider_of(&r).unwrap();
+        assert_eq!(outlook.company, "Microsoft");
+        assert!(outlook.sender_support.unwrap().starts_with("https://support.microsoft.com/"));
     }
 }

@@ -435,7 +435,7 @@ impl Report {
                     remote_ip: r.remote_ip.map(|ip| ip.to_string()),
                     smtp_command: r.smtp_command.clone(),
                     provider: judged.provider.map(|p| p.id),
-                    provider_name: judged.provider.map(|p| p.name),
+                    provider_name: judged.provider.map(|p| p.display_name(lang)),
                 }
             })
             .collect();

@@ -62,12 +62,6 @@ pub(crate) enum Msg {
     ActAdminSupport,
     ActHostSupportRep,
     ActAdminSupportRep,
-    ActMsConsumerForm,
-    ActMs365Delist,
-    ActGoogle,
-    ActYahoo,
-    ActApple,
-    ActGmx,
     ActListRemoval,
     ActListNoUrl,
     ActMeanwhile,
@@ -241,24 +235,6 @@ pub(crate) const MESSAGES: &[Row] = &[
     row(Msg::ActAdminSupportRep,
         "Forward the complete bounce message to whoever runs your mail server (your hosting company or IT administrator): ask them to look into the server's reputation and whether another outgoing IP address or relay is available.",
         "エラーメール全体をメールサーバーの管理者（レンタルサーバー会社または社内の担当者）に転送し、サーバーの評判を調べてもらうとともに、別の送信用 IP アドレスや中継サーバーが使えないか相談してください。"),
-    row(Msg::ActMsConsumerForm,
-        "Also ask Microsoft directly with the Outlook.com sender support form {url}: give the IP address {ip} and paste the error message. Microsoft usually answers within 1–2 days, and it may decline to lift the block.",
-        "Microsoft にも、Outlook.com の送信者サポートフォーム {url} から直接解除を依頼してください。IP アドレス {ip} とエラーメッセージを記入します。通常 1〜2 日で返事がありますが、解除を断られることもあります。"),
-    row(Msg::ActMs365Delist,
-        "Request removal at the Microsoft 365 delist portal {url}: enter the IP address {ip} and your email address, then confirm with the link Microsoft sends you. The block is usually lifted within about 24 hours.",
-        "Microsoft 365 の解除ポータル {url} で解除を申請してください。IP アドレス {ip} とご自分のメールアドレスを入力し、届いたメールのリンクで確認します。通常 24 時間ほどで解除されます。"),
-    row(Msg::ActGoogle,
-        "Google has no removal form: the reputation recovers as the server's mail behaves well. If you send in volume, watch your domain in Google Postmaster Tools ({url}).",
-        "Google には解除申請の窓口はなく、サーバーから送られるメールの状態がよくなるにつれて評判は回復します。大量に送信する場合は Google Postmaster Tools（{url}）でドメインの状態を確認してください。"),
-    row(Msg::ActYahoo,
-        "If the refusals go on for more than about 48 hours, send Yahoo a Sender Support Request via {url}.",
-        "拒否が 48 時間ほど以上続く場合は、{url} から Yahoo に Sender Support Request を送ってください。"),
-    row(Msg::ActApple,
-        "Write to Apple's iCloud postmaster team (icloudadmin@apple.com) with your domain, the IP address {ip} and the error text.",
-        "Apple の iCloud 担当窓口（icloudadmin@apple.com）に、ドメイン名、IP アドレス {ip}、エラーメッセージを添えて連絡してください。"),
-    row(Msg::ActGmx,
-        "Ask the GMX / WEB.DE postmaster team to review the block with their contact form {url}.",
-        "GMX / WEB.DE の postmaster 窓口に、問い合わせフォーム {url} から確認を依頼してください。"),
     row(Msg::ActListRemoval,
         "{list}: {subject} is listed there; ask for removal at {url}.{expiry}",
         "{list}：{subject} が掲載されています。{url} から解除を申請してください。{expiry}"),
@@ -480,7 +456,13 @@ pub(crate) fn text(id: Msg, lang: Lang) -> &'static str {
 
 /// The message with every `{name}` placeholder replaced.
 pub(crate) fn render(id: Msg, lang: Lang, values: &[(&str, &str)]) -> String {
-    let mut out = text(id, lang).to_string();
+    fill(text(id, lang), lang, values)
+}
+
+/// A template (from the message table or a data file) with every `{name}`
+/// placeholder replaced.
+pub(crate) fn fill(template: &str, lang: Lang, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);
     }

@@ -12,17 +12,7 @@ use crate::hosting::Hosting;
 use crate::plan::MentionedList;
 use crate::provider::Provider;
 use crate::reason::Reason;
-use crate::text::{render, text, Lang, Msg};
-
-/// Per-provider advice for IP causes: (provider variant, message).
-const PROVIDER_ADVICE: &[(&str, Msg)] = &[
-    ("outlook.com", Msg::ActMsConsumerForm),
-    ("microsoft365", Msg::ActMs365Delist),
-    ("google", Msg::ActGoogle),
-    ("yahoo", Msg::ActYahoo),
-    ("apple", Msg::ActApple),
-    ("gmx", Msg::ActGmx),
-];
+use crate::text::{fill, render, text, Lang, Msg};
 
 /// Everything the sentences of one cause are made from: the first recipient of the
 /// group, and the group's addresses.
@@ -44,8 +34,10 @@ pub(super) struct Facts<'a> {
 
 impl Facts<'_> {
     fn provider_name(&self) -> String {
-        self.provider
-            .map_or_else(|| text(Msg::ReceiverStart, self.lang).to_string(), |p| p.name.to_string())
+        self.provider.map_or_else(
+            || text(Msg::ReceiverStart, self.lang).to_string(),
+            |p| p.display_name(self.lang).to_string(),
+        )
     }
 
     fn owner(&self) -> String {
@@ -57,7 +49,7 @@ impl Facts<'_> {
 
     fn provparen(&self) -> String {
         match (self.provider, self.lang) {
-            (Some(p), Lang::Ja) => format!("（{}）", p.name),
+            (Some(p), Lang::Ja) => format!("（{}）", p.display_name(Lang::Ja)),
             (Some(p), _) => format!(" ({})", p.name),
             (None, _) => String::new(),
         }
@@ -298,11 +290,10 @@ pub(super) fn ip_verdict(f: &Facts<'_>, cause: Cause) -> (String, Vec<String>) {
         (Some(_), false) => render(Msg::ActHostSupportRep, lang, &[("support", &support)]),
         (None, false) => text(Msg::ActAdminSupportRep, lang).to_string(),
     });
-    if let Some(p) = f.provider {
-        if let Some((_, id)) = PROVIDER_ADVICE.iter().find(|(variant, _)| *variant == p.variant) {
-            let url = p.sender_support.unwrap_or_default();
-            actions.push(render(*id, lang, &[("url", url), ("ip", &f.ip_text())]));
-        }
+    // The provider's own route for senders, from its data file.
+    if let Some((p, advice)) = f.provider.and_then(|p| Some((p, p.advice(lang)?))) {
+        let url = p.advice_url().unwrap_or_default();
+        actions.push(fill(advice, lang, &[("url", url), ("ip", &f.ip_text())]));
     }
     if f.lookup == &LookupOutcome::Checked {
         for e in f.ip_evidence().filter(|e| e.listed == Some(true)) {

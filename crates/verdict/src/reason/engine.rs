@@ -4,7 +4,8 @@
 //!    their kind (auto-replies through `autoreply.toml`).
 //! 2. A receiving provider recognised by its host, its tokens or its notice decides
 //!    by its own status codes, then its own phrases (`provider/*.toml`); its word
-//!    is final.
+//!    is final. Those recognised by the remote host go first, and a gateway before
+//!    the provider whose reply it may quote.
 //! 3. The MTA that wrote the bounce decides by its own phrases (`lhost/*.toml`).
 //! 4. Else the first generic phrase rule (`phrases.toml`), else the first status
 //!    rule (`status.toml`), else the reply code (`reply.toml`), names a reason...
@@ -15,7 +16,7 @@ use std::borrow::Cow;
 
 use rebound_dsn::{Action, Kind, RecipientReport};
 
-use super::index::{CompiledPhrase, Found, COMPILED};
+use super::index::{CompiledPhrase, CompiledRhost, Found, COMPILED};
 use super::names::Reason;
 use super::rules::{ProviderRules, RULES};
 use super::Classification;
@@ -144,9 +145,16 @@ pub(super) fn classify_by(
         })
 }
 
-/// The receiving provider's own word, when one recognises the report: its status
-/// codes first, then its phrases.
-fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification> {
+/// The providers that recognise the report, each with its group, in the order their
+/// word is taken. The host that answered refused the mail: a gateway in front of
+/// another provider (Proofpoint or Mimecast before Microsoft 365 or Gmail) speaks for
+/// itself, and may quote the provider behind it, whose token is then in the text
+/// (provider-replies.md §1.1 rule 8). So the providers recognised by the remote host
+/// come first (group 0 and 1), then those recognised only by a token or a notice's
+/// recipient (group 2 and 3); in each, a gateway (the even group) before the others,
+/// whose reply it may quote; the files' order otherwise. Empty, without allocating,
+/// for most reports, which come from no such provider.
+fn recognised(report: &RecipientReport, found: &Found) -> Vec<(u8, Recognised)> {
     let (rules, compiled) = (&*RULES, &*COMPILED);
     let host = report.remote_mta.as_deref().unwrap_or_default();
     let host = ascii_cased(host.trim().trim_end_matches('.'), false);
@@ -158,28 +166,33 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
         .filter(|_| notice)
         .and_then(|recipient| recipient.rsplit_once('@'))
         .map_or(Cow::Borrowed(""), |(_, domain)| ascii_cased(domain.trim(), false));
-    let mut providers = rules
+    let mut providers: Vec<(u8, Recognised)> = rules
         .providers
         .iter()
         .zip(&compiled.rhost)
         .filter(|(p, c)| p.recognises(&host, found.any(&c.texts), &notice_domain))
-        .peekable();
-    // Most reports come from no such provider.
-    providers.peek()?;
-    let providers: Vec<_> = providers.collect();
-    // The host that answered refused the mail: a gateway in front of another
-    // provider (Proofpoint or Mimecast before Microsoft 365 or Gmail) speaks for
-    // itself, and may quote the provider behind it, whose token is then in the text
-    // (provider-replies.md §1.1 rule 8). So the providers recognised by the remote
-    // host decide first, by their status codes and then their phrases; only then
-    // those recognised by a token or a notice, in the same way. Each group keeps
-    // the files' order.
-    let by_host =
-        |provider: &ProviderRules| provider.hosts.iter().any(|s| domain_matches(&host, s));
-    [true, false].into_iter().find_map(|host_group| {
-        let group =
-            || providers.iter().filter(move |(provider, _)| by_host(provider) == host_group);
-        let status = group()
+        .map(|(p, c)| {
+            let by_host = p.hosts.iter().any(|s| domain_matches(&host, s));
+            (u8::from(!by_host) * 2 + u8::from(!p.facts.gateway), (p, c))
+        })
+        .collect();
+    providers.sort_by_key(|(group, _)| *group);
+    providers
+}
+
+/// A recognised provider: its rules as written and as compiled.
+type Recognised = (&'static ProviderRules, &'static CompiledRhost);
+
+/// The receiving provider's own word, when one recognises the report: in the order of
+/// [`recognised`], group by group, its status codes first, then its phrases.
+fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification> {
+    let providers = recognised(report, found);
+    if providers.is_empty() {
+        return None;
+    }
+    (0..4).find_map(|group| {
+        let members = || providers.iter().filter(move |(g, _)| *g == group).map(|(_, p)| p);
+        let status = members()
             .flat_map(|(provider, _)| &provider.statuses)
             .find(|rule| report.status == Some(rule.code));
         if let Some(rule) = status {
@@ -191,9 +204,19 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
                 cause: None,
             });
         }
-        let rule = group().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
+        let rule = members().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
         Some(by_phrase(rule, found))
     })
+}
+
+/// The provider whose word [`classify_by`] takes first for `report` (whether or not
+/// one of its rules decides).
+pub(super) fn first_recognised(report: &RecipientReport) -> Option<&'static ProviderRules> {
+    let diagnostic = report.diagnostic.as_deref().unwrap_or_default();
+    let mut buf = [0; 512];
+    let text = lower_case(diagnostic, &mut buf);
+    let found = COMPILED.find(&without_continuations(&text));
+    recognised(report, &found).first().map(|(_, (provider, _))| *provider)
 }
 
 /// True when the lower-cased diagnostic names the envelope sender's address in angle

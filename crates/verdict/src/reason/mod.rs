@@ -18,10 +18,13 @@
 //! adding rows, not code.
 //!
 //! The modules: `names.rs` (the [`Reason`] names and descriptions), `rules.rs` (the
-//! files' types, loading and checks), `engine.rs` (the order the rules are tried
-//! in), `index.rs` (the rules compiled for speed: one searcher over every phrase of
-//! every file, built on first use, finds in one pass over the diagnostic the set of
-//! phrases it contains, and each rule is then checked against that set).
+//! files' types, loading and checks), `provider_file.rs` (a provider file: the
+//! provider's identity, recognition, links and advice as well as its rows),
+//! `user.rs` (files a user adds, [`add_rules_file`]), `engine.rs` (the order the
+//! rules are tried in), `index.rs` (the rules compiled for speed: one searcher over
+//! every phrase of every file, built on first use, finds in one pass over the
+//! diagnostic the set of phrases it contains, and each rule is then checked against
+//! that set).
 
 use rebound_dsn::{Action, Bounce, RecipientReport, StatusCode};
 
@@ -30,13 +33,31 @@ mod index;
 #[cfg(test)]
 mod lhost_tests;
 mod names;
+mod provider_file;
+#[cfg(test)]
+mod provider_tests;
 mod rules;
 #[cfg(test)]
 mod source_tests;
 #[cfg(test)]
 mod tests;
+mod user;
 
 pub use names::{Reason, UnknownReason};
+pub use user::{add_rules_file, RulesFileError};
+
+/// The facts of the provider whose word the reason engine takes first for `report`,
+/// when a provider recognises it (by host, token, or a notice's recipient).
+pub(crate) fn recognised_provider(
+    report: &RecipientReport,
+) -> Option<&'static crate::provider::ProviderFacts> {
+    engine::first_recognised(report).map(|provider| &provider.facts)
+}
+
+/// Every provider file's facts, in the order the engine tries them.
+pub(crate) fn provider_facts() -> impl Iterator<Item = &'static crate::provider::ProviderFacts> {
+    rules::RULES.providers.iter().map(|provider| &provider.facts)
+}
 
 /// Why a recipient's failure was given its reason: the rule that decided, and what
 /// it matched. Returned by [`Reason::explain_in`].

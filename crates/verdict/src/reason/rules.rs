@@ -6,11 +6,11 @@
 //! directory. The files are read once, on first use ([`RULES`]). A file or a row
 //! that does not load is left out and its error kept in [`RuleSet::errors`]: a
 //! user's run goes on with the other rules, and the crate's tests, which load every
-//! file and require no error, fail.
+//! file and require no error, fail. Files a user adds (`user.rs`) are laid over them.
 //!
 //! | file | rows | tried |
 //! |---|---|---|
-//! | `provider/<id>.toml` | a receiving provider's own codes and wording | first, when the provider is recognised |
+//! | `provider/<id>.toml` | a receiving provider's or gateway's identity, recognition, links and advice (`provider_file.rs`), and its own codes and wording | first, when the provider is recognised |
 //! | `lhost/<family>.toml` | an MTA family's own wording | when the bounce was written by that MTA |
 //! | `phrases.toml` | generic phrases, in order | then |
 //! | `status.toml` | enhanced status codes, in order | then |
@@ -25,19 +25,27 @@ use rebound_dsn::{Action, RecipientReport, StatusCode};
 use serde::Deserialize;
 
 use super::names::Reason;
-use crate::provider::domain_matches;
+use super::provider_file::{RawProviderFile, RowLines};
+use crate::provider::{domain_matches, ProviderFacts};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 
-/// Every rule, loaded from [`RULE_FILES`] on first use.
-pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::load(RULE_FILES));
+/// Every rule, loaded from [`RULE_FILES`] and the files a user added
+/// (`crate::add_rules_file`) on first use.
+pub(crate) static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
+    let mut rules = RuleSet::load(RULE_FILES);
+    super::user::apply_added(&mut rules);
+    rules
+});
 
 /// A rules file or row that did not load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("rules/{file}: {message}")]
 pub(crate) struct RuleError {
-    /// The file's path under `rules/`.
+    /// The file's path under `rules/` (or as a user gave it).
     pub(crate) file: String,
+    /// The line of the row at fault, known for a user's file only.
+    pub(crate) line: Option<usize>,
     pub(crate) message: String,
 }
 
@@ -163,16 +171,19 @@ pub(crate) struct ProviderStatus {
     pub(crate) source: String,
 }
 
-/// A receiving provider's own codes and wording (`provider/<id>.toml`), recognised
-/// by the remote MTA's host name (a domain suffix), by a token of the provider's in
-/// the diagnostic, or by the recipient's domain for a provider that writes its own
-/// notices (no SMTP codes).
+/// A receiving provider's facts and its own codes and wording (`provider/<id>.toml`,
+/// read by `provider_file.rs`), recognised by the remote MTA's host name (a domain
+/// suffix), by a token of the provider's in the diagnostic, or by the recipient's
+/// domain for a notice (no SMTP codes).
 #[derive(Debug)]
 pub(crate) struct ProviderRules {
+    pub(crate) facts: ProviderFacts,
+    /// The host suffixes, tokens and recipient suffixes of the file and its variants,
+    /// gathered by [`ProviderRules::gather`].
     pub(crate) hosts: Vec<String>,
     pub(crate) texts: Vec<String>,
-    /// Recipient domain suffixes; they recognise only a notice, a report with neither
-    /// a status nor a reply code.
+    /// The recipient domain suffixes, when the file says they recognise a notice (a
+    /// report with neither a status nor a reply code) for the engine; else empty.
     pub(crate) notice_recipients: Vec<String>,
     /// Tried first.
     pub(crate) statuses: Vec<ProviderStatus>,
@@ -180,6 +191,35 @@ pub(crate) struct ProviderRules {
 }
 
 impl ProviderRules {
+    pub(crate) fn new(
+        facts: ProviderFacts,
+        statuses: Vec<ProviderStatus>,
+        rules: Vec<PhraseRule>,
+    ) -> ProviderRules {
+        let mut provider = ProviderRules {
+            facts,
+            hosts: Vec::new(),
+            texts: Vec::new(),
+            notice_recipients: Vec::new(),
+            statuses,
+            rules,
+        };
+        provider.gather();
+        provider
+    }
+
+    /// Gathers the lists the engine matches from the facts (again, after a user's
+    /// file changed them).
+    pub(crate) fn gather(&mut self) {
+        let facts = &self.facts;
+        self.hosts = facts.all(|s| &s.hosts).cloned().collect();
+        self.texts = facts.all(|s| &s.texts).cloned().collect();
+        self.notice_recipients = match facts.recipients_in_notices {
+            true => facts.all(|s| &s.recipients).cloned().collect(),
+            false => Vec::new(),
+        };
+    }
+
     /// `notice_domain` is the recipient's domain when the report is a notice (no
     /// status, no reply code), else empty. `has_text` says whether the diagnostic
     /// contains one of `texts`.
@@ -209,7 +249,7 @@ pub(crate) struct RuleSet {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPhrase {
+pub(super) struct RawPhrase {
     id: String,
     reason: String,
     #[serde(default)]
@@ -221,9 +261,9 @@ struct RawPhrase {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPhraseFile {
+pub(super) struct RawPhraseFile {
     #[serde(default)]
-    rule: Vec<RawPhrase>,
+    pub(super) rule: Vec<RawPhrase>,
 }
 
 #[derive(Deserialize)]
@@ -305,38 +345,26 @@ struct RawLhostFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawProviderStatus {
+pub(super) struct RawProviderStatus {
     id: String,
     code: String,
     reason: String,
     source: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProviderFile {
-    #[serde(default)]
-    hosts: Vec<String>,
-    #[serde(default)]
-    texts: Vec<String>,
-    #[serde(default)]
-    notice_recipients: Vec<String>,
-    #[serde(default)]
-    status: Vec<RawProviderStatus>,
-    #[serde(default)]
-    rule: Vec<RawPhrase>,
-}
-
 /// Loads one file's rows, checking each; the rows that fail are reported to
 /// `errors` and left out.
-struct Loader<'a> {
-    file: &'a str,
-    errors: &'a mut Vec<RuleError>,
+pub(super) struct Loader<'a> {
+    pub(super) file: &'a str,
+    pub(super) errors: &'a mut Vec<RuleError>,
+    /// The line of the row being read, when known (a user's file).
+    pub(super) line: Option<usize>,
 }
 
 impl Loader<'_> {
-    fn error(&mut self, message: String) {
-        self.errors.push(RuleError { file: self.file.to_string(), message });
+    pub(super) fn error(&mut self, message: String) {
+        let (file, line) = (self.file.to_string(), self.line);
+        self.errors.push(RuleError { file, line, message });
     }
 
     /// Reads a file as `build.rs` hands it over: its TOML as JSON.
@@ -363,7 +391,7 @@ impl Loader<'_> {
 
     /// Phrases are matched against the lower-cased diagnostic: each must be
     /// non-empty and lower case, or it could never match.
-    fn phrases(&mut self, id: &str, phrases: Vec<String>) -> Option<Vec<String>> {
+    pub(super) fn phrases(&mut self, id: &str, phrases: Vec<String>) -> Option<Vec<String>> {
         for phrase in &phrases {
             if phrase.is_empty() {
                 self.error(format!("{id}: an empty phrase"));
@@ -401,8 +429,22 @@ impl Loader<'_> {
         })
     }
 
-    fn phrase_rules(&mut self, raws: Vec<RawPhrase>) -> Vec<PhraseRule> {
-        raws.into_iter().filter_map(|raw| self.phrase_rule(raw)).collect()
+    /// The rows of one table; `lines` places them (empty when unknown).
+    pub(super) fn phrase_rules(
+        &mut self,
+        raws: Vec<RawPhrase>,
+        lines: &[usize],
+    ) -> Vec<PhraseRule> {
+        let rules = raws
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, raw)| {
+                self.line = lines.get(index).copied();
+                self.phrase_rule(raw)
+            })
+            .collect();
+        self.line = None;
+        rules
     }
 
     fn status_rule(&mut self, raw: RawStatus) -> Option<StatusRule> {
@@ -474,7 +516,7 @@ impl Loader<'_> {
         })
     }
 
-    fn provider_status(&mut self, raw: RawProviderStatus) -> Option<ProviderStatus> {
+    pub(super) fn provider_status(&mut self, raw: RawProviderStatus) -> Option<ProviderStatus> {
         if !self.named(&raw.id, &raw.source) {
             return None;
         }
@@ -536,7 +578,7 @@ impl RuleSet {
         let mut set = RuleSet::default();
         let mut errors = Vec::new();
         for &(file, json) in files {
-            let mut loader = Loader { file, errors: &mut errors };
+            let mut loader = Loader { file, errors: &mut errors, line: None };
             match json {
                 Ok(json) => set.load_file(&mut loader, json),
                 Err(error) => loader.error(format!("not valid TOML: {error}")),
@@ -551,39 +593,29 @@ impl RuleSet {
         let file = loader.file;
         if let Some(name) = file.strip_prefix("provider/") {
             let Some(raw) = loader.parse::<RawProviderFile>(text) else { return };
-            if raw.hosts.is_empty() && raw.texts.is_empty() && raw.notice_recipients.is_empty() {
-                loader.error(format!("{name}: no hosts, texts or notice_recipients"));
-                return;
+            if name.strip_suffix(".toml") != Some(raw.id.as_str()) {
+                loader.error(format!("id {:?} is not the file's name", raw.id));
             }
-            let provider = ProviderRules {
-                hosts: raw.hosts,
-                texts: loader.phrases(file, raw.texts).unwrap_or_default(),
-                notice_recipients: raw.notice_recipients,
-                statuses: raw
-                    .status
-                    .into_iter()
-                    .filter_map(|r| loader.provider_status(r))
-                    .collect(),
-                rules: loader.phrase_rules(raw.rule),
-            };
-            self.providers.push(provider);
+            let (facts, statuses, rules) = loader.provider_file(raw, &RowLines::default());
+            loader.check_facts(&facts);
+            self.providers.push(ProviderRules::new(facts, statuses, rules));
         } else if file.starts_with("lhost/") {
             let Some(raw) = loader.parse::<RawLhostFile>(text) else { return };
             if raw.generators.is_empty() {
                 loader.error("no generators".to_string());
                 return;
             }
-            let rules = loader.phrase_rules(raw.rule);
+            let rules = loader.phrase_rules(raw.rule, &[]);
             self.lhosts.push(LhostRules { generators: raw.generators, rules });
         } else {
             match file {
                 "phrases.toml" => {
                     let Some(raw) = loader.parse::<RawPhraseFile>(text) else { return };
-                    self.phrases = loader.phrase_rules(raw.rule);
+                    self.phrases = loader.phrase_rules(raw.rule, &[]);
                 }
                 "autoreply.toml" => {
                     let Some(raw) = loader.parse::<RawPhraseFile>(text) else { return };
-                    self.autoreplies = loader.phrase_rules(raw.rule);
+                    self.autoreplies = loader.phrase_rules(raw.rule, &[]);
                 }
                 "status.toml" => {
                     let Some(raw) = loader.parse::<RawStatusFile>(text) else { return };
@@ -631,8 +663,8 @@ impl RuleSet {
         let duplicates: Vec<String> =
             self.ids().filter(|(id, _)| !seen.insert(*id)).map(|(id, _)| id.to_string()).collect();
         for id in duplicates {
-            self.errors
-                .push(RuleError { file: String::new(), message: format!("id {id} is used twice") });
+            let message = format!("id {id} is used twice");
+            self.errors.push(RuleError { file: String::new(), line: None, message });
         }
     }
 }
@@ -651,6 +683,21 @@ mod tests {
     fn load(file: &str, text: &str) -> RuleSet {
         let json = toml_as_json(text);
         RuleSet::load(&[(file, json.as_deref().map_err(String::as_str))])
+    }
+
+    /// A made-up provider file `x`: `identity` (its name and source, or not), then
+    /// `rest`.
+    fn provider(identity: &str, rest: &str) -> String {
+        format!("id = \"x\"\ncompany = \"X\"\n{identity}{rest}")
+    }
+
+    /// A made-up provider file whose advice is `advice`, then `rest`.
+    fn advice(advice: &str, rest: &str) -> String {
+        let advice = format!("[advice]\n{advice}\nsource = \"s\"\n");
+        provider(
+            "name = \"X\"\nsource = \"s\"\nrecipients = [\"x.example\"]\n",
+            &format!("{rest}\n{advice}"),
+        )
     }
 
     /// Loads one made-up file and returns its errors.
@@ -680,7 +727,22 @@ mod tests {
             ("status.toml", "[[rule]]\nid = \"s\"\ncode = \"X.1.9-2\"\nreason = \"userunknown\"\nsource = \"s\"".into(), "not valid"),
             ("context.toml", "[[rule]]\nid = \"c\"\nfound = \"undefined\"\naction = \"late\"\nbecomes = \"expired\"\nsource = \"s\"".into(), "not a DSN action"),
             ("context.toml", "[[rule]]\nid = \"c\"\nfound = \"undefined\"\ncommands = [\"data\"]\nbecomes = \"expired\"\nsource = \"s\"".into(), "upper-case"),
-            ("provider/x.toml", "[[rule]]\nid = \"p\"\nreason = \"blocked\"\nsource = \"s\"".into(), "no hosts"),
+            ("provider/x.toml", "[[rule]]\nid = \"p\"\nreason = \"blocked\"\nsource = \"s\"".into(), "missing field `id`"),
+            ("provider/x.toml", provider("name = \"X\"\n", "recipients = [\"x.example\"]"), "missing field `source`"),
+            ("provider/x.toml", provider("source = \"s\"\n", "recipients = [\"x.example\"]"), "no name"),
+            ("provider/x.toml", provider("name = \"X\"\nsource = \"s\"\n", ""), "no hosts"),
+            ("provider/y.toml", provider("name = \"X\"\nsource = \"s\"\n", "recipients = [\"x.example\"]"), "not the file's name"),
+            ("provider/x.toml", provider("name = \"X\"\nsource = \"s\"\n", "hosts = [\"MX.Example\"]"), "not a lower-case domain"),
+            ("provider/x.toml", provider("name = \"X\"\nsource = \"s\"\n", "recipients = [\"x.example\"]\nhelp_url = { url = \"ftp://x\", source = \"s\" }"), "not an http(s) URL"),
+            ("provider/x.toml", advice("en = \"Ask {url}.\"\nja = \"{url} に依頼してください。\"", "help_url = { url = \"https://x.example\" }"), "missing field `source`"),
+            ("provider/x.toml", advice("en = \"Ask about {ip}.\"", ""), "missing field `ja`"),
+            ("provider/x.toml", advice("ja = \"依頼してください。\"", ""), "missing field `en`"),
+            ("provider/x.toml", advice("en = \"\"\nja = \"依頼してください。\"", ""), "both en and ja"),
+            ("provider/x.toml", advice("en = \"Ask about {ip}.\"\nja = \"依頼してください。\"", ""), "placeholders differ"),
+            ("provider/x.toml", advice("en = \"Ask about {ipp}.\"\nja = \"{ipp} を依頼してください。\"", ""), "not one of"),
+            ("provider/x.toml", advice("en = \"Ask about {ip}.\"\nja = \"Ask about {ip}.\"", ""), "no Japanese"),
+            ("provider/x.toml", advice("en = \"Ask {url}.\"\nja = \"{url} に依頼してください。\"", ""), "no URL"),
+            ("provider/x.toml", provider("name = \"X\"\nsource = \"s\"\n", "recipients = [\"x.example\"]\n[[variant]]\nid = \"v\"\nname = \"V\"\nsource = \"s\"\n[[variant]]\nid = \"v\"\nname = \"W\"\nsource = \"s\""), "used twice"),
             ("lhost/x.toml", "generators = []".into(), "no generators"),
             ("elsewhere.toml", String::new(), "not a known rules file"),
         ];

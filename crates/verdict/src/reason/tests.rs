@@ -545,11 +545,13 @@ fn reference_classify(
         (true, Some((_, domain))) => domain.trim().to_ascii_lowercase(),
         _ => String::new(),
     };
-    // The providers recognised by the remote host first, then the others.
-    for by_host in [true, false] {
+    // The providers recognised by the remote host first, then the others; in each, the
+    // gateways first.
+    for (by_host, gateway) in [(true, true), (true, false), (false, true), (false, false)] {
         let providers = || {
             rules.providers.iter().filter(|p| {
                 p.hosts.iter().any(|s| crate::provider::domain_matches(&host, s)) == by_host
+                    && p.facts.gateway == gateway
                     && p.recognises(&host, contains_any(&text, &p.texts), &notice_domain)
             })
         };
