@@ -39,7 +39,7 @@ fn by_phrase(rule: &CompiledPhrase, found: &Found) -> Classification {
         rule_id: &rule.rule.id,
         matched: rule.matched(found, &COMPILED.phrases),
         source: &rule.rule.source,
-        cause: None,
+        cause: rule.rule.cause,
     }
 }
 
@@ -179,16 +179,16 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
     [true, false].into_iter().find_map(|host_group| {
         let group =
             || providers.iter().filter(move |(provider, _)| by_host(provider) == host_group);
-        let status = group()
-            .flat_map(|(provider, _)| &provider.statuses)
-            .find(|rule| report.status == Some(rule.code));
+        let status = report.status.and_then(|status| {
+            group().flat_map(|(provider, _)| &provider.statuses).find(|rule| rule.matches(status))
+        });
         if let Some(rule) = status {
             return Some(Classification {
                 reason: rule.reason,
                 rule_id: &rule.id,
-                matched: None,
+                matched: Some(&rule.code),
                 source: &rule.source,
-                cause: None,
+                cause: rule.cause,
             });
         }
         let rule = group().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
