@@ -124,25 +124,25 @@ fn cause_of_reason(reason: Reason, report: &RecipientReport) -> Cause {
         }
         R::Blocked => Cause::SendingIpBlocklisted,
         R::BadReputation => Cause::SendingIpReputation,
-        R::AuthFailure | R::RequirePtr | R::Rejected | R::SecurityError => {
-            Cause::AuthenticationFailure
-        }
-        R::NoRelaying | R::PolicyViolation => Cause::PolicyRejected,
+        R::AuthFailure | R::RequirePtr => Cause::AuthenticationFailure,
+        // provider-replies.md §1 POLICY: a refused envelope sender, an SMTP AUTH or
+        // TLS requirement, a protocol violation (and X.7.1, which `status.toml` reads
+        // as `securityerror`, "generic!").
+        R::NoRelaying
+        | R::PolicyViolation
+        | R::Rejected
+        | R::SecurityError
+        | R::SyntaxError
+        | R::FailedStartTls => Cause::PolicyRejected,
         R::SpamDetected
         | R::VirusDetected
         | R::ContentError
         | R::EmailTooLarge
         | R::NotCompliantRfc => Cause::ContentRejected,
         R::RateLimited => Cause::RateLimited,
-        // A TLS requirement the delivery could not meet is the receiver's policy
-        // (provider-replies.md §1 POLICY "TLS required"), unless it was temporary.
-        R::FailedStartTls if !is_temporary(report) => Cause::PolicyRejected,
-        R::Expired
-        | R::NetworkError
-        | R::SystemError
-        | R::SystemFull
-        | R::MailerError
-        | R::FailedStartTls => Cause::TemporaryFailure,
+        R::Expired | R::NetworkError | R::SystemError | R::SystemFull | R::MailerError => {
+            Cause::TemporaryFailure
+        }
         _ if is_temporary(report) => Cause::TemporaryFailure,
         _ => Cause::Unknown,
     }

@@ -470,6 +470,9 @@ pub(super) fn policy_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
     let (summary_id, action_ids): (Msg, &[Msg]) = match f.reason {
         Reason::NoRelaying => (Msg::SumRelay, &[Msg::ActRelayAuth, Msg::ActContentAdmin]),
         Reason::FailedStartTls => (Msg::SumTls, &[Msg::ActTls]),
+        Reason::Rejected => {
+            (Msg::SumRejectedSender, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin])
+        }
         _ => (Msg::SumPolicy, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin]),
     };
     (

@@ -83,7 +83,7 @@ fn s3150_xserver_with_a_spamhaus_listing() {
     assert_eq!(ja.cause, Cause::SendingIpBlocklisted);
     assert!(
         ja.summary.contains(
-            "Microsoft (Outlook.com / Hotmail) は、送信サーバーの IP アドレス 203.0.113.45 の評判"
+            "Microsoft（Outlook.com / Hotmail）は、送信サーバーの IP アドレス 203.0.113.45 の評判"
         ),
         "{}",
         ja.summary

@@ -40,7 +40,7 @@ fn by_phrase(rule: &CompiledPhrase, found: &Found) -> Classification {
         rule_id: &rule.rule.id,
         matched: rule.matched(found, &COMPILED.phrases),
         source: &rule.rule.source,
-        cause: None,
+        cause: rule.rule.cause,
     }
 }
 
@@ -192,16 +192,16 @@ fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification
     }
     (0..4).find_map(|group| {
         let members = || providers.iter().filter(move |(g, _)| *g == group).map(|(_, p)| p);
-        let status = members()
-            .flat_map(|(provider, _)| &provider.statuses)
-            .find(|rule| report.status == Some(rule.code));
+        let status = report.status.and_then(|status| {
+            members().flat_map(|(provider, _)| &provider.statuses).find(|rule| rule.matches(status))
+        });
         if let Some(rule) = status {
             return Some(Classification {
                 reason: rule.reason,
                 rule_id: &rule.id,
-                matched: None,
+                matched: Some(&rule.code),
                 source: &rule.source,
-                cause: None,
+                cause: rule.cause,
             });
         }
         let rule = members().flat_map(|(_, c)| &c.rules).find(|rule| rule.matches(found))?;
@@ -266,26 +266,32 @@ pub(super) fn ascii_cased(text: &str, upper: bool) -> Cow<'_, str> {
 /// a report joins the lines, so that a sentence broken across two lines reads
 /// `does not have a 550-5.7.25 ptr record`. Every `NNN-X.Y.Z `, `NNN-` or
 /// `NNN X.Y.Z ` that repeats the first reply's code after it, at the start of a
-/// word, is removed. Borrowed, without a copy, when there is none, as for most
+/// word, is removed; and when the reply starts as one of several lines (`NNN-`),
+/// the first bare `NNN ` after it too, the prefix of its last line (a reply without
+/// status codes, as GMX and Yahoo send, or with them only in the text, as Cisco's
+/// `550-#5.7.1`). Borrowed, without a copy, when there is none, as for most
 /// replies: only the first code is looked for again.
 pub(super) fn without_continuations(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let Some((code, first_end)) = first_reply_code(bytes) else {
         return Cow::Borrowed(text);
     };
+    let mut several_lines = bytes.get(first_end) == Some(&b'-');
     let mut kept = String::new();
     let mut copied = 0;
     let mut from = first_end;
     while let Some(at) = text.get(from..).and_then(|rest| rest.find(code)).map(|at| from + at) {
         from = at + code.len();
         let starts_word = bytes.get(at.wrapping_sub(1)).is_some_and(u8::is_ascii_whitespace);
-        let Some(prefix) = continuation_len(bytes.get(at + code.len()..).unwrap_or_default())
-        else {
+        let rest = bytes.get(at + code.len()..).unwrap_or_default();
+        let Some((prefix, last)) = continuation_len(rest, several_lines) else {
             continue;
         };
         if !starts_word {
             continue;
         }
+        // Only one line is the last: a later bare `NNN ` belongs to the text.
+        several_lines &= !last;
         kept.push_str(text.get(copied..at).unwrap_or_default());
         copied = at + code.len() + prefix;
         from = copied;
@@ -312,11 +318,16 @@ fn first_reply_code(text: &[u8]) -> Option<(&str, usize)> {
 }
 
 /// How many bytes of `rest` (what follows a repeated reply code) belong to a
-/// continuation prefix: `-X.Y.Z `, `-` or ` X.Y.Z `; `None` when it is none.
-fn continuation_len(rest: &[u8]) -> Option<usize> {
+/// continuation prefix: `-X.Y.Z `, `-` or ` X.Y.Z `, or a bare ` ` when `bare_last`
+/// (the last line of a reply of several lines); `None` when it is none. The flag
+/// says the prefix was a last line's (` `, with a status code or without).
+fn continuation_len(rest: &[u8], bare_last: bool) -> Option<(usize, bool)> {
     match rest.first()? {
-        b'-' => Some(1 + status_len(rest.get(1..).unwrap_or_default()).unwrap_or(0)),
-        b' ' => status_len(rest.get(1..).unwrap_or_default()).map(|len| len + 1),
+        b'-' => Some((1 + status_len(rest.get(1..).unwrap_or_default()).unwrap_or(0), false)),
+        b' ' => match status_len(rest.get(1..).unwrap_or_default()) {
+            Some(len) => Some((len + 1, true)),
+            None => bare_last.then_some((1, true)),
+        },
         _ => None,
     }
 }

@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 use super::names::Reason;
 use super::provider_file::{RawProviderFile, RowLines};
+use crate::cause::Cause;
 use crate::provider::{domain_matches, ProviderFacts};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
@@ -57,6 +58,10 @@ pub(crate) struct PhraseRule {
     pub(crate) reason: Reason,
     pub(crate) all: Vec<String>,
     pub(crate) any: Vec<String>,
+    /// The cause the row names, when its reference category is not what its reason
+    /// implies (a domain's reputation, not the IP's; a greylisting that Sisimai calls
+    /// `blocked`).
+    pub(crate) cause: Option<Cause>,
     pub(crate) source: String,
 }
 
@@ -162,13 +167,29 @@ pub(crate) struct LhostRules {
     pub(crate) rules: Vec<PhraseRule>,
 }
 
-/// A provider's own enhanced status code that says why by itself.
+/// A provider's own enhanced status code (or range of codes, as `4.7.850-899`) that
+/// says why by itself.
 #[derive(Debug)]
 pub(crate) struct ProviderStatus {
     pub(crate) id: String,
-    pub(crate) code: StatusCode,
+    /// The code pattern as written.
+    pub(crate) code: String,
+    pub(crate) class: u8,
+    pub(crate) subject: u16,
+    /// An inclusive range of details.
+    pub(crate) details: (u16, u16),
     pub(crate) reason: Reason,
+    /// As [`PhraseRule::cause`].
+    pub(crate) cause: Option<Cause>,
     pub(crate) source: String,
+}
+
+impl ProviderStatus {
+    pub(crate) fn matches(&self, status: StatusCode) -> bool {
+        self.class == status.class
+            && self.subject == status.subject
+            && (self.details.0..=self.details.1).contains(&status.detail)
+    }
 }
 
 /// A receiving provider's facts and its own codes and wording (`provider/<id>.toml`,
@@ -256,6 +277,7 @@ pub(super) struct RawPhrase {
     all: Vec<String>,
     #[serde(default)]
     any: Vec<String>,
+    cause: Option<String>,
     source: String,
 }
 
@@ -349,6 +371,7 @@ pub(super) struct RawProviderStatus {
     id: String,
     code: String,
     reason: String,
+    cause: Option<String>,
     source: String,
 }
 
@@ -374,6 +397,15 @@ impl Loader<'_> {
 
     fn reason(&mut self, id: &str, name: &str) -> Option<Reason> {
         name.parse().map_err(|e| self.error(format!("{id}: {e}"))).ok()
+    }
+
+    /// A row's `cause`, when it names one: `Some(None)` when it names none, `None`
+    /// when the name is no cause.
+    fn cause(&mut self, id: &str, name: Option<&str>) -> Option<Option<Cause>> {
+        match name {
+            None => Some(None),
+            Some(name) => name.parse().map(Some).map_err(|e| self.error(format!("{id}: {e}"))).ok(),
+        }
     }
 
     /// The row's id and source must not be empty.
@@ -422,6 +454,7 @@ impl Loader<'_> {
         }
         Some(PhraseRule {
             reason: self.reason(&raw.id, &raw.reason)?,
+            cause: self.cause(&raw.id, raw.cause.as_deref())?,
             all: self.phrases(&raw.id, raw.all)?,
             any: self.phrases(&raw.id, raw.any)?,
             id: raw.id,
@@ -520,13 +553,18 @@ impl Loader<'_> {
         if !self.named(&raw.id, &raw.source) {
             return None;
         }
-        let Ok(code) = raw.code.parse::<StatusCode>() else {
-            self.error(format!("{}: {:?} is not a status code", raw.id, raw.code));
+        // A provider's code has its class: `X` (4 or 5) is for the registry's rows.
+        let Some((Some(class), subject, details)) = parse_code_pattern(&raw.code) else {
+            self.error(format!("{}: {:?} is not a status code or range", raw.id, raw.code));
             return None;
         };
         Some(ProviderStatus {
-            code,
+            class,
+            subject,
+            details,
             reason: self.reason(&raw.id, &raw.reason)?,
+            cause: self.cause(&raw.id, raw.cause.as_deref())?,
+            code: raw.code,
             id: raw.id,
             source: raw.source,
         })
@@ -721,6 +759,9 @@ mod tests {
             ("phrases.toml", row("any = [\"User\"]\nsource = \"s\""), "not lower case"),
             ("phrases.toml", row("anny = [\"x\"]\nsource = \"s\""), "unknown field"),
             ("phrases.toml", "[[rule]]\nid = \"a\"\nreason = \"nosuchreason\"\nsource = \"s\"".into(), "unknown bounce reason"),
+            ("phrases.toml", row("any = [\"x\"]\ncause = \"spam\"\nsource = \"s\""), "unknown cause"),
+            ("provider/x.toml", "id = \"x\"\nname = \"X\"\ncompany = \"X\"\nsource = \"s\"\nhosts = [\"x.example\"]\n[[status]]\nid = \"p\"\ncode = \"X.7.1\"\nreason = \"blocked\"\nsource = \"s\"".into(), "not a status code or range"),
+            ("provider/x.toml", "id = \"x\"\nname = \"X\"\ncompany = \"X\"\nsource = \"s\"\nhosts = [\"x.example\"]\n[[status]]\nid = \"p\"\ncode = \"5.7.1\"\nreason = \"blocked\"\ncause = \"ip\"\nsource = \"s\"".into(), "unknown cause"),
             ("phrases.toml", "[[rule]\n".into(), "not valid TOML"),
             ("phrases.toml", format!("{}\n{}", row("source = \"s\""), row("source = \"s\"")), "used twice"),
             ("status.toml", "[[rule]]\nid = \"s\"\ncode = \"2.1.1\"\nreason = \"userunknown\"\nsource = \"s\"".into(), "not valid"),
@@ -753,6 +794,25 @@ mod tests {
                 "{file} {text:?}: {errors:?} lacks {want:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_provider_row_names_its_cause_and_a_range_of_codes() {
+        let rules = load(
+            "provider/x.toml",
+            "id = \"x\"\nname = \"X\"\ncompany = \"X\"\nsource = \"s\"\nhosts = [\"x.example\"]\n\
+             [[status]]\nid = \"s\"\ncode = \"4.7.850-899\"\nreason = \"badreputation\"\nsource = \"s\"\n\
+             [[rule]]\nid = \"r\"\nreason = \"badreputation\"\ncause = \"sending_domain_blocklisted\"\n\
+             any = [\"domain\"]\nsource = \"s\"",
+        );
+        assert!(rules.errors.is_empty(), "{:?}", rules.errors);
+        let [provider] = &rules.providers[..] else { panic!("one provider") };
+        let [status] = &provider.statuses[..] else { panic!("one status row") };
+        let code = |text: &str| text.parse().unwrap();
+        assert!(status.matches(code("4.7.850")) && status.matches(code("4.7.899")));
+        assert!(!status.matches(code("5.7.850")) && !status.matches(code("4.7.900")));
+        assert_eq!(status.cause, None);
+        assert_eq!(provider.rules[0].cause, Some(crate::Cause::SendingDomainBlocklisted));
     }
 
     #[test]

@@ -274,12 +274,16 @@ fn continuation_prefixes_after_the_first_are_not_matched() {
              ptr record setup. for more information, go to \
              https://support.google.com/mail/answer/81126 - gsmtp",
         ),
-        // Exim's wrapped reply: `NNN-` with no status code; a last line's bare `NNN `
-        // is kept (it may be a number of the text).
+        // A reply of several lines with no status code: the last line's bare `NNN `
+        // goes too, once; a later one is a number of the text.
         (
-            "host said: 550-please see 550-our policy 550 rejected",
-            "host said: 550-please see our policy 550 rejected",
+            "host said: 550-please see 550-our policy 550 rejected 550 times",
+            "host said: 550-please see our policy rejected 550 times",
         ),
+        // A one-line reply keeps a bare number that happens to equal its code, and so
+        // does a reply whose last line was seen.
+        ("550 too many 550 recipients", "550 too many 550 recipients"),
+        ("550-5.7.1 a 550 5.7.1 b 550 apples", "550-5.7.1 a b 550 apples"),
         // Another code, a number inside a word, a status after a dot: all kept.
         (
             "550-5.1.1 no such user 451 4.3.0 later x550-y 4.7.550 z",

@@ -557,7 +557,7 @@ fn reference_classify(
         };
         if let Some(rule) = providers()
             .flat_map(|provider| &provider.statuses)
-            .find(|rule| report.status == Some(rule.code))
+            .find(|rule| report.status.is_some_and(|status| rule.matches(status)))
         {
             return (rule.reason, &rule.id);
         }
