@@ -69,6 +69,7 @@ enum Ask {
     Domain,
     Auth,
     Ptr,
+    SenderDomain,
     Rate,
     Relay,
     Tls,
@@ -82,6 +83,7 @@ impl Ask {
             Ask::Domain => Msg::ReqSubjectDomain,
             Ask::Auth => Msg::ReqSubjectAuth,
             Ask::Ptr => Msg::ReqSubjectPtr,
+            Ask::SenderDomain => Msg::ReqSubjectSenderDomain,
             Ask::Rate => Msg::ReqSubjectRate,
             Ask::Relay => Msg::ReqSubjectRelay,
             Ask::Tls => Msg::ReqSubjectTls,
@@ -95,6 +97,7 @@ impl Ask {
             Ask::Domain => Msg::ReqAskDomain,
             Ask::Auth => Msg::ReqAskAuth,
             Ask::Ptr => Msg::ReqAskPtr,
+            Ask::SenderDomain => Msg::ReqAskSenderDomain,
             Ask::Rate => Msg::ReqAskRate,
             Ask::Relay => Msg::ReqAskRelay,
             Ask::Tls => Msg::ReqAskTls,
@@ -127,12 +130,20 @@ fn asks_of(cause: &CauseOut, report: &Report) -> Vec<Ask> {
         Cause::SendingDomainBlocklisted => vec![Ask::Domain],
         Cause::RateLimited => vec![Ask::Rate],
         // A refusal for want of TLS is read as a security error, and so as an
-        // authentication failure: the fix is the server's TLS, not SPF or DKIM.
+        // authentication failure: the fix is the server's TLS, not SPF or DKIM. A
+        // refused sender address (`rejected`) is most often the receiver's choice (a
+        // mailing list's members only, a carrier's reception filter), which the
+        // sending side cannot change; but X.1.8, "bad sender's system address" (RFC
+        // 3463), is the sender domain's DNS, which it can.
         Cause::AuthenticationFailure => {
             let mut asks = Vec::new();
             for r in &members {
+                let bad_sender_domain =
+                    r.status.as_deref().is_some_and(|s| s.get(1..) == Some(".1.8"));
                 let ask = match r.reason {
                     "requireptr" => Ask::Ptr,
+                    _ if bad_sender_domain => Ask::SenderDomain,
+                    "rejected" => continue,
                     _ if wants_tls(r) => Ask::Tls,
                     _ => Ask::Auth,
                 };
@@ -140,7 +151,7 @@ fn asks_of(cause: &CauseOut, report: &Report) -> Vec<Ask> {
                     asks.push(ask);
                 }
             }
-            if asks.is_empty() {
+            if members.is_empty() {
                 asks.push(Ask::Auth);
             }
             asks
@@ -330,10 +341,12 @@ fn route_sentence(f: &Facts<'_>) -> Option<String> {
 
 /// Writes the support request for `report` in `lang`, or `None` when nobody on the
 /// sending side can act: the request exists for a blocklisted sending IP or domain, a
-/// poor IP reputation, failed authentication (SPF, DKIM, DMARC, PTR), a rate limit,
-/// and a policy refusal about relaying or TLS, which are how the sending server is
-/// set up. A recipient problem, a temporary failure, refused content or a
-/// receiver's own policy give `None`; [`no_request_reason`] says why in a sentence.
+/// poor IP reputation, failed authentication (SPF, DKIM, DMARC, PTR, a sender domain
+/// the receiver cannot verify), a rate limit, and a refusal about relaying or TLS,
+/// which are how the sending server is set up. A recipient problem, a temporary
+/// failure, refused content, a receiver's own policy or a sender address the
+/// receiver chose to refuse (a members-only list) give `None`;
+/// [`no_request_reason`] says why in a sentence.
 ///
 /// The message names the sending server (the reporting MTA) and its IP addresses,
 /// quotes the receiver's refusal lines (each once, at most three), gives the bounce's

@@ -474,3 +474,39 @@ fn a_listed_sender_domain_is_asked_about_beside_the_ip() {
     );
     assert!(ja.body.contains("当方のドメイン yamada-shoten.example やウェブサイトが迷惑メールの送信に悪用されていないか"), "{}", ja.body);
 }
+
+#[test]
+fn a_refused_sender_is_asked_about_only_when_its_domain_is_at_fault() {
+    let members_only = recipient(
+        "photo-club@lists.example.jp",
+        "5.0.0",
+        550,
+        "lists.example.jp",
+        "You are not a member of this mailing list <photo-club@lists.example.jp>.",
+    );
+    let report = offline(&bounce("mail.yamada-shoten.example", vec![members_only]));
+    assert_eq!(report.recipients[0].reason, "rejected");
+    assert_eq!(support_request(&report, Lang::En), None);
+
+    let dns = recipient(
+        "a@example.org",
+        "5.1.8",
+        553,
+        "mx.example.org",
+        "553 5.1.8 <info@yamada-shoten.example>: Sender address rejected: Domain not found",
+    );
+    let report = offline(&bounce("mail.yamada-shoten.example", vec![dns]));
+    assert_eq!(report.verdict.cause, "authentication_failure", "{:?}", report.recipients[0].why);
+    let (en, ja) = both(&report);
+    assert!(
+        en.subject.ends_with("the receiver could not verify our domain yamada-shoten.example"),
+        "{}",
+        en.subject
+    );
+    assert!(
+        en.body.contains("check that our domain yamada-shoten.example has DNS records (MX or A)"),
+        "{}",
+        en.body
+    );
+    assert!(ja.body.contains("DNS レコード（MX または A）が正しく引けるか"), "{}", ja.body);
+}
