@@ -9,4 +9,5 @@ mod diagnose_offline;
 mod diagnose_rbldnsd;
 mod inputs;
 mod mta_fixtures;
+mod request;
 mod util;

@@ -20,6 +20,10 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         Language::En => Lang::En,
         Language::Ja => Lang::Ja,
     };
+    anyhow::ensure!(
+        !(args.request && args.format == Format::Sisimai),
+        "--request works with --format text or json, not sisimai"
+    );
     let mut inputs = args.inputs.clone();
     if inputs.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -58,7 +62,13 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .zip(&lookups)
         .map(|((name, bounce), found)| {
-            Report::build(name, bounce, &report::findings(found, &catalog, lang), lang)
+            let report =
+                Report::build(name, bounce, &report::findings(found, &catalog, lang), lang);
+            if args.request {
+                report.with_request(lang)
+            } else {
+                report
+            }
         })
         .collect();
 
@@ -66,6 +76,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => render::json::write(&mut out, &reports)?,
         Format::Sisimai => render::sisimai::write(&mut out, &reports)?,
+        Format::Text if args.request => render::request::write(&mut out, &reports, lang)?,
         Format::Text => render::text::write(&mut out, &reports, lang)?,
     }
     out.flush()?;
