@@ -144,7 +144,7 @@ fn asks_of(cause: &CauseOut, report: &Report) -> Vec<Ask> {
                     "requireptr" => Ask::Ptr,
                     _ if bad_sender_domain => Ask::SenderDomain,
                     "rejected" => continue,
-                    _ if wants_tls(r) => Ask::Tls,
+                    "securityerror" if wants_tls(r) => Ask::Tls,
                     _ => Ask::Auth,
                 };
                 if !asks.contains(&ask) {
