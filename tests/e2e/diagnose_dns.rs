@@ -5,7 +5,7 @@ use rebound_tests::TestDns;
 use crate::util::{example, listing, rebound};
 
 /// The blocklists rebound asks by default, and the sending IP of the example.
-const ZONES: &[&str] = &[
+pub(crate) const ZONES: &[&str] = &[
     "zen.spamhaus.org",
     "bl.spamcop.net",
     "b.barracudacentral.org",
@@ -16,7 +16,7 @@ const ZONES: &[&str] = &[
 
 /// A server that lists 203.0.113.45 on Spamhaus ZEN (SBL) with a TXT reason, knows
 /// the reporting server's address, and serves the other lists empty.
-fn server() -> TestDns {
+pub(crate) fn server() -> TestDns {
     let mut builder = TestDns::builder();
     for zone in ZONES {
         builder = builder.zone(zone);

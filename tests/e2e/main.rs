@@ -10,5 +10,6 @@ mod diagnose_rbldnsd;
 mod dqs_ipv6;
 mod inputs;
 mod mta_fixtures;
+mod request;
 mod rules_file;
 mod util;

@@ -53,6 +53,17 @@ pub struct DiagnoseArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
+    /// Print a ready-to-send support request for your hosting company or mail
+    /// administrator instead of the report.
+    ///
+    /// The request (To:, Subject:, a blank line, the message) is in the --lang
+    /// language, with the sending server, its IP, the refusal, the date and the
+    /// blocklists, ready to copy or pipe into a mail program. When nothing on your
+    /// side can fix the bounce (a bad address, a temporary failure) it says so. With
+    /// --format json the report's verdict.request holds the request instead.
+    #[arg(long)]
+    pub request: bool,
+
     #[command(flatten)]
     pub dns: DnsArgs,
 }

@@ -20,6 +20,10 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         Language::En => Lang::En,
         Language::Ja => Lang::Ja,
     };
+    anyhow::ensure!(
+        !(args.request && args.format == Format::Sisimai),
+        "--request works with --format text or json, not sisimai"
+    );
     // Before anything is classified: the rules are loaded, with these, on first use.
     for path in &args.rules {
         let name = path.display().to_string();
@@ -64,7 +68,13 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .zip(&lookups)
         .map(|((name, bounce), found)| {
-            Report::build(name, bounce, &report::findings(found, &catalog, lang), lang)
+            let report =
+                Report::build(name, bounce, &report::findings(found, &catalog, lang), lang);
+            if args.request {
+                report.with_request(lang)
+            } else {
+                report
+            }
         })
         .collect();
 
@@ -72,6 +82,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => render::json::write(&mut out, &reports)?,
         Format::Sisimai => render::sisimai::write(&mut out, &reports)?,
+        Format::Text if args.request => render::request::write(&mut out, &reports, lang)?,
         Format::Text => render::text::write(&mut out, &reports, lang)?,
     }
     out.flush()?;

@@ -1,6 +1,8 @@
-//! Output renderers: readable text, JSON, and Sisimai's JSON dump format.
+//! Output renderers: readable text, JSON, Sisimai's JSON dump format, and the
+//! support request (`--request`).
 
 pub mod json;
+pub mod request;
 pub mod sisimai;
 pub mod terminal;
 pub mod text;

@@ -16,6 +16,7 @@
 //! * `hosting.rs`: the sender's hosting company ([`hosting_of`]);
 //! * `plan.rs`: what to look up ([`plan`]);
 //! * `decide.rs`: the cause table and how a [`Verdict`] is assembled;
+//! * `request.rs`: the support request to the sending server's operators ([`support_request`]);
 //! * `text.rs`: every sentence, keyed by message id, with English and Japanese columns.
 #![deny(missing_docs)]
 // Tests may unwrap freely (see the workspace lints); library code may not.
@@ -30,6 +31,7 @@ mod plan;
 mod provider;
 mod reason;
 pub mod report;
+mod request;
 mod search;
 mod text;
 
@@ -44,4 +46,5 @@ pub use reason::{
     UnknownReason,
 };
 pub use report::{Findings, Report, SendingIp};
+pub use request::{no_request_reason, support_request, SupportRequest};
 pub use text::Lang;

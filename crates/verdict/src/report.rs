@@ -9,7 +9,10 @@ use rebound_dsn::{Bounce, Form, Kind};
 use serde::Serialize;
 
 use crate::decide::{decide, Claim, Evidence, LookupOutcome, Verdict};
+use crate::hosting::Hosting;
 use crate::plan::{FoundIn, LookupPlan};
+use crate::provider::Provider;
+use crate::request::{support_request, SupportRequest};
 use crate::text::Lang;
 
 /// A sending IP address found for a bounce, with where it was found.
@@ -285,6 +288,11 @@ pub struct VerdictOut {
     pub evidence: Vec<EvidenceOut>,
     /// The sender's hosting company.
     pub hosting: HostingOut,
+    /// The support request, only when asked for with [`Report::with_request`]:
+    /// `None` (and no `request` field in JSON) otherwise, or when nobody on the
+    /// sending side can act.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<SupportRequest>,
 }
 
 /// One cause and the recipients it stopped.
@@ -303,6 +311,10 @@ pub struct CauseOut {
     pub actions: Vec<String>,
     /// The cause comes from blocklist answers alone.
     pub from_dns: bool,
+    /// The provider behind `provider`, for the support request (its name and its
+    /// page for senders in any language).
+    #[serde(skip)]
+    pub(crate) provider_detail: Option<Provider>,
 }
 
 /// One claim behind the verdict; `kind` says which fields it has.
@@ -371,6 +383,10 @@ pub struct HostingOut {
     pub display_name: Option<String>,
     /// A shared server.
     pub shared: Option<bool>,
+    /// The company recognised, for the support request (its support desk in any
+    /// language).
+    #[serde(skip)]
+    pub(crate) detail: Option<Hosting>,
 }
 
 fn form_name(form: Form) -> &'static str {
@@ -390,6 +406,34 @@ impl Report {
     pub fn build(input: &str, bounce: &Bounce, findings: &Findings, lang: Lang) -> Report {
         let verdict = decide(bounce, &findings.evidence, &findings.outcome, lang);
         Report::from_verdict(input, bounce, findings, &verdict, lang)
+    }
+
+    /// The report with `verdict.request` filled: the [`support_request`] in `lang`,
+    /// or `None` when nobody on the sending side can act. Reports are built without
+    /// it, so their JSON stays small; ask for it when the user wants the message.
+    ///
+    /// ```
+    /// use rebound_verdict::{plan, Findings, Lang, Report};
+    ///
+    /// let bounce = rebound_dsn::parse(b"Final-Recipient: rfc822; hanako@hotmail.co.jp\n\
+    ///     Action: failed\nStatus: 5.7.1\n\
+    ///     Diagnostic-Code: smtp; 550 5.7.1 Unfortunately, messages from [203.0.113.45] \
+    ///     weren't sent. Please contact your Internet service provider since part of their \
+    ///     network is on our block list (S3150).\n").unwrap();
+    /// let report = Report::build("-", &bounce, &Findings::offline(&plan(&bounce)), Lang::En);
+    /// assert!(report.verdict.request.is_none());
+    /// let json = serde_json::to_value(&report).unwrap();
+    /// assert!(json["verdict"].get("request").is_none());
+    ///
+    /// let report = report.with_request(Lang::En);
+    /// let request = report.verdict.request.as_ref().unwrap();
+    /// assert_eq!(request.to, "your mail server's administrator (your hosting company or IT administrator)");
+    /// let json = serde_json::to_value(&report).unwrap();
+    /// assert!(json["verdict"]["request"]["body"].as_str().unwrap().contains("203.0.113.45"));
+    /// ```
+    pub fn with_request(mut self, lang: Lang) -> Report {
+        self.verdict.request = support_request(&self, lang);
+        self
     }
 
     /// Builds the report from a verdict already given by [`decide`] for `bounce`
@@ -504,6 +548,7 @@ impl Report {
                         summary: g.summary.clone(),
                         actions: g.actions.clone(),
                         from_dns: g.from_dns,
+                        provider_detail: g.provider,
                     })
                     .collect(),
                 evidence: verdict.claims.iter().map(EvidenceOut::from).collect(),
@@ -511,7 +556,9 @@ impl Report {
                     name: verdict.hosting.as_ref().map(|h| h.name.clone()),
                     display_name: verdict.hosting.as_ref().map(|h| h.display_name(lang)),
                     shared: verdict.hosting.as_ref().map(|h| h.shared),
+                    detail: verdict.hosting.clone(),
                 },
+                request: None,
             },
         }
     }
