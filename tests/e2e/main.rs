@@ -8,5 +8,6 @@ mod diagnose_dns;
 mod diagnose_offline;
 mod diagnose_rbldnsd;
 mod inputs;
+mod json_doc;
 mod mta_fixtures;
 mod util;
