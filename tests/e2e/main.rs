@@ -9,6 +9,7 @@ mod diagnose_offline;
 mod diagnose_rbldnsd;
 mod dqs_ipv6;
 mod inputs;
+mod json_doc;
 mod mta_fixtures;
 mod request;
 mod rules_file;
