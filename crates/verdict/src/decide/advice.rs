@@ -312,7 +312,11 @@ pub(super) fn ip_verdict(f: &Facts<'_>, cause: Cause) -> (String, Vec<String>) {
     } else {
         actions.push(text(Msg::ActMeanwhile, lang).to_string());
     }
-    if blocklisted {
+    // Paid express removal is offered by public lists: worth a warning when one is
+    // involved, named by the refusal or listing the address.
+    let public_list = f.mentioned.iter().any(|m| m.public && !m.defunct)
+        || f.ip_evidence().any(|e| e.listed == Some(true) && !e.allowlist);
+    if blocklisted && public_list {
         actions.push(text(Msg::ActNoPaidDelisting, lang).to_string());
     }
     if let Some(dqs) = dqs_advice(f) {

@@ -329,11 +329,24 @@ pub fn decide(
             .iter()
             .map(|g| {
                 let who: Vec<String> = g.recipients.iter().filter_map(|i| address(*i)).collect();
+                // Recipient problems are grouped by reason: name the reason.
+                let reason = g.recipients.first().and_then(|i| assessments.get(*i));
+                let label = match reason {
+                    Some(a) if g.cause == Cause::RecipientProblem => {
+                        let text = a.reason().describe(lang).trim_end_matches(['.', '。']);
+                        // A sentence's first word, now inside a sentence.
+                        let mut chars = text.chars();
+                        chars.next().map_or_else(String::new, |first| {
+                            first.to_lowercase().chain(chars).collect::<String>()
+                        })
+                    }
+                    _ => g.cause.describe(lang).to_string(),
+                };
                 render(
                     Msg::OtherCauseItem,
                     lang,
                     &[
-                        ("cause", g.cause.describe(lang)),
+                        ("cause", &label),
                         ("recipients", &who.join(crate::text::text(Msg::ListSep, lang))),
                     ],
                 )
