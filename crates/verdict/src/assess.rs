@@ -76,16 +76,13 @@ impl Assessment {
 const CARRIERS: &[&str] = &["docomo", "kddi", "softbank"];
 
 /// Words saying that a *domain* (not the IP) is what the receiver refuses
-/// (provider-replies.md §1 `IP-DNSBL` "URL/sender domain", §10: domain lists).
+/// (provider-replies.md §1 `IP-DNSBL` "URL/sender domain"). The domain lists a
+/// refusal may name come from the catalog (see [`names_a_domain`]).
 const DOMAIN_WORDS: &[&str] = &[
-    "spamhaus dbl",
-    "dbl.spamhaus",
     "domain present in",
     "reputation of the sending domain",
     "domain is blacklisted",
     "domain reputation",
-    "uribl",
-    "surbl",
     "domain is listed",
     "bad outbound sender",
     "banned sender domain",
@@ -99,10 +96,30 @@ pub(crate) fn is_temporary(report: &RecipientReport) -> bool {
         || report.reply_code.is_some_and(|c| c / 100 == 4)
 }
 
-/// True when the diagnostic says a domain, not the IP, is what is refused.
+/// True when the diagnostic says a domain, not the IP, is what is refused: in so
+/// many words, or by naming a domain list of the catalog (its zone, its name such as
+/// "Spamhaus DBL", or a list whose zones are all domain lists, such as URIBL).
 pub(crate) fn names_a_domain(report: &RecipientReport) -> bool {
     let text = report.diagnostic.as_deref().unwrap_or_default().to_lowercase();
-    DOMAIN_WORDS.iter().any(|w| text.contains(w))
+    if DOMAIN_WORDS.iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    let catalog = rebound_rbl::Catalog::shared();
+    let domain_zone = |z: &rebound_rbl::Zone| z.kind == rebound_rbl::ZoneKind::Domain;
+    catalog
+        .zones()
+        .iter()
+        .filter(|z| domain_zone(z))
+        .any(|z| text.contains(&z.name) || text.contains(&z.display_name.to_lowercase()))
+        || catalog.lists().iter().any(|list| {
+            let mut zones = catalog.zones().iter().filter(|z| z.list.as_deref() == Some(&list.id));
+            let mut any = false;
+            let all_domain = zones.all(|z| {
+                any = true;
+                domain_zone(z)
+            });
+            any && all_domain && list.mentions.iter().any(|m| text.contains(&m.to_lowercase()))
+        })
 }
 
 /// The cause a reason implies when no rule names one.
