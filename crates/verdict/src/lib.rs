@@ -26,6 +26,7 @@ mod assess;
 mod case;
 mod cause;
 mod decide;
+mod evidence;
 mod hosting;
 mod plan;
 mod provider;
