@@ -55,22 +55,22 @@ impl Evidence {
     /// ```
     pub fn from_listing(listing: &Listing, catalog: &Catalog, lang: Lang) -> Evidence {
         let zone = catalog.get(&listing.zone);
-        let mut evidence = Evidence::default();
-        evidence.subject = listing.subject.clone();
-        evidence.zone = listing.zone.clone();
-        evidence.list_name = zone.map_or_else(|| listing.zone.clone(), |z| z.display_name.clone());
-        evidence.listed = listed(listing.status);
-        evidence.meanings = meanings(listing, catalog, lang);
-        evidence.removal_url = zone.and_then(|z| z.removal_url.clone());
-        evidence.expiry = zone.and_then(|z| match lang {
-            Lang::Ja => z.expiry_ja.clone(),
-            _ => z.expiry.clone(),
-        });
-        evidence.codes = listing.codes.iter().map(|c| c.to_string()).collect();
-        evidence.txt = listing.txt.clone();
-        evidence.error = listing.error.clone();
-        evidence.allowlist = zone.is_some_and(|z| z.kind == ZoneKind::Allowlist);
-        evidence.refused = listing.refusal_code.is_some();
-        evidence
+        Evidence {
+            subject: listing.subject.clone(),
+            zone: listing.zone.clone(),
+            list_name: zone.map_or_else(|| listing.zone.clone(), |z| z.display_name.clone()),
+            listed: listed(listing.status),
+            meanings: meanings(listing, catalog, lang),
+            removal_url: zone.and_then(|z| z.removal_url.clone()),
+            expiry: zone.and_then(|z| match lang {
+                Lang::Ja => z.expiry_ja.clone(),
+                _ => z.expiry.clone(),
+            }),
+            codes: listing.codes.iter().map(|c| c.to_string()).collect(),
+            txt: listing.txt.clone(),
+            error: listing.error.clone(),
+            allowlist: zone.is_some_and(|z| z.kind == ZoneKind::Allowlist),
+            refused: listing.refusal_code.is_some(),
+        }
     }
 }
