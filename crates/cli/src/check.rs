@@ -10,11 +10,9 @@ use anyhow::{bail, Context};
 use serde::Serialize;
 
 use rebound_rbl::{parse_subjects, Catalog, Checker, Listing, Subject, Zone};
-use rebound_verdict::Lang;
+use rebound_verdict::{Evidence, Lang};
 
 use crate::args::{CheckArgs, CheckFormat};
-use crate::lookup::DnsOptions;
-use crate::report::listing_out;
 use rebound_verdict::report::ListingOut;
 
 #[derive(Debug, Serialize)]
@@ -37,20 +35,20 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
     let subjects = read_subjects(&args.subjects)?;
     let zones = select_zones(&catalog, &args.zones)?;
-    let options = DnsOptions::from(&args.dns);
-
-    let listings: Vec<Listing> = if options.offline {
+    let listings: Vec<Listing> = if args.dns.offline {
         Vec::new()
     } else {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("cannot start the DNS client")?;
-        let checker = Checker::new(options.checker_config(options.deadline), catalog.clone())?;
+        let checker = Checker::new(crate::lookup::checker_config(&args.dns), catalog.clone())?;
         runtime.block_on(checker.check(&subjects, &zones))
     };
-    let out_listings: Vec<ListingOut> =
-        listings.iter().map(|l| listing_out(l, &catalog, Lang::En)).collect();
+    let out_listings: Vec<ListingOut> = listings
+        .iter()
+        .map(|l| ListingOut::from(&Evidence::from_listing(l, &catalog, Lang::En)))
+        .collect();
 
     let per_subject: Vec<SubjectOut<'_>> = subjects
         .iter()
@@ -79,8 +77,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
         }
         CheckFormat::Text => {
-            let dqs = Dqs { catalog: &catalog, key_used: options.dqs_key.is_some() };
-            write_text(&mut out, &subjects, &per_subject, options.offline, &dqs)?
+            let dqs = Dqs { catalog: &catalog, key_used: args.dns.dqs_key.is_some() };
+            write_text(&mut out, &subjects, &per_subject, args.dns.offline, &dqs)?
         }
     }
     out.flush()?;

@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::Context;
 
 use rebound_dsn::Bounce;
-use rebound_verdict::{Lang, Report};
+use rebound_verdict::{Findings, Lang, Report};
 
 use crate::args::{DiagnoseArgs, Format, Language};
-use crate::lookup::{self, DnsOptions};
-use crate::{render, report};
+use crate::lookup;
+use crate::render;
 
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let lang = match args.lang {
@@ -61,15 +61,21 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
 
     let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
     let plans: Vec<_> = bounces.iter().map(|(_, b)| rebound_verdict::plan(b)).collect();
-    let options = DnsOptions::from(&args.dns);
-    let lookups = lookup::run(&plans, &catalog, &options);
+    // One DNS phase for every input: each distinct name and subject asked once.
+    let findings: Vec<Findings> = if args.dns.offline {
+        plans.iter().map(Findings::offline).collect()
+    } else {
+        let requests: Vec<_> = plans.iter().map(|p| p.request()).collect();
+        let answers =
+            rebound_rbl::check_batch(&requests, &catalog, &lookup::checker_config(&args.dns));
+        plans.iter().map(|p| Findings::from_answers(p, &answers, &catalog, lang)).collect()
+    };
 
     let reports: Vec<Report> = bounces
         .iter()
-        .zip(&lookups)
+        .zip(&findings)
         .map(|((name, bounce), found)| {
-            let report =
-                Report::build(name, bounce, &report::findings(found, &catalog, lang), lang);
+            let report = Report::build(name, bounce, found, lang);
             if args.request {
                 report.with_request(lang)
             } else {

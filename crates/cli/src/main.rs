@@ -13,7 +13,6 @@ mod labels;
 mod lists;
 mod lookup;
 mod render;
-mod report;
 
 use std::io::Write;
 use std::process::ExitCode;

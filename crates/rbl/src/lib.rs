@@ -31,6 +31,7 @@ use std::net::{IpAddr, Ipv4Addr};
 #[cfg(feature = "dns")]
 use std::time::Duration;
 
+mod batch;
 mod catalog;
 #[cfg(feature = "dns")]
 mod checker;
@@ -41,6 +42,9 @@ mod subject;
 #[cfg(feature = "dns")]
 mod transport;
 
+#[cfg(feature = "dns")]
+pub use batch::check_batch;
+pub use batch::{BatchAnswers, BatchRequest};
 pub use catalog::{Catalog, CodeKind, List, ReturnCode, Zone, ZoneKind};
 #[cfg(feature = "dns")]
 pub use checker::Checker;

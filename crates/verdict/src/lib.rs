@@ -27,6 +27,7 @@ mod case;
 mod cause;
 mod decide;
 mod evidence;
+mod findings;
 mod hosting;
 mod plan;
 mod provider;
@@ -39,6 +40,7 @@ mod text;
 pub use assess::{assess, Assessment, SuppressReason};
 pub use cause::{Cause, UnknownCause};
 pub use decide::{decide, CauseGroup, Claim, Evidence, LookupOutcome, Verdict};
+pub use findings::{Findings, SendingIp};
 pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
@@ -46,6 +48,6 @@ pub use reason::{
     add_rules_file, classify, hard_bounce, hard_bounce_of, Classification, Reason, RulesFileError,
     UnknownReason,
 };
-pub use report::{Findings, Report, SendingIp};
+pub use report::Report;
 pub use request::{no_request_reason, support_request, SupportRequest};
 pub use text::Lang;

@@ -3,86 +3,15 @@
 //! the text renderer reads it), so a program depending on the crates gets the same
 //! answer the CLI gives. `docs/json.md` documents its fields.
 
-use std::net::IpAddr;
-
 use rebound_dsn::{Bounce, Form, Kind};
 use serde::Serialize;
 
 use crate::decide::{decide, Claim, Evidence, LookupOutcome, Verdict};
+use crate::findings::Findings;
 use crate::hosting::Hosting;
-use crate::plan::{FoundIn, LookupPlan};
 use crate::provider::Provider;
 use crate::request::{support_request, SupportRequest};
 use crate::text::Lang;
-
-/// A sending IP address found for a bounce, with where it was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SendingIp {
-    /// The address.
-    pub ip: IpAddr,
-    /// Where it was found.
-    pub found_in: FoundIn,
-    /// The host name it was resolved from, when it came from one.
-    pub host: Option<String>,
-}
-
-impl SendingIp {
-    /// An address found in `found_in`, resolved from `host` when given.
-    ///
-    /// ```
-    /// use rebound_verdict::{FoundIn, SendingIp};
-    /// let ip = SendingIp::new("192.0.2.1".parse().unwrap(), FoundIn::Diagnostic, None);
-    /// assert_eq!(ip.host, None);
-    /// ```
-    pub fn new(ip: IpAddr, found_in: FoundIn, host: Option<String>) -> SendingIp {
-        SendingIp { ip, found_in, host }
-    }
-}
-
-/// What the DNS phase found for one bounce: the input of [`Report::build`] besides
-/// the bounce itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Findings {
-    /// Whether blocklists could be checked.
-    pub outcome: LookupOutcome,
-    /// Every sending IP, with where it was found.
-    pub sending_ips: Vec<SendingIp>,
-    /// Sending domains checked against domain lists.
-    pub sending_domains: Vec<(String, FoundIn)>,
-    /// Host names that could not be resolved, with the cause.
-    pub unresolved: Vec<(String, String)>,
-    /// Every blocklist answer.
-    pub evidence: Vec<Evidence>,
-}
-
-impl Findings {
-    /// The findings of a run without DNS: the sending IPs the bounce text names.
-    ///
-    /// ```
-    /// let findings = rebound_verdict::Findings::offline(&Default::default());
-    /// assert_eq!(findings.outcome, rebound_verdict::LookupOutcome::Offline);
-    /// ```
-    pub fn offline(plan: &LookupPlan) -> Findings {
-        Findings::new(
-            LookupOutcome::Offline,
-            plan.ips.iter().map(|&(ip, found_in)| SendingIp::new(ip, found_in, None)).collect(),
-        )
-    }
-
-    /// Findings with `outcome` and `sending_ips` and nothing else yet; fill in the
-    /// other fields.
-    pub fn new(outcome: LookupOutcome, sending_ips: Vec<SendingIp>) -> Findings {
-        Findings {
-            outcome,
-            sending_ips,
-            sending_domains: Vec::new(),
-            unresolved: Vec::new(),
-            evidence: Vec::new(),
-        }
-    }
-}
 
 /// The report on one bounce. Its JSON form is the stable interface of
 /// `rebound diagnose --format json` (`docs/json.md`).

@@ -1,7 +1,7 @@
 use super::*;
 use crate::decide::{Evidence, LookupOutcome};
+use crate::findings::{Findings, SendingIp};
 use crate::plan::FoundIn;
-use crate::report::{Findings, SendingIp};
 use rebound_dsn::{Bounce, RecipientReport};
 
 const S3150: &str = "550 5.7.1 Unfortunately, messages from [203.0.113.45] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [TYZPR01CA0000.jpnprd01.prod.outlook.com 2025-06-02T01:02:03.000Z]";
