@@ -163,6 +163,13 @@ impl FromStr for Cause {
     }
 }
 
+impl serde::Serialize for Cause {
+    /// Serialises as [`Cause::as_str`].
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Cause {
     /// Writes [`Cause::as_str`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -214,7 +214,7 @@ pub struct VerdictOut {
     /// Every distinct cause with its recipients, headline first.
     pub causes: Vec<CauseOut>,
     /// What the verdict rests on.
-    pub evidence: Vec<EvidenceOut>,
+    pub evidence: Vec<Claim>,
     /// The sender's hosting company.
     pub hosting: HostingOut,
     /// The support request, only when asked for with [`Report::with_request`]:
@@ -244,62 +244,6 @@ pub struct CauseOut {
     /// page for senders in any language).
     #[serde(skip)]
     pub(crate) provider_detail: Option<Provider>,
-}
-
-/// One claim behind the verdict; `kind` says which fields it has.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-pub enum EvidenceOut {
-    /// A line of the bounce and the rule that read it.
-    BounceText {
-        cause: &'static str,
-        recipient: Option<String>,
-        line: String,
-        rule: &'static str,
-        matched: Option<&'static str>,
-        source: &'static str,
-    },
-    /// A blocklist answer.
-    Dns {
-        subject: String,
-        zone: String,
-        list: String,
-        listed: Option<bool>,
-        answer: Vec<String>,
-        error: Option<String>,
-    },
-    /// The reporting host belongs to a known hosting company.
-    Hosting { host: String, name: String, shared: bool },
-}
-
-impl From<&Claim> for EvidenceOut {
-    fn from(claim: &Claim) -> EvidenceOut {
-        match claim {
-            Claim::BounceText { cause, recipient, line, rule, matched, source } => {
-                EvidenceOut::BounceText {
-                    cause: cause.as_str(),
-                    recipient: recipient.clone(),
-                    line: line.clone(),
-                    rule,
-                    matched: *matched,
-                    source,
-                }
-            }
-            Claim::Dns { subject, zone, list, listed, answer, error } => EvidenceOut::Dns {
-                subject: subject.clone(),
-                zone: zone.clone(),
-                list: list.clone(),
-                listed: *listed,
-                answer: answer.clone(),
-                error: error.clone(),
-            },
-            Claim::Hosting { host, name, shared } => {
-                EvidenceOut::Hosting { host: host.clone(), name: name.clone(), shared: *shared }
-            }
-        }
-    }
 }
 
 /// The sender's hosting company.
@@ -480,7 +424,7 @@ impl Report {
                         provider_detail: g.provider,
                     })
                     .collect(),
-                evidence: verdict.claims.iter().map(EvidenceOut::from).collect(),
+                evidence: verdict.claims.clone(),
                 hosting: HostingOut {
                     name: verdict.hosting.as_ref().map(|h| h.name.clone()),
                     display_name: verdict.hosting.as_ref().map(|h| h.display_name(lang)),

@@ -11,7 +11,8 @@
 use serde::Serialize;
 
 use crate::cause::Cause;
-use crate::report::{CauseOut, EvidenceOut, RecipientOut, Report};
+use crate::decide::Claim;
+use crate::report::{CauseOut, RecipientOut, Report};
 use crate::text::{render, text, Lang, Msg};
 
 /// At most this many refusal lines are quoted: the first few show the problem.
@@ -280,8 +281,8 @@ fn quoted(line: &str) -> String {
 fn refusal_lines(report: &Report, causes: &[&CauseOut]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for claim in &report.verdict.evidence {
-        let EvidenceOut::BounceText { cause, line, .. } = claim else { continue };
-        if !causes.iter().any(|c| c.cause == *cause) || line.trim().is_empty() {
+        let Claim::BounceText { cause, line, .. } = claim else { continue };
+        if !causes.iter().any(|c| c.cause == cause.as_str()) || line.trim().is_empty() {
             continue;
         }
         let line = quoted(line.trim());

@@ -411,8 +411,9 @@ pub(super) fn recipient_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
     (render(summary_id, lang, &values), actions)
 }
 
-pub(super) fn auth_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
-    let lang = f.lang;
+/// A summary and actions from the message table, for causes whose sentences need
+/// only the provider, the IP phrase, the reason and who runs the server.
+fn said(f: &Facts<'_>, summary_id: Msg, action_ids: &[Msg]) -> (String, Vec<String>) {
     let provider = f.provider_name();
     let ipphrase = f.ipphrase();
     let reason = f.describe();
@@ -423,66 +424,42 @@ pub(super) fn auth_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
         ("reason", reason.as_str()),
         ("support", support.as_str()),
     ];
-    let (summary_id, action_ids): (Msg, &[Msg]) = match f.reason {
-        Reason::RequirePtr => (Msg::SumPtr, &[Msg::ActPtr, Msg::ActResendAfterFix]),
-        Reason::Rejected | Reason::SecurityError => (
-            Msg::SumRejectedSender,
-            &[Msg::ActSpf, Msg::ActDkim, Msg::ActDmarc, Msg::ActResendAfterFix],
-        ),
-        _ => (Msg::SumAuth, &[Msg::ActSpf, Msg::ActDkim, Msg::ActDmarc, Msg::ActResendAfterFix]),
-    };
     (
-        render(summary_id, lang, &values),
-        action_ids.iter().map(|id| render(*id, lang, &values)).collect(),
+        render(summary_id, f.lang, &values),
+        action_ids.iter().map(|id| render(*id, f.lang, &values)).collect(),
     )
+}
+
+pub(super) fn auth_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
+    const SPF_DKIM_DMARC: &[Msg] =
+        &[Msg::ActSpf, Msg::ActDkim, Msg::ActDmarc, Msg::ActResendAfterFix];
+    match f.reason {
+        Reason::RequirePtr => said(f, Msg::SumPtr, &[Msg::ActPtr, Msg::ActResendAfterFix]),
+        Reason::Rejected | Reason::SecurityError => said(f, Msg::SumRejectedSender, SPF_DKIM_DMARC),
+        _ => said(f, Msg::SumAuth, SPF_DKIM_DMARC),
+    }
 }
 
 pub(super) fn content_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
-    let lang = f.lang;
-    let provider = f.provider_name();
-    let reason = f.describe();
-    let support = f.support();
-    let values = [
-        ("provider", provider.as_str()),
-        ("reason", reason.as_str()),
-        ("support", support.as_str()),
-    ];
-    let (summary_id, action_ids): (Msg, &[Msg]) = match f.reason {
+    match f.reason {
         Reason::SpamDetected => {
-            (Msg::SumSpam, &[Msg::ActSpamContent, Msg::ActAuthBasics, Msg::ActContentAdmin])
+            said(f, Msg::SumSpam, &[Msg::ActSpamContent, Msg::ActAuthBasics, Msg::ActContentAdmin])
         }
-        Reason::VirusDetected => (Msg::SumVirus, &[Msg::ActVirus, Msg::ActContentAdmin]),
-        Reason::EmailTooLarge => (Msg::SumTooLarge, &[Msg::ActTooLarge]),
-        _ => (Msg::SumContentOther, &[Msg::ActContentAdmin]),
-    };
-    (
-        render(summary_id, lang, &values),
-        action_ids.iter().map(|id| render(*id, lang, &values)).collect(),
-    )
+        Reason::VirusDetected => said(f, Msg::SumVirus, &[Msg::ActVirus, Msg::ActContentAdmin]),
+        Reason::EmailTooLarge => said(f, Msg::SumTooLarge, &[Msg::ActTooLarge]),
+        _ => said(f, Msg::SumContentOther, &[Msg::ActContentAdmin]),
+    }
 }
 
 pub(super) fn policy_verdict(f: &Facts<'_>) -> (String, Vec<String>) {
-    let lang = f.lang;
-    let provider = f.provider_name();
-    let reason = f.describe();
-    let support = f.support();
-    let values = [
-        ("provider", provider.as_str()),
-        ("reason", reason.as_str()),
-        ("support", support.as_str()),
-    ];
-    let (summary_id, action_ids): (Msg, &[Msg]) = match f.reason {
-        Reason::NoRelaying => (Msg::SumRelay, &[Msg::ActRelayAuth, Msg::ActContentAdmin]),
-        Reason::FailedStartTls => (Msg::SumTls, &[Msg::ActTls]),
+    match f.reason {
+        Reason::NoRelaying => said(f, Msg::SumRelay, &[Msg::ActRelayAuth, Msg::ActContentAdmin]),
+        Reason::FailedStartTls => said(f, Msg::SumTls, &[Msg::ActTls]),
         Reason::Rejected => {
-            (Msg::SumRejectedSender, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin])
+            said(f, Msg::SumRejectedSender, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin])
         }
-        _ => (Msg::SumPolicy, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin]),
-    };
-    (
-        render(summary_id, lang, &values),
-        action_ids.iter().map(|id| render(*id, lang, &values)).collect(),
-    )
+        _ => said(f, Msg::SumPolicy, &[Msg::ActPolicyAskRecipient, Msg::ActContentAdmin]),
+    }
 }
 
 pub(super) fn rate_verdict(f: &Facts<'_>) -> (String, Vec<String>) {

@@ -1,9 +1,11 @@
 //! What a verdict rests on, as claims a person can check: the line of the bounce
 //! that decided each recipient's cause (with the rule and its source), each
 //! blocklist answer (zone and answer), and the hosting company recognised from the
-//! reporting host name.
+//! reporting host name. In JSON each is an object tagged by `kind` (`bounce_text`,
+//! `dns`, `hosting`).
 
 use rebound_dsn::Bounce;
+use serde::Serialize;
 
 use super::{is_ip, CauseGroup, Evidence};
 use crate::assess::Assessment;
@@ -33,7 +35,8 @@ use crate::hosting::Hosting;
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Claim {
     /// A line of the bounce and the rule that read it.
