@@ -7,6 +7,7 @@ mod check;
 mod diagnose_dns;
 mod diagnose_offline;
 mod diagnose_rbldnsd;
+mod docs;
 mod dqs_ipv6;
 mod inputs;
 mod json_doc;

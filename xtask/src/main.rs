@@ -12,6 +12,7 @@ mod corpus_extra;
 mod corpus_sisimai;
 mod diff_sisimai;
 mod floors;
+mod man;
 mod mta_bounces;
 
 use std::path::PathBuf;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
             .and_then(|options| corpus::run(&options))
             .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Some("diff-sisimai") => diff_sisimai::run(args).map(|()| ExitCode::SUCCESS),
+        Some("man") => man::run(args.next().map(PathBuf::from)).map(|()| ExitCode::SUCCESS),
         Some("mta-bounces") => mta_bounces::run().map(|()| ExitCode::SUCCESS),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
@@ -69,6 +71,8 @@ Tasks:
   diff-sisimai [--out FILE] DIR...
                  run Debian's Sisimai and rebound on every file under DIR and write
                  their disagreements, grouped by reason pair, to target/diff-sisimai.md
+  man [DIR]      the man pages (rebound.1, rebound-diagnose.1, ...) generated from
+                 the CLI's flags, into target/man/ (or DIR)
   mta-bounces    (root) real bounces from Debian's Postfix, Exim and OpenSMTPD
                  relaying to loopback hosts that answer with scripted provider
                  replies; rewrites tests/fixtures/mta/ and its expected.toml"

@@ -29,6 +29,25 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the blocklist catalog, defunct lists included.
     Lists(ListsArgs),
+    /// Print a shell completion script: `rebound completions bash > /etc/bash_completion.d/rebound`.
+    Completions(CompletionsArgs),
+    /// Write the man pages (roff), one per command, into a directory (used by `cargo xtask man`).
+    #[command(hide = true)]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory to write `rebound.1`, `rebound-diagnose.1`, ... into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ mod args;
 mod check;
 mod date;
 mod diagnose;
+mod docs;
 mod labels;
 mod lists;
 mod lookup;
@@ -53,5 +54,7 @@ fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         args::Command::Diagnose(options) => diagnose::run(options),
         args::Command::Check(options) => check::run(options),
         args::Command::Lists(options) => lists::run(options),
+        args::Command::Completions(options) => docs::completions(options),
+        args::Command::Man(options) => docs::man_pages(options),
     }
 }
