@@ -5,6 +5,7 @@
 //! clippy and every test, and ends with one line `N passed, N failed`.
 
 mod bench;
+mod bench_e2e;
 mod bench_rbl;
 mod ci;
 mod corpus;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("bench") => match args.next().as_deref() {
             Some("rbl") => bench_rbl::run(),
+            Some("e2e") => bench_e2e::run(args),
             other => bench::run(other.map(PathBuf::from)),
         }
         .map(|()| ExitCode::SUCCESS),
@@ -60,6 +62,11 @@ fn print_help() {
 Tasks:
   bench [DIR]    parse+classify throughput and peak RSS over a corpus, beside
                  Sisimai's on the same files, with the ratio
+  bench e2e [--size MB] [--maildir N] [--keep]
+                 rebound diagnose --offline --format ndjson end to end over a
+                 generated mbox of realistic bounces (1024 MB by default) under GNU
+                 time, Sisimai on a slice of the same mail, MB/s and the ratio;
+                 --maildir N also times a Maildir of N messages
   bench rbl      bulk blocklist lookups against a loopback rbldnsd, beside dnsperf's
                  ceiling and pydnsbl on the same server
   ci             install test prerequisites, then fmt check, clippy -D warnings, all
