@@ -5,7 +5,9 @@
 //! time, peak RSS), and in the same run times Sisimai on a slice of the same messages
 //! (`../shared/tools/sisimai-throughput`), printing MB/s for both and the ratio. With
 //! `--maildir N` it also writes N messages as a Maildir and times rebound over the
-//! folder. The generated files live in `target/bench-e2e/` and are deleted at the end
+//! folder. With `--dns` it runs the same mbox again against a loopback rbldnsd that
+//! serves the default IP lists (a part of the generated IPs listed), and counts the
+//! queries rbldnsd logged against the distinct ones. The generated files live in `target/bench-e2e/` and are deleted at the end
 //! unless `--keep` is given.
 
 use std::fs::{self, File};
@@ -22,23 +24,26 @@ use crate::project_root;
 struct Options {
     size_mb: u64,
     maildir: Option<usize>,
+    dns: bool,
     keep: bool,
 }
 
 impl Options {
     fn parse(mut args: impl Iterator<Item = String>) -> anyhow::Result<Options> {
-        let mut options = Options { size_mb: 1024, maildir: None, keep: false };
+        let mut options = Options { size_mb: 1024, maildir: None, dns: false, keep: false };
         while let Some(arg) = args.next() {
-            let mut value = |name: &str| {
-                args.next().with_context(|| format!("{name} needs a value"))
-            };
+            let mut value =
+                |name: &str| args.next().with_context(|| format!("{name} needs a value"));
             match arg.as_str() {
                 "--size" => options.size_mb = value("--size")?.parse().context("--size MB")?,
                 "--maildir" => {
                     options.maildir = Some(value("--maildir")?.parse().context("--maildir N")?)
                 }
                 "--keep" => options.keep = true,
-                other => bail!("unknown argument {other:?} (--size MB, --maildir N, --keep)"),
+                "--dns" => options.dns = true,
+                other => {
+                    bail!("unknown argument {other:?} (--size MB, --maildir N, --dns, --keep)")
+                }
             }
         }
         ensure!(options.size_mb > 0, "--size must be at least 1 MB");
@@ -195,13 +200,20 @@ pub fn run(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
             .and_then(|v| v.parse::<f64>().ok());
         match theirs {
             Some(theirs) => {
-                println!("sisimai  {theirs:>8.3} MB/s  (a {:.0} MB slice)", slice_limit as f64 / 1e6);
+                println!(
+                    "sisimai  {theirs:>8.3} MB/s  (a {:.0} MB slice)",
+                    slice_limit as f64 / 1e6
+                );
                 println!("ratio rebound/sisimai: {:.1}x MB/s", ours_mb_s / theirs);
             }
             None => eprintln!("xtask bench e2e: Sisimai printed no summary:\n{text}"),
         }
     } else {
         eprintln!("xtask bench e2e: no Sisimai here (libsisimai-perl, ../shared/tools); no ratio");
+    }
+
+    if options.dns {
+        dns_run(&rebound, &work, &mbox, file_bytes, wall)?;
     }
 
     if let Some(n) = options.maildir {
@@ -236,5 +248,60 @@ pub fn run(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
     if !options.keep {
         fs::remove_dir_all(&work)?;
     }
+    Ok(())
+}
+
+/// The mbox again, with DNS on: a loopback rbldnsd serving the catalog's default IP
+/// zones (the RFC 5782 test entry and a tenth of the generated IPs listed). Prints
+/// the time against the offline run and how many queries were asked more than once.
+fn dns_run(
+    rebound: &Path,
+    work: &Path,
+    mbox: &Path,
+    file_bytes: f64,
+    offline_wall: f64,
+) -> anyhow::Result<()> {
+    crate::bench_rbl::ensure_tools()?;
+    let zones = [
+        "zen.spamhaus.org",
+        "bl.spamcop.net",
+        "b.barracudacentral.org",
+        "dnsbl-1.uceprotect.net",
+        "psbl.surriel.com",
+        "bl.mailspike.net",
+    ];
+    let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
+    let data = work.join("rbldnsd");
+    fs::create_dir_all(&data)?;
+    for zone in &zones {
+        let mut text = String::from(
+            "$SOA 60 ns.test.invalid. hostmaster.test.invalid. 0 600 300 86400 60\n:127.0.0.2:listed $\n127.0.0.2\n",
+        );
+        for octet in (1..=250).step_by(10) {
+            text.push_str(&format!("203.0.113.{octet}\n"));
+        }
+        fs::write(data.join(format!("{zone}.txt")), text)?;
+    }
+    let log = data.join("queries.log");
+    let _ = Command::new("chmod").args(["-R", "a+rwX"]).arg(&data).status();
+    let server = crate::bench_rbl::Rbldnsd::start(&data, &zones, Some(&log))?;
+    let mut ours = Command::new(rebound);
+    ours.args(["diagnose", "--format", "ndjson", "--timeout", "30", "--resolver"])
+        .arg(format!("127.0.0.1:{}", server.port))
+        .arg(mbox);
+    let (wall, rss) = timed(ours)?;
+    drop(server);
+    let logged = fs::read_to_string(&log).unwrap_or_default();
+    let names: Vec<&str> = logged.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    let mut distinct = names.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    println!(
+        "with DNS {:>8.1} MB/s  peak RSS {rss:>6.1} MiB  ({wall:.1} s, {:.2}x the offline time); {} queries logged, {} distinct names",
+        file_bytes / 1e6 / wall,
+        wall / offline_wall,
+        names.len(),
+        distinct.len()
+    );
     Ok(())
 }

@@ -31,7 +31,7 @@ fn measure(root: &Path, work: &Path) -> anyhow::Result<()> {
     let zones: Vec<String> = (0..ZONES).map(|z| format!("z{z}.test")).collect();
     let ips: Vec<String> = (0..IPS).map(|i| format!("10.1.{}.{}", i / 250, i % 250 + 1)).collect();
     write_data(work, &zones, &ips)?;
-    let server = Rbldnsd::start(work, &zones)?;
+    let server = Rbldnsd::start(work, &zones, None)?;
     let port = server.port;
     let zone_list = zones.join(",");
     let ips_file = work.join("ips.txt");
@@ -139,7 +139,7 @@ fn write_data(work: &Path, zones: &[String], ips: &[String]) -> anyhow::Result<(
     Ok(())
 }
 
-fn ensure_tools() -> anyhow::Result<()> {
+pub(crate) fn ensure_tools() -> anyhow::Result<()> {
     let missing: Vec<&str> = [("/usr/sbin/rbldnsd", "rbldnsd"), ("/usr/bin/dnsperf", "dnsperf")]
         .into_iter()
         .filter(|(path, _)| !Path::new(path).exists())
@@ -160,19 +160,28 @@ fn ensure_tools() -> anyhow::Result<()> {
 }
 
 /// rbldnsd on a free loopback port, stopped (by its pid) on drop.
-struct Rbldnsd {
+pub(crate) struct Rbldnsd {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Rbldnsd {
-    fn start(work: &Path, zones: &[String]) -> anyhow::Result<Rbldnsd> {
+    /// Serves `ZONE.txt` of `work` as an ip4set for every zone; with `log`, every
+    /// request is written to that file.
+    pub(crate) fn start(
+        work: &Path,
+        zones: &[String],
+        log: Option<&Path>,
+    ) -> anyhow::Result<Rbldnsd> {
         for _ in 0..5 {
             let port = UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
             let mut command = Command::new("/usr/sbin/rbldnsd");
             command.args(["-n", "-t", "60", "-b", &format!("127.0.0.1/{port}"), "-w"]).arg(work);
             if is_root() {
                 command.args(["-u", "nobody:nogroup"]);
+            }
+            if let Some(log) = log {
+                command.arg("-l").arg(log);
             }
             for zone in zones {
                 command.arg(format!("{zone}:ip4set:{zone}.txt"));
