@@ -9,6 +9,7 @@ mod args;
 mod check;
 mod date;
 mod diagnose;
+mod inputs;
 mod labels;
 mod lists;
 mod lookup;

@@ -38,9 +38,15 @@ struct Record<'a> {
     token: String,
 }
 
-pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
-    let mut records = Vec::new();
-    for report in reports {
+/// Writes one report's records as elements of the array being written (opening
+/// it at the first record), after `written` earlier records; so that a run can
+/// print reports as they come.
+pub fn write_records(
+    out: &mut impl Write,
+    report: &Report,
+    written: &mut usize,
+) -> anyhow::Result<()> {
+    {
         let addresser = report
             .sender
             .clone()
@@ -53,7 +59,9 @@ pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
             let recipient = r.recipient.as_deref().unwrap_or_default();
             let token =
                 date.as_ref().map_or_else(String::new, |d| token(&addresser, recipient, d.unix));
-            records.push(Record {
+            out.write_all(if *written > 0 { b"," } else { b"[" })?;
+            *written += 1;
+            serde_json::to_writer(&mut *out, &Record {
                 action: r.action,
                 senderdomain: domain_of(&addresser).to_string(),
                 addresser: addresser.clone(),
@@ -79,11 +87,9 @@ pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
                 timestamp: date.as_ref().map(|d| d.unix),
                 timezoneoffset: date.as_ref().map(|d| d.offset.clone()).unwrap_or_default(),
                 token,
-            });
+            })?;
         }
     }
-    serde_json::to_writer(&mut *out, &records)?;
-    writeln!(out)?;
     Ok(())
 }
 
