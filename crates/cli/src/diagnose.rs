@@ -140,7 +140,12 @@ enum Done {
     /// Offline: the finished report.
     Report(Box<Report>),
     /// With DNS: the bounce and its plan, waiting for the batch's DNS phase.
-    Parsed { name: String, source: Source, bounce: Box<Bounce>, plan: LookupPlan },
+    Parsed {
+        name: String,
+        source: Source,
+        bounce: Box<Bounce>,
+        plan: LookupPlan,
+    },
     Unreadable(String, String),
     NotABounce(String, String),
     Note(String, String),
@@ -265,7 +270,9 @@ impl<W: Write> Run<W> {
                 self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
                 self.not_bounces = true;
             }
-            Done::Note(name, note) => self.progress.suspend(|| eprintln!("rebound: {name}: {note}")),
+            Done::Note(name, note) => {
+                self.progress.suspend(|| eprintln!("rebound: {name}: {note}"))
+            }
         }
         Ok(())
     }
@@ -316,4 +323,3 @@ fn progress_bar(inputs: &[PathBuf]) -> ProgressBar {
     std::thread::spawn(move || measuring.set_length(inputs::total_bytes(&inputs)));
     bar
 }
-

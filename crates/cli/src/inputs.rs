@@ -27,12 +27,21 @@ pub struct Message {
 pub enum Item {
     Message(Message),
     /// The input could not be read (exit status 2).
-    Unreadable { name: String, error: String },
+    Unreadable {
+        name: String,
+        error: String,
+    },
     /// The input holds no mail (exit status 1).
-    NotMail { name: String, error: String },
+    NotMail {
+        name: String,
+        error: String,
+    },
     /// Something skipped that is not an error of the input (a directory reached
     /// again through a symbolic link).
-    Note { name: String, note: String },
+    Note {
+        name: String,
+        note: String,
+    },
 }
 
 /// Where a file found by the walk sits.
@@ -69,7 +78,12 @@ pub fn walk(inputs: &[PathBuf], read: &Arc<AtomicU64>, emit: &mut dyn FnMut(Item
             go = read_file("-", Place::File, Box::new(stdin), emit);
             continue;
         }
-        go = visit(path, &mut Vec::new(), &mut |path, place, emit| read_path(path, place, read, emit), emit);
+        go = visit(
+            path,
+            &mut Vec::new(),
+            &mut |path, place, emit| read_path(path, place, read, emit),
+            emit,
+        );
     }
 }
 
@@ -217,18 +231,17 @@ fn read_file(
     reader: Box<dyn Read + '_>,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
-    let unreadable =
-        |error: std::io::Error| Item::Unreadable { name: name.into(), error: format!("cannot read: {error}") };
+    let unreadable = |error: std::io::Error| Item::Unreadable {
+        name: name.into(),
+        error: format!("cannot read: {error}"),
+    };
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
     let gzip = match reader.fill_buf() {
         Ok(head) => head.starts_with(GZIP_MAGIC),
         Err(err) => return emit(unreadable(err)),
     };
     let mut reader: Box<dyn BufRead + '_> = if gzip {
-        Box::new(BufReader::with_capacity(
-            64 * 1024,
-            flate2::read::MultiGzDecoder::new(reader),
-        ))
+        Box::new(BufReader::with_capacity(64 * 1024, flate2::read::MultiGzDecoder::new(reader)))
     } else {
         Box::new(reader)
     };
@@ -266,7 +279,11 @@ fn messages_of(_name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<u8>>, String> {
     Ok(vec![bytes])
 }
 
-fn read_mbox(name: &str, reader: Box<dyn BufRead + '_>, emit: &mut dyn FnMut(Item) -> bool) -> bool {
+fn read_mbox(
+    name: &str,
+    reader: Box<dyn BufRead + '_>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
     let mut mbox = MboxReader::new(reader);
     let mut index = 0;
     loop {
@@ -384,7 +401,11 @@ mod tests {
                     From b@x Thu Mar  6 11:00:00 2025\nSubject: two\n\nbody\n";
         let messages = split(mbox);
         assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(messages[0].contains("\nFrom here\n>From there\nFrom Tokyo: hi\n"), "{}", messages[0]);
+        assert!(
+            messages[0].contains("\nFrom here\n>From there\nFrom Tokyo: hi\n"),
+            "{}",
+            messages[0]
+        );
         assert!(messages[1].starts_with("From b@x Thu Mar  6 11:00"));
         let whole = mbox.replace(">From here\n>>From there", "From here\n>From there");
         let expected = rebound_dsn::split_mbox(whole.as_bytes());

@@ -46,7 +46,11 @@ impl AnswerCache {
             .iter()
             .map(|r| {
                 BatchRequest::new(
-                    r.ips.iter().filter(|ip| !self.listings.contains_key(&ip.to_string())).copied().collect(),
+                    r.ips
+                        .iter()
+                        .filter(|ip| !self.listings.contains_key(&ip.to_string()))
+                        .copied()
+                        .collect(),
                     r.hosts.iter().filter(|h| !self.resolved.contains_key(*h)).cloned().collect(),
                     r.domains.iter().filter(|d| !self.listings.contains_key(*d)).cloned().collect(),
                 )

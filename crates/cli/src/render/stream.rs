@@ -61,7 +61,9 @@ impl<W: Write> Output<W> {
         use super::{json, request};
         match self.format {
             Format::Json => json::finish_array(&mut self.out, self.written)?,
-            Format::Sisimai => self.out.write_all(if self.written == 0 { b"[]\n" } else { b"]\n" })?,
+            Format::Sisimai => {
+                self.out.write_all(if self.written == 0 { b"[]\n" } else { b"]\n" })?
+            }
             Format::Text if self.request => {
                 if let Some(only) = self.held.take() {
                     request::write_page(&mut self.out, &only, 0, false, self.lang)?;
