@@ -247,6 +247,13 @@ fn reports(args: &[&str], inputs: &[String]) -> Vec<Value> {
 fn all_reports() -> Vec<Value> {
     let inputs = fixture_inputs();
     let mut all = reports(&["--offline"], &inputs);
+    // A Maildir, for `source.maildir`.
+    let maildir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(maildir.path().join("cur")).unwrap();
+    std::fs::create_dir_all(maildir.path().join("new")).unwrap();
+    std::fs::copy(fixture("postfix-dsn-s3150.eml"), maildir.path().join("new/1700000000.M1.host"))
+        .unwrap();
+    all.extend(reports(&["--offline"], &[maildir.path().display().to_string()]));
     all.extend(reports(&["--offline", "--lang", "ja"], &inputs[..20]));
 
     let dns = TestDns::builder()
@@ -489,7 +496,8 @@ fn same_as_printed(doc: &Value, printed: &Value, at: &str, problems: &mut Vec<St
         }
         (Value::String(_), Value::String(_)) if PROSE.contains(&key) => {}
         // The binary is given an absolute path; the doc shows the relative one.
-        (Value::String(d), Value::String(p)) if key == "input" && p.ends_with(d.as_str()) => {}
+        (Value::String(d), Value::String(p))
+            if (key == "input" || key == "path") && p.ends_with(d.as_str()) => {}
         (d, p) if d == p => {}
         (d, p) => problems.push(format!("{at}: {d} in the doc, {p} printed")),
     }

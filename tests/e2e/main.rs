@@ -14,4 +14,5 @@ mod json_doc;
 mod mta_fixtures;
 mod request;
 mod rules_file;
+mod streaming;
 mod util;

@@ -52,8 +52,10 @@ pub struct ManArgs {
 
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
-    /// Bounce messages (.eml) or files with pasted bounce text; `-` reads standard input.
-    /// With no FILE, standard input is read when it is not a terminal.
+    /// Bounce messages (.eml), files with pasted bounce text, mbox files, Maildir
+    /// folders, directories (read recursively) and .gz files of any of these; `-`
+    /// reads standard input. With no FILE, standard input is read when it is not a
+    /// terminal.
     #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 
@@ -202,6 +204,9 @@ pub enum Format {
     Text,
     /// One JSON array with one report per input (always an array, even for one).
     Json,
+    /// One JSON report per line, each written as soon as it is ready, with its
+    /// source (path, and mbox index or Maildir file name).
+    Ndjson,
     /// Sisimai's JSON dump format: one array of records, one per recipient.
     Sisimai,
 }

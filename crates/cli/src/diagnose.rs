@@ -1,19 +1,42 @@
-//! `rebound diagnose`: read each input, parse it, look up its sending IPs, decide,
-//! render.
+//! `rebound diagnose`: read the inputs (`inputs.rs`), parse the messages on all
+//! cores, look up their sending IPs batch by batch, decide, and print each report
+//! in input order as soon as it and those before it are done.
+//!
+//! The pipeline: one thread walks the inputs and numbers each item; workers parse
+//! (and, offline, build the whole report); this thread puts the results back in
+//! order and prints them. A window of tokens bounds how many items are in flight,
+//! so memory stays bounded whatever the size of the input. With DNS on, reports
+//! are built per batch of [`BATCH`] bounces, after one DNS phase for the batch;
+//! subjects asked by an earlier batch are not asked again.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use rebound_dsn::Bounce;
-use rebound_verdict::{Findings, Lang, Report};
+use rebound_rbl::Catalog;
+use rebound_verdict::{Findings, Lang, LookupPlan, Report, Source};
 
 use crate::args::{DiagnoseArgs, Format, Language};
-use crate::lookup;
-use crate::render;
+use crate::inputs::{self, Item, Message};
+use crate::lookup::{self, AnswerCache};
+use crate::render::stream::Output;
+
+/// Items read but not yet printed, at most: the memory bound of a run.
+const WINDOW: usize = 256;
+/// Bounces per DNS phase when DNS is on.
+const BATCH: usize = 1000;
+
+/// Set by the first Ctrl-C: the run stops reading and prints what it has.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let lang = match args.lang {
@@ -21,8 +44,8 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         Language::Ja => Lang::Ja,
     };
     anyhow::ensure!(
-        !(args.request && args.format == Format::Sisimai),
-        "--request works with --format text or json, not sisimai"
+        !(args.request && matches!(args.format, Format::Sisimai | Format::Ndjson)),
+        "--request works with --format text, json or ndjson, not sisimai"
     );
     // Before anything is classified: the rules are loaded, with these, on first use.
     for path in &args.rules {
@@ -40,60 +63,70 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         }
         inputs.push("-".into());
     }
+    let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
+    // A second Ctrl-C ends the run at once (a DNS phase may take --timeout).
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
 
-    // Read and parse everything first; a bad input is reported by name and skipped.
-    let mut unreadable = false;
-    let mut not_bounces = false;
-    let mut bounces: Vec<(String, Bounce)> = Vec::new();
-    for (name, parsed) in parse_all(&inputs) {
-        match parsed {
-            Parsed::Bounce(bounce) => bounces.push((name, *bounce)),
-            Parsed::Unreadable(err) => {
-                eprintln!("rebound: {name}: {err}");
-                unreadable = true;
+    let read = Arc::new(AtomicU64::new(0));
+    let progress = progress_bar(&inputs);
+    let (results, tokens) = start(inputs, args.dns.offline, args.request, lang, &read);
+
+    let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut run = Run {
+        output: Output::new(out, args.format, args.request, lang),
+        progress,
+        read,
+        started: Instant::now(),
+        done: 0,
+        unreadable: false,
+        not_bounces: false,
+        batch: Vec::new(),
+        cache: AnswerCache::default(),
+        catalog,
+        config: lookup::checker_config(&args.dns),
+        request: args.request,
+        lang,
+    };
+    let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+    let mut next = 0;
+    loop {
+        let received = match results.try_recv() {
+            Ok(result) => Ok(result),
+            Err(_) => {
+                // Nothing ready: what is printed goes out before waiting.
+                run.output.flush()?;
+                results.recv_timeout(Duration::from_millis(100))
             }
-            Parsed::NotABounce(err) => {
-                eprintln!("rebound: {name}: {err}");
-                not_bounces = true;
+        };
+        match received {
+            Ok((seq, done)) => {
+                pending.insert(seq, done);
             }
+            Err(RecvTimeoutError::Timeout) if !INTERRUPTED.load(Ordering::SeqCst) => continue,
+            Err(_) => break,
+        }
+        while let Some(done) = pending.remove(&next) {
+            next += 1;
+            run.take(done)?;
+            // The walker may read one more item.
+            let _ = tokens.send(());
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            break;
         }
     }
+    run.flush_batch()?;
+    let Run { output, progress, unreadable, not_bounces, .. } = run;
+    progress.finish_and_clear();
+    output.finish()?;
 
-    let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
-    let plans: Vec<_> = bounces.iter().map(|(_, b)| rebound_verdict::plan(b)).collect();
-    // One DNS phase for every input: each distinct name and subject asked once.
-    let findings: Vec<Findings> = if args.dns.offline {
-        plans.iter().map(Findings::offline).collect()
-    } else {
-        let requests: Vec<_> = plans.iter().map(|p| p.request()).collect();
-        let answers =
-            rebound_rbl::check_batch(&requests, &catalog, &lookup::checker_config(&args.dns));
-        plans.iter().map(|p| Findings::from_answers(p, &answers, &catalog, lang)).collect()
-    };
-
-    let reports: Vec<Report> = bounces
-        .iter()
-        .zip(&findings)
-        .map(|((name, bounce), found)| {
-            let report = Report::build(name, bounce, found, lang);
-            if args.request {
-                report.with_request(lang)
-            } else {
-                report
-            }
-        })
-        .collect();
-
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => render::json::write(&mut out, &reports)?,
-        Format::Sisimai => render::sisimai::write(&mut out, &reports)?,
-        Format::Text if args.request => render::request::write(&mut out, &reports, lang)?,
-        Format::Text => render::text::write(&mut out, &reports, lang)?,
-    }
-    out.flush()?;
-
-    Ok(if unreadable {
+    Ok(if INTERRUPTED.load(Ordering::SeqCst) {
+        ExitCode::from(130)
+    } else if unreadable {
         ExitCode::from(2)
     } else if not_bounces {
         ExitCode::from(1)
@@ -102,83 +135,191 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// What became of one input (or of one message of an mbox input).
-enum Parsed {
-    Bounce(Box<Bounce>),
-    Unreadable(String),
-    NotABounce(String),
+/// What became of one item, numbered in input order.
+enum Done {
+    /// Offline: the finished report.
+    Report(Box<Report>),
+    /// With DNS: the bounce and its plan, waiting for the batch's DNS phase.
+    Parsed {
+        name: String,
+        source: Source,
+        bounce: Box<Bounce>,
+        plan: LookupPlan,
+    },
+    Unreadable(String, String),
+    NotABounce(String, String),
+    Note(String, String),
 }
 
-/// Parses one input's bytes: an mbox file is split into its messages, each named
-/// `FILE#N` (1-based) when there are several.
-fn parse_bytes(name: &str, bytes: &[u8]) -> Vec<(String, Parsed)> {
-    let messages = rebound_dsn::split_mbox(bytes);
-    let several = messages.len() > 1;
-    messages
-        .into_iter()
-        .enumerate()
-        .map(|(index, message)| {
-            let name = if several { format!("{name}#{}", index + 1) } else { name.to_string() };
-            let parsed = match rebound_dsn::parse(message) {
-                Ok(bounce) => Parsed::Bounce(Box::new(bounce)),
-                Err(err) => Parsed::NotABounce(err.to_string()),
+/// Starts the walker and the workers; returns the results (numbered) and the
+/// sender of window tokens (one per item printed).
+fn start(
+    inputs: Vec<PathBuf>,
+    offline: bool,
+    request: bool,
+    lang: Lang,
+    read: &Arc<AtomicU64>,
+) -> (Receiver<(usize, Done)>, SyncSender<()>) {
+    let (result_tx, result_rx) = mpsc::channel::<(usize, Done)>();
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(WINDOW);
+    for _ in 0..WINDOW {
+        let _ = token_tx.send(());
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Message)>(threads * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    for _ in 0..threads {
+        let work_rx = Arc::clone(&work_rx);
+        let result_tx = result_tx.clone();
+        std::thread::spawn(move || loop {
+            // The lock is held only to take one message.
+            let next = work_rx.lock().map(|rx| rx.recv());
+            let Ok(Ok((seq, message))) = next else { break };
+            if result_tx.send((seq, work(message, offline, request, lang))).is_err() {
+                break;
+            }
+        });
+    }
+    let read = Arc::clone(read);
+    std::thread::spawn(move || {
+        let mut seq = 0;
+        inputs::walk(&inputs, &read, &mut |item| {
+            if INTERRUPTED.load(Ordering::SeqCst) || token_rx.recv().is_err() {
+                return false;
+            }
+            let sent = match item {
+                Item::Message(message) => work_tx.send((seq, message)).is_ok(),
+                Item::Unreadable { name, error } => {
+                    result_tx.send((seq, Done::Unreadable(name, error))).is_ok()
+                }
+                Item::NotMail { name, error } => {
+                    result_tx.send((seq, Done::NotABounce(name, error))).is_ok()
+                }
+                Item::Note { name, note } => result_tx.send((seq, Done::Note(name, note))).is_ok(),
             };
-            (name, parsed)
-        })
-        .collect()
-}
-
-/// Reads and parses every input, on all cores when there are several, keeping the
-/// input order. Standard input is read once, by this thread.
-fn parse_all(inputs: &[PathBuf]) -> Vec<(String, Parsed)> {
-    let parse_one = |path: &PathBuf, stdin_used: &mut bool| {
-        let name = path.display().to_string();
-        match read_input(path, stdin_used) {
-            Err(err) => vec![(name, Parsed::Unreadable(format!("{err:#}")))],
-            Ok(bytes) => parse_bytes(&name, &bytes),
-        }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len());
-    if threads <= 1 || inputs.iter().any(|p| p.as_os_str() == "-") {
-        let mut stdin_used = false;
-        return inputs.iter().flat_map(|path| parse_one(path, &mut stdin_used)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Vec<(String, Parsed)>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    let mut no_stdin = true;
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = inputs.get(index) else { break };
-                        mine.push((index, parse_one(path, &mut no_stdin)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        // A panic in a worker is a bug: let it surface rather than drop its inputs.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
+            seq += 1;
+            sent
+        });
     });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().flat_map(|(_, parsed)| parsed).collect()
+    (result_rx, token_tx)
 }
 
-fn read_input(path: &Path, stdin_used: &mut bool) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        anyhow::ensure!(!*stdin_used, "standard input was already read once");
-        *stdin_used = true;
-        std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
-    } else {
-        let metadata = std::fs::metadata(path).context("cannot open")?;
-        anyhow::ensure!(!metadata.is_dir(), "is a directory, not a bounce file");
-        bytes = std::fs::read(path).context("cannot read")?;
+/// A worker's share: parse one message and, offline, decide and build its report.
+fn work(message: Message, offline: bool, request: bool, lang: Lang) -> Done {
+    let Message { name, source, bytes } = message;
+    let bounce = match rebound_dsn::parse(&bytes) {
+        Ok(bounce) => bounce,
+        Err(err) => return Done::NotABounce(name, err.to_string()),
+    };
+    let plan = rebound_verdict::plan(&bounce);
+    if offline {
+        let report = finish(&name, source, &bounce, &Findings::offline(&plan), request, lang);
+        return Done::Report(Box::new(report));
     }
-    Ok(bytes)
+    Done::Parsed { name, source, bounce: Box::new(bounce), plan }
+}
+
+fn finish(
+    name: &str,
+    source: Source,
+    bounce: &Bounce,
+    findings: &Findings,
+    request: bool,
+    lang: Lang,
+) -> Report {
+    let report = Report::build(name, bounce, findings, lang).with_source(source);
+    if request {
+        report.with_request(lang)
+    } else {
+        report
+    }
+}
+
+/// The printing side of a run.
+struct Run<W: Write> {
+    output: Output<W>,
+    progress: ProgressBar,
+    read: Arc<AtomicU64>,
+    started: Instant,
+    done: u64,
+    unreadable: bool,
+    not_bounces: bool,
+    batch: Vec<(String, Source, Box<Bounce>, LookupPlan)>,
+    cache: AnswerCache,
+    catalog: Catalog,
+    config: rebound_rbl::CheckerConfig,
+    request: bool,
+    lang: Lang,
+}
+
+impl<W: Write> Run<W> {
+    fn take(&mut self, done: Done) -> anyhow::Result<()> {
+        match done {
+            Done::Report(report) => self.print(*report)?,
+            Done::Parsed { name, source, bounce, plan } => {
+                self.batch.push((name, source, bounce, plan));
+                if self.batch.len() >= BATCH {
+                    self.flush_batch()?;
+                }
+            }
+            Done::Unreadable(name, error) => {
+                self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
+                self.unreadable = true;
+            }
+            Done::NotABounce(name, error) => {
+                self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
+                self.not_bounces = true;
+            }
+            Done::Note(name, note) => {
+                self.progress.suspend(|| eprintln!("rebound: {name}: {note}"))
+            }
+        }
+        Ok(())
+    }
+
+    fn print(&mut self, report: Report) -> anyhow::Result<()> {
+        self.output.push(report)?;
+        self.done += 1;
+        if self.done % 64 == 0 {
+            let rate = self.done as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+            self.progress.set_position(self.read.load(Ordering::Relaxed));
+            self.progress.set_message(format!("{} messages, {rate:.0}/s", self.done));
+        }
+        Ok(())
+    }
+
+    /// One DNS phase for the bounces waiting, then their reports in order.
+    fn flush_batch(&mut self) -> anyhow::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        let requests: Vec<_> = batch.iter().map(|(_, _, _, plan)| plan.request()).collect();
+        let answers = self.cache.check(&requests, &self.catalog, &self.config);
+        for (name, source, bounce, plan) in batch {
+            let findings = Findings::from_answers(&plan, &answers, &self.catalog, self.lang);
+            let report = finish(&name, source, &bounce, &findings, self.request, self.lang);
+            self.print(report)?;
+        }
+        self.output.flush()
+    }
+}
+
+/// A progress bar on standard error when it is a terminal, hidden otherwise. Its
+/// length, the inputs' total size, is measured on a thread of its own, so that a
+/// big tree does not delay the first report.
+fn progress_bar(inputs: &[PathBuf]) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::no_length();
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} {msg} (ETA {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    let measuring = bar.clone();
+    let inputs = inputs.to_vec();
+    std::thread::spawn(move || measuring.set_length(inputs::total_bytes(&inputs)));
+    bar
 }

@@ -2,7 +2,7 @@
 //!
 //! Exit codes are documented in the README: for `diagnose`, 0 every input was
 //! diagnosed, 1 at least one input held no bounce, 2 a usage error or an unreadable
-//! input; for `check`, 0 nothing listed, 1 something listed, 2 usage, 3 nothing could
+//! input, 130 interrupted by Ctrl-C (what was done so far is printed); for `check`, 0 nothing listed, 1 something listed, 2 usage, 3 nothing could
 //! be checked.
 
 mod args;
@@ -10,6 +10,7 @@ mod check;
 mod date;
 mod diagnose;
 mod docs;
+mod inputs;
 mod labels;
 mod lists;
 mod lookup;

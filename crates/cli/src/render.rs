@@ -4,5 +4,6 @@
 pub mod json;
 pub mod request;
 pub mod sisimai;
+pub mod stream;
 pub mod terminal;
 pub mod text;

@@ -48,6 +48,6 @@ pub use reason::{
     add_rules_file, classify, hard_bounce, hard_bounce_of, Classification, Reason, RulesFileError,
     UnknownReason,
 };
-pub use report::Report;
+pub use report::{Report, Source};
 pub use request::{no_request_reason, support_request, SupportRequest};
 pub use text::Lang;

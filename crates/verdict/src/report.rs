@@ -61,6 +61,63 @@ pub struct Report {
     pub listings: Vec<ListingOut>,
     /// The verdict.
     pub verdict: VerdictOut,
+    /// Where the bounce was read: set by the program that read it
+    /// ([`Report::with_source`]); left out of the JSON when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// Where a report's bounce was read: a file, and which message of it.
+///
+/// ```
+/// let source = rebound_verdict::Source::mbox("bounces.mbox", 3);
+/// let json = serde_json::to_value(&source).unwrap();
+/// assert_eq!(json, serde_json::json!({"path": "bounces.mbox", "index": 3}));
+/// let file = rebound_verdict::Source::maildir("Maildir", "1700000000.M1P2.host:2,S");
+/// assert_eq!(file.maildir.as_deref(), Some("1700000000.M1P2.host:2,S"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Source {
+    /// The file (or the Maildir folder) as it was reached from the command line;
+    /// `-` for standard input.
+    pub path: String,
+    /// The message's 1-based position in an mbox file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    /// The message's file name in the Maildir folder `path` (under `cur/` or `new/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maildir: Option<String>,
+}
+
+impl Source {
+    /// A file holding one message.
+    ///
+    /// ```
+    /// assert_eq!(rebound_verdict::Source::file("a.eml").path, "a.eml");
+    /// ```
+    pub fn file(path: impl Into<String>) -> Source {
+        Source { path: path.into(), ..Source::default() }
+    }
+
+    /// The `index`-th message (1-based) of an mbox file.
+    ///
+    /// ```
+    /// assert_eq!(rebound_verdict::Source::mbox("a.mbox", 2).index, Some(2));
+    /// ```
+    pub fn mbox(path: impl Into<String>, index: usize) -> Source {
+        Source { path: path.into(), index: Some(index), ..Source::default() }
+    }
+
+    /// The message file `name` of the Maildir folder `folder`.
+    ///
+    /// ```
+    /// let source = rebound_verdict::Source::maildir("Maildir", "123.host");
+    /// assert_eq!((source.path.as_str(), source.maildir.as_deref()), ("Maildir", Some("123.host")));
+    /// ```
+    pub fn maildir(folder: impl Into<String>, name: impl Into<String>) -> Source {
+        Source { path: folder.into(), maildir: Some(name.into()), ..Source::default() }
+    }
 }
 
 /// One recipient.
@@ -309,6 +366,22 @@ impl Report {
         self
     }
 
+    /// The report with its [`Source`]: where the program read the bounce.
+    ///
+    /// ```
+    /// use rebound_verdict::{plan, Findings, Lang, Report, Source};
+    ///
+    /// let bounce = rebound_dsn::parse(b"Final-Recipient: rfc822; a@example.jp\n\
+    ///     Action: failed\nStatus: 5.1.1\n").unwrap();
+    /// let report = Report::build("x.mbox#2", &bounce, &Findings::offline(&plan(&bounce)), Lang::En)
+    ///     .with_source(Source::mbox("x.mbox", 2));
+    /// assert_eq!(serde_json::to_value(&report).unwrap()["source"]["index"], 2);
+    /// ```
+    pub fn with_source(mut self, source: Source) -> Report {
+        self.source = Some(source);
+        self
+    }
+
     /// Builds the report from a verdict already given by [`decide`] for `bounce`
     /// with the same findings.
     pub fn from_verdict(
@@ -433,6 +506,7 @@ impl Report {
                 },
                 request: None,
             },
+            source: None,
         }
     }
 }

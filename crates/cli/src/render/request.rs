@@ -12,12 +12,16 @@ use crate::labels::Labels;
 
 const WIDTH: usize = 78;
 
-pub fn write(out: &mut impl Write, reports: &[Report], lang: Lang) -> anyhow::Result<()> {
+/// Writes the `index`-th (0-based) request of a run; `several` names its input.
+pub fn write_page(
+    out: &mut impl Write,
+    report: &Report,
+    index: usize,
+    several: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
     let labels = Labels::get(lang);
-    // One input prints the message alone, so all of it can be copied; several are
-    // told apart by their names.
-    let several = reports.len() > 1;
-    for (index, report) in reports.iter().enumerate() {
+    {
         let mut page = String::new();
         if index > 0 {
             page.push_str(&format!("\n{}\n", "=".repeat(WIDTH)));

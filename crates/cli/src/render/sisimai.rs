@@ -38,9 +38,15 @@ struct Record<'a> {
     token: String,
 }
 
-pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
-    let mut records = Vec::new();
-    for report in reports {
+/// Writes one report's records as elements of the array being written (opening
+/// it at the first record), after `written` earlier records; so that a run can
+/// print reports as they come.
+pub fn write_records(
+    out: &mut impl Write,
+    report: &Report,
+    written: &mut usize,
+) -> anyhow::Result<()> {
+    {
         let addresser = report
             .sender
             .clone()
@@ -53,37 +59,40 @@ pub fn write(out: &mut impl Write, reports: &[Report]) -> anyhow::Result<()> {
             let recipient = r.recipient.as_deref().unwrap_or_default();
             let token =
                 date.as_ref().map_or_else(String::new, |d| token(&addresser, recipient, d.unix));
-            records.push(Record {
-                action: r.action,
-                senderdomain: domain_of(&addresser).to_string(),
-                addresser: addresser.clone(),
-                alias: "",
-                catch: None,
-                deliverystatus: r.status.clone().unwrap_or_else(|| pseudo_status(r)),
-                destination: domain_of(recipient),
-                diagnosticcode: r.diagnostic.as_deref().unwrap_or_default(),
-                diagnostictype: if r.diagnostic.is_some() { "SMTP" } else { "" },
-                feedbacktype: r.feedback_type.as_deref().unwrap_or_default(),
-                hardbounce: u8::from(r.hard_bounce),
-                lhost: report.reporting_mta.as_deref().unwrap_or_default(),
-                listid: "",
-                messageid: report.original_message.message_id.as_deref().unwrap_or_default(),
-                origin: &report.input,
-                reason: r.reason,
-                recipient,
-                replycode: r.reply_code.map(|c| c.to_string()).unwrap_or_default(),
-                rhost: r.remote_mta.as_deref().unwrap_or_default(),
-                smtpagent: report.generator.as_deref().unwrap_or_default(),
-                smtpcommand: sisimai_command(r.smtp_command.as_deref()),
-                subject: report.original_message.subject.as_deref().unwrap_or_default(),
-                timestamp: date.as_ref().map(|d| d.unix),
-                timezoneoffset: date.as_ref().map(|d| d.offset.clone()).unwrap_or_default(),
-                token,
-            });
+            out.write_all(if *written > 0 { b"," } else { b"[" })?;
+            *written += 1;
+            serde_json::to_writer(
+                &mut *out,
+                &Record {
+                    action: r.action,
+                    senderdomain: domain_of(&addresser).to_string(),
+                    addresser: addresser.clone(),
+                    alias: "",
+                    catch: None,
+                    deliverystatus: r.status.clone().unwrap_or_else(|| pseudo_status(r)),
+                    destination: domain_of(recipient),
+                    diagnosticcode: r.diagnostic.as_deref().unwrap_or_default(),
+                    diagnostictype: if r.diagnostic.is_some() { "SMTP" } else { "" },
+                    feedbacktype: r.feedback_type.as_deref().unwrap_or_default(),
+                    hardbounce: u8::from(r.hard_bounce),
+                    lhost: report.reporting_mta.as_deref().unwrap_or_default(),
+                    listid: "",
+                    messageid: report.original_message.message_id.as_deref().unwrap_or_default(),
+                    origin: &report.input,
+                    reason: r.reason,
+                    recipient,
+                    replycode: r.reply_code.map(|c| c.to_string()).unwrap_or_default(),
+                    rhost: r.remote_mta.as_deref().unwrap_or_default(),
+                    smtpagent: report.generator.as_deref().unwrap_or_default(),
+                    smtpcommand: sisimai_command(r.smtp_command.as_deref()),
+                    subject: report.original_message.subject.as_deref().unwrap_or_default(),
+                    timestamp: date.as_ref().map(|d| d.unix),
+                    timezoneoffset: date.as_ref().map(|d| d.offset.clone()).unwrap_or_default(),
+                    token,
+                },
+            )?;
         }
     }
-    serde_json::to_writer(&mut *out, &records)?;
-    writeln!(out)?;
     Ok(())
 }
 

@@ -11,16 +11,21 @@ use crate::labels::Labels;
 
 const WIDTH: usize = 78;
 
-pub fn write(out: &mut impl Write, reports: &[Report], lang: Lang) -> anyhow::Result<()> {
+/// Writes the `index`-th (0-based) report of a run, after a rule when it is not
+/// the first.
+pub fn write_page(
+    out: &mut impl Write,
+    report: &Report,
+    index: usize,
+    lang: Lang,
+) -> anyhow::Result<()> {
     let labels = Labels::get(lang);
-    for (index, report) in reports.iter().enumerate() {
-        let mut page = Vec::new();
-        if index > 0 {
-            writeln!(page, "\n{}", "=".repeat(WIDTH))?;
-        }
-        write_one(&mut page, report, labels, lang)?;
-        out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
+    let mut page = Vec::new();
+    if index > 0 {
+        writeln!(page, "\n{}", "=".repeat(WIDTH))?;
     }
+    write_one(&mut page, report, labels, lang)?;
+    out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
     Ok(())
 }
 

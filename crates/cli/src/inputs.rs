@@ -1,0 +1,421 @@
+//! `diagnose`'s inputs, read in order: files, directories (recursively), Maildir
+//! folders (`cur/` and `new/`), mbox files (split as they are read, so that a big
+//! mbox is never in memory at once), gzip-compressed files (recognised by their
+//! magic bytes) and standard input. Each message found goes to a callback with its
+//! name and [`Source`]; what cannot be read is reported to the callback too and
+//! never stops the walk.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rebound_verdict::Source;
+
+/// One message to diagnose.
+pub struct Message {
+    /// The name reports carry: the path, `FILE#N` for the N-th message of an mbox
+    /// holding several, `-` for standard input.
+    pub name: String,
+    pub source: Source,
+    pub bytes: Vec<u8>,
+}
+
+/// What the walk found, in input order.
+pub enum Item {
+    Message(Message),
+    /// The input could not be read (exit status 2).
+    Unreadable {
+        name: String,
+        error: String,
+    },
+    /// The input holds no mail (exit status 1).
+    NotMail {
+        name: String,
+        error: String,
+    },
+    /// Something skipped that is not an error of the input (a directory reached
+    /// again through a symbolic link).
+    Note {
+        name: String,
+        note: String,
+    },
+}
+
+/// Where a file found by the walk sits.
+enum Place {
+    /// Given on the command line or found in a plain directory.
+    File,
+    /// A message file of a Maildir folder.
+    Maildir { folder: String, name: String },
+}
+
+type Emit<'a> = dyn FnMut(Item) -> bool + 'a;
+/// What to do with a file found by the walk.
+type FileFn<'a> = dyn FnMut(&Path, Place, &mut Emit<'_>) -> bool + 'a;
+
+/// Walks the inputs in order, calling `emit` with each item; stops early when
+/// `emit` returns false. `read` counts the bytes read from files (before
+/// decompression), for the progress bar.
+pub fn walk(inputs: &[PathBuf], read: &Arc<AtomicU64>, emit: &mut dyn FnMut(Item) -> bool) {
+    let mut stdin_used = false;
+    let mut go = true;
+    for path in inputs {
+        if !go {
+            return;
+        }
+        if path.as_os_str() == "-" {
+            if std::mem::replace(&mut stdin_used, true) {
+                go = emit(Item::Unreadable {
+                    name: "-".into(),
+                    error: "standard input was already read once".into(),
+                });
+                continue;
+            }
+            let stdin = std::io::stdin().lock();
+            go = read_file("-", Place::File, Box::new(stdin), emit);
+            continue;
+        }
+        go = visit(
+            path,
+            &mut Vec::new(),
+            &mut |path, place, emit| read_path(path, place, read, emit),
+            emit,
+        );
+    }
+}
+
+/// The total size of the files the inputs name (standard input not counted), for
+/// the progress bar's estimate.
+pub fn total_bytes(inputs: &[PathBuf]) -> u64 {
+    let mut total = 0;
+    for path in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        visit(
+            path,
+            &mut Vec::new(),
+            &mut |path, _, _| {
+                total += std::fs::metadata(path).map_or(0, |m| m.len());
+                true
+            },
+            &mut |_| true,
+        );
+    }
+    total
+}
+
+/// Visits `path`: a file goes to `file`, a directory is walked (a Maildir folder
+/// through its `cur/` and `new/`). Names starting with a dot are skipped in plain
+/// directories (`.git`, `.DS_Store`) but a Maildir++ subfolder (`.Sent`) is
+/// walked. `ancestors` holds the directories being walked, to stop symbolic link
+/// loops.
+fn visit(
+    path: &Path,
+    ancestors: &mut Vec<PathBuf>,
+    file: &mut FileFn<'_>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
+    let name = path.display().to_string();
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) => return emit(Item::Unreadable { name, error: format!("cannot open: {err}") }),
+    };
+    if !metadata.is_dir() {
+        return file(path, Place::File, emit);
+    }
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if ancestors.contains(&real) {
+        let note = format!("skipped: a symbolic link loop back to {}", real.display());
+        return emit(Item::Note { name, note });
+    }
+    ancestors.push(real);
+    let go = if is_maildir(path) {
+        walk_maildir(path, ancestors, file, emit)
+    } else {
+        entries(path, emit).into_iter().all(|entry| {
+            let hidden = entry.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            hidden || visit(&entry, ancestors, file, emit)
+        })
+    };
+    ancestors.pop();
+    go
+}
+
+fn is_maildir(dir: &Path) -> bool {
+    dir.join("cur").is_dir() && dir.join("new").is_dir()
+}
+
+fn walk_maildir(
+    dir: &Path,
+    ancestors: &mut Vec<PathBuf>,
+    file: &mut FileFn<'_>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
+    let folder = dir.display().to_string();
+    for sub in ["cur", "new"] {
+        for entry in entries(&dir.join(sub), emit) {
+            let Some(name) = entry.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            if name.starts_with('.') || entry.is_dir() {
+                continue;
+            }
+            if !file(&entry, Place::Maildir { folder: folder.clone(), name }, emit) {
+                return false;
+            }
+        }
+    }
+    // Maildir++ keeps subfolders as `.Name` directories beside cur/new/tmp.
+    entries(dir, emit).into_iter().all(|entry| {
+        let folder_like = entry.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.starts_with('.') && n.len() > 1 && n != ".."
+        });
+        !(folder_like && entry.is_dir()) || visit(&entry, ancestors, file, emit)
+    })
+}
+
+/// A directory's entries, sorted by name so that every run has the same order.
+fn entries(dir: &Path, emit: &mut dyn FnMut(Item) -> bool) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(list) => {
+            let mut paths: Vec<PathBuf> = list.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            paths
+        }
+        Err(err) => {
+            let name = dir.display().to_string();
+            emit(Item::Unreadable { name, error: format!("cannot list: {err}") });
+            Vec::new()
+        }
+    }
+}
+
+/// Counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn read_path(
+    path: &Path,
+    place: Place,
+    read: &Arc<AtomicU64>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
+    let name = path.display().to_string();
+    match File::open(path) {
+        Ok(file) => {
+            read_file(&name, place, Box::new(Counted { inner: file, read: Arc::clone(read) }), emit)
+        }
+        Err(err) => emit(Item::Unreadable { name, error: format!("cannot open: {err}") }),
+    }
+}
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// Reads one file (or standard input): decompressed when it is gzip, split when it
+/// is an mbox, else one message.
+fn read_file(
+    name: &str,
+    place: Place,
+    reader: Box<dyn Read + '_>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
+    let unreadable = |error: std::io::Error| Item::Unreadable {
+        name: name.into(),
+        error: format!("cannot read: {error}"),
+    };
+    let mut reader = BufReader::with_capacity(64 * 1024, reader);
+    let gzip = match reader.fill_buf() {
+        Ok(head) => head.starts_with(GZIP_MAGIC),
+        Err(err) => return emit(unreadable(err)),
+    };
+    let mut reader: Box<dyn BufRead + '_> = if gzip {
+        Box::new(BufReader::with_capacity(64 * 1024, flate2::read::MultiGzDecoder::new(reader)))
+    } else {
+        Box::new(reader)
+    };
+    let mbox = match reader.fill_buf() {
+        Ok(head) => {
+            let start = head.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            head.get(start..).is_some_and(|rest| rest.starts_with(b"From "))
+        }
+        Err(err) => return emit(unreadable(err)),
+    };
+    if mbox {
+        return read_mbox(name, reader, emit);
+    }
+    let mut bytes = Vec::new();
+    if let Err(err) = reader.read_to_end(&mut bytes) {
+        return emit(unreadable(err));
+    }
+    let source = match place {
+        Place::File => Source::file(name),
+        Place::Maildir { folder, name } => Source::maildir(folder, name),
+    };
+    match messages_of(name, bytes) {
+        Ok(messages) => messages.into_iter().all(|bytes| {
+            emit(Item::Message(Message { name: name.into(), source: source.clone(), bytes }))
+        }),
+        Err(error) => emit(Item::NotMail { name: name.into(), error }),
+    }
+}
+
+/// The one place where a file's content becomes messages, for a file that is not
+/// an mbox: today the whole file is one message (a bounce, or pasted bounce text,
+/// in any encoding the parser reads); a mail log or a sending service's events
+/// will be told apart and split here. An error names why the file holds no mail.
+fn messages_of(_name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<u8>>, String> {
+    Ok(vec![bytes])
+}
+
+fn read_mbox(
+    name: &str,
+    reader: Box<dyn BufRead + '_>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
+    let mut mbox = MboxReader::new(reader);
+    let mut index = 0;
+    loop {
+        match mbox.next_message() {
+            Ok(Some(bytes)) => {
+                index += 1;
+                let several = index > 1 || mbox.has_more();
+                let shown = if several { format!("{name}#{index}") } else { name.to_string() };
+                let source = Source::mbox(name, index);
+                if !emit(Item::Message(Message { name: shown, source, bytes })) {
+                    return false;
+                }
+            }
+            Ok(None) => return true,
+            Err(err) => {
+                let error = format!("cannot read after message {index}: {err}");
+                return emit(Item::Unreadable { name: name.into(), error });
+            }
+        }
+    }
+}
+
+/// Splits an mbox as it is read, with the separator rule of
+/// [`rebound_dsn::split_mbox`] (a `From ` line with a sender and a time of day,
+/// followed by a header line), and undoes mboxrd quoting (`>From ` back to
+/// `From `, `>>From ` to `>From `).
+pub struct MboxReader<R> {
+    reader: R,
+    /// Lines read ahead: the next message's separator and first header.
+    ahead: VecDeque<Vec<u8>>,
+}
+
+impl<R: BufRead> MboxReader<R> {
+    pub fn new(reader: R) -> MboxReader<R> {
+        MboxReader { reader, ahead: VecDeque::new() }
+    }
+
+    /// True when a separator for another message was read.
+    pub fn has_more(&self) -> bool {
+        !self.ahead.is_empty()
+    }
+
+    fn line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        if let Some(line) = self.ahead.pop_front() {
+            return Ok(Some(line));
+        }
+        let mut line = Vec::new();
+        Ok((self.reader.read_until(b'\n', &mut line)? > 0).then_some(line))
+    }
+
+    /// The next message, or `None` at the end.
+    pub fn next_message(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        let mut message = Vec::new();
+        let mut started = false;
+        while let Some(line) = self.line()? {
+            if started && is_separator(&line) {
+                match self.line()? {
+                    Some(next) if is_header(&next) => {
+                        self.ahead.push_back(line);
+                        self.ahead.push_back(next);
+                        return Ok(Some(message));
+                    }
+                    Some(next) => self.ahead.push_front(next),
+                    None => {}
+                }
+            }
+            if !started && !line.iter().all(u8::is_ascii_whitespace) {
+                // The message's own `From ` line is kept: the parser reads it.
+                started = true;
+                message.extend_from_slice(&line);
+                continue;
+            }
+            unquote_into(&mut message, &line);
+        }
+        Ok((!message.is_empty()).then_some(message))
+    }
+}
+
+fn is_separator(line: &[u8]) -> bool {
+    line.starts_with(b"From ")
+        && line.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).count() >= 4
+        && line.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+}
+
+fn is_header(line: &[u8]) -> bool {
+    let len = line.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+    len > 0 && line.get(len) == Some(&b':')
+}
+
+fn unquote_into(message: &mut Vec<u8>, line: &[u8]) {
+    let quotes = line.iter().take_while(|b| **b == b'>').count();
+    if quotes > 0 && line.get(quotes..).is_some_and(|rest| rest.starts_with(b"From ")) {
+        message.extend_from_slice(&line[1..]);
+    } else {
+        message.extend_from_slice(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        let mut reader = MboxReader::new(text.as_bytes());
+        let mut out = Vec::new();
+        while let Some(m) = reader.next_message().unwrap() {
+            out.push(String::from_utf8(m).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn splits_like_split_mbox_and_unquotes() {
+        let mbox = "\nFrom a@x Thu Mar  6 10:00:00 2025\nSubject: one\n\n>From here\n>>From there\nFrom Tokyo: hi\n\
+                    From b@x Thu Mar  6 11:00:00 2025\nSubject: two\n\nbody\n";
+        let messages = split(mbox);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("\nFrom here\n>From there\nFrom Tokyo: hi\n"),
+            "{}",
+            messages[0]
+        );
+        assert!(messages[1].starts_with("From b@x Thu Mar  6 11:00"));
+        let whole = mbox.replace(">From here\n>>From there", "From here\n>From there");
+        let expected = rebound_dsn::split_mbox(whole.as_bytes());
+        assert_eq!(expected.len(), 2);
+        assert_eq!(messages[1].as_bytes(), expected[1]);
+    }
+
+    #[test]
+    fn a_separator_not_followed_by_a_header_is_body() {
+        let mbox = "From a@x Thu Mar  6 10:00:00 2025\nSubject: one\n\nFrom b@x Thu Mar  6 11:00:00 2025\nhello\n";
+        assert_eq!(split(mbox).len(), 1);
+    }
+}
