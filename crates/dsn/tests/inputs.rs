@@ -334,6 +334,11 @@ fn a_log_of_deliveries_only_has_no_bounce() {
 relay=aspmx.example.com[203.0.113.20]:25, delay=0.9, dsn=2.0.0, status=sent (250 2.0.0 OK)\n";
     assert_eq!(detect(log), InputKind::PostfixLog);
     assert_eq!(parse_events(InputKind::PostfixLog, log), Ok(vec![]));
+    // With a byte-order mark and CRLF line ends.
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend_from_slice(&common::crlf(&input("exim-mainlog.log")));
+    assert_eq!(detect(&marked), InputKind::EximLog);
+    assert_eq!(parse_events(InputKind::EximLog, &marked).unwrap().len(), 3);
     assert_eq!(Action::Delivered.as_str(), "delivered");
 }
 

@@ -112,12 +112,10 @@ impl InputKind {
 /// assert_eq!(detect(b"From: MAILER-DAEMON@example.jp\nSubject: failure\n\nx"), InputKind::Mail);
 /// ```
 pub fn detect(bytes: &[u8]) -> InputKind {
-    let start = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(bytes)
-        .iter()
-        .position(|b| !b.is_ascii_whitespace());
-    let Some(start) = start else { return InputKind::Mail };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return InputKind::Mail;
+    };
     let body = bytes.get(start..).unwrap_or_default();
     match body.first() {
         Some(b'{' | b'[') => json::detect(body).unwrap_or(InputKind::Mail),
