@@ -22,6 +22,13 @@ use crate::text::{find_codes, strip_type_prefix, trim};
 use crate::{Action, Bounce, Form, ParseError, RecipientReport, StatusCode};
 
 /// What kind of input a file holds, as [`detect`] tells from its content.
+///
+/// ```
+/// use rebound_dsn::{detect, InputKind};
+/// let sns = br#"{"Type":"Notification","Message":"{\"notificationType\":\"Bounce\",\"mail\":{}}"}"#;
+/// assert_eq!(detect(sns), InputKind::Ses);
+/// assert_eq!(InputKind::default(), InputKind::Mail);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputKind {
@@ -84,6 +91,12 @@ impl InputKind {
     }
 
     /// The kind a [`InputKind::name`] names, ignoring case.
+    ///
+    /// ```
+    /// use rebound_dsn::InputKind;
+    /// assert_eq!(InputKind::from_name(" SendGrid "), Some(InputKind::SendGrid));
+    /// assert_eq!(InputKind::from_name("log"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<InputKind> {
         InputKind::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(name.trim()))
     }

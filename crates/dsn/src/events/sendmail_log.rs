@@ -65,4 +65,18 @@ mod tests {
         assert_eq!(r.remote_mta.as_deref(), Some("mx.example.com"));
         assert_eq!(bounces[0].reporting_mta.as_deref(), Some("mail"));
     }
+
+    #[test]
+    fn one_line_for_two_recipients_gives_two() {
+        let log = "Mar  6 10:01:41 mail sm-mta[4303]: 526A1AbN004301: to=<a@example.org>,<b@example.org>, \
+            delay=00:00:31, mailer=esmtp, relay=mx.example.org., dsn=4.0.0, \
+            stat=Deferred: 421 4.7.0 Try again later";
+        let bounces = parse(log).unwrap();
+        let rs = &bounces[0].recipients;
+        assert_eq!(rs.len(), 2);
+        assert_eq!(rs[1].recipient.as_deref(), Some("b@example.org"));
+        assert_eq!(rs[1].action, Action::Delayed);
+        assert_eq!(rs[1].status.map(|s| s.to_string()).as_deref(), Some("4.7.0"));
+        assert_eq!(rs[1].reply_code, Some(421));
+    }
 }

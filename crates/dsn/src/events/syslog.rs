@@ -209,3 +209,52 @@ pub(super) fn detect(body: &[u8]) -> Option<InputKind> {
     let found = text.lines().filter_map(exim_line).any(|(_, rest)| exim_result(rest).is_some());
     found.then_some(InputKind::EximLog)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_bsd_and_rfc3339_time_stamps() {
+        let bsd =
+            line("Mar  6 10:00:02 mx1 postfix/smtp[2211]: 4BQ2Lk3ZrLz9vBk: to=<a@example.jp>")
+                .unwrap();
+        assert_eq!((bsd.time, bsd.host, bsd.program), ("Mar  6 10:00:02", "mx1", "postfix/smtp"));
+        let iso = line("2025-03-06T10:00:02.123456+09:00 mx1 postfix-out/smtp[7]: X: y").unwrap();
+        assert_eq!(
+            (iso.time, iso.program, iso.message),
+            ("2025-03-06T10:00:02.123456+09:00", "postfix-out/smtp", "X: y")
+        );
+        let two_digit_day = line("Dec 16 23:59:59 mail sm-mta[1]: a").unwrap();
+        assert_eq!(two_digit_day.time, "Dec 16 23:59:59");
+        for bad in
+            ["Mar 6 10:00", "Foo  6 10:00:02 h p: m", "Mar  6 10:00:02 host-without-program", ""]
+        {
+            assert!(line(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_exim_time_stamps_and_ids() {
+        assert_eq!(
+            exim_line("2025-03-06 10:00:02 1tqAbC-000Def-Gh ** a@b: x").map(|l| l.1),
+            Some("1tqAbC-000Def-Gh ** a@b: x")
+        );
+        let zoned =
+            exim_line("2025-03-06 10:00:02.125 +0900 [4411] 1tqAbC-000Def-Gh => a@b").unwrap();
+        assert_eq!(zoned, ("2025-03-06 10:00:02.125 +0900", "1tqAbC-000Def-Gh => a@b"));
+        assert!(is_exim_id("1tqAbC-00000000Def-GhIj"));
+        assert!(!is_exim_id("1tqAbC-000Def"));
+        assert!(!is_exim_id("Message-Id-here"));
+    }
+
+    #[test]
+    fn reads_fields() {
+        let text = "to=<a@example.jp>,<b@example.jp>, delay=00:00:01, relay=mx.example.jp. [192.0.2.1], dsn=5.1.1, stat=User unknown";
+        assert_eq!(field(text, "to"), Some("<a@example.jp>,<b@example.jp>"));
+        assert_eq!(field(text, "relay"), Some("mx.example.jp. [192.0.2.1]"));
+        assert_eq!(field(text, "dsn"), Some("5.1.1"));
+        assert_eq!(field(text, "stat"), Some("User unknown"));
+        assert_eq!(field(text, "lay"), None);
+    }
+}
