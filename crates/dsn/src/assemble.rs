@@ -120,6 +120,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
         date: report.arrival_date.or_else(|| contents.date()),
         recipients,
         sender: report.sender.or_else(|| contents.original.return_path.clone()),
+        source_id: None,
         original: contents.original,
     })
 }
@@ -142,6 +143,7 @@ fn from_feedback(message: &Message<'_>, contents: message::Contents<'_>) -> Boun
         date: feedback.arrival_date.clone().or_else(|| contents.date()),
         recipients: arf::records(&feedback, fallback),
         sender: feedback.sender.or_else(|| contents.original.return_path.clone()),
+        source_id: None,
         original: contents.original,
     }
 }
@@ -161,6 +163,7 @@ fn auto_reply(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce 
             ..RecipientReport::default()
         }],
         sender: contents.original.return_path.clone(),
+        source_id: None,
         original: contents.original,
     }
 }
@@ -198,6 +201,7 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
         date: report.arrival_date,
         recipients,
         sender: report.sender.or_else(|| original.return_path.clone()),
+        source_id: None,
         original,
     })
 }

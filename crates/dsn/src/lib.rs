@@ -20,6 +20,7 @@
 
 mod arf;
 mod assemble;
+mod events;
 mod family;
 mod message;
 mod mime;
@@ -28,6 +29,7 @@ mod rfc3464;
 mod status;
 mod text;
 
+pub use events::{detect, parse_events, InputKind};
 pub use status::{StatusCode, StatusCodeError};
 
 use std::net::IpAddr;
@@ -202,6 +204,11 @@ pub enum ParseError {
     /// The input was read, but holds no delivery report and no SMTP error.
     #[error("no delivery failure found: this does not look like a bounce ({0})")]
     NotABounce(String),
+    /// An MTA log or a sending service's event ([`parse_events`]) that could not be
+    /// read: bad JSON, or JSON without the fields its kind has. The text says which
+    /// kind of input and what is wrong.
+    #[error("malformed input: {0}")]
+    Malformed(String),
 }
 
 /// One bounce message (or one piece of pasted bounce text) and what it reports.
@@ -231,6 +238,11 @@ pub struct Bounce {
     /// (`X-Postfix-Sender`), else [`OriginalMessage::return_path`].
     /// An address without `rfc822;` and angle brackets.
     pub sender: Option<String>,
+    /// For an MTA log or a service's event ([`parse_events`]): the record it was
+    /// read from, as the source names it: the queue id of a log (`4BQ2Lk3ZrLz9vBk`,
+    /// `1tqAbC-000Def-Gh`), SES's `mail.messageId`, SendGrid's `sg_event_id`,
+    /// Mailgun's event `id`, Postmark's bounce `ID`. `None` for mail.
+    pub source_id: Option<String>,
 }
 
 /// The shape of the input [`parse`] was given.
@@ -253,6 +265,14 @@ pub enum Form {
     /// `Auto-Submitted: auto-replied` and similar headers, with no bounce in it). Its
     /// one recipient is the address that replied, with [`Kind::AutoReply`].
     AutoReply,
+    /// The delivery results an MTA logged for one message (one queue id) in a
+    /// Postfix, Exim or Sendmail log ([`parse_events`]); [`Bounce::generator`] names
+    /// the MTA and [`Bounce::source_id`] the queue id.
+    MtaLog,
+    /// One event of a sending service (Amazon SES, SendGrid, Mailgun, Postmark)
+    /// about one message ([`parse_events`]); [`Bounce::generator`] names the
+    /// service and [`Bounce::source_id`] the event or message id.
+    ServiceEvent,
 }
 
 /// What a [`RecipientReport`] is about: a delivery report (the usual case), or one of
@@ -315,6 +335,11 @@ pub struct RecipientReport {
     /// For [`Kind::Feedback`]: the ARF `Feedback-Type`, lower-case (`abuse`,
     /// `auth-failure`, `fraud`, `not-spam`, `virus`, `other`, ...), when given.
     pub feedback_type: Option<String>,
+    /// For a sending service's event: the service's own label for the failure, for
+    /// display only (`Permanent/General` from SES, `HardBounce` from Postmark,
+    /// `permanent` from Mailgun, `bounce` or `blocked` from SendGrid). It is not
+    /// used to classify: the reply text in [`RecipientReport::diagnostic`] is.
+    pub service_label: Option<String>,
 }
 
 /// The DSN `Action` field (RFC 3464 §2.3.3).
