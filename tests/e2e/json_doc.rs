@@ -432,6 +432,11 @@ fn generators_in_source() -> BTreeSet<String> {
                 let value = after.split([',', ';']).next().unwrap_or_default();
                 names.extend(literals(value));
             }
+            // The event readers name theirs when they make a record:
+            // `bounce(Form::ServiceEvent, "sendgrid")`.
+            if let Some(args) = line.split("bounce(Form::").nth(1) {
+                names.extend(literals(args).into_iter().take(1));
+            }
             if line.ends_with("row(") {
                 if let Some(next) = lines.get(i + 1) {
                     names.extend(literals(next).into_iter().take(1));

@@ -9,6 +9,7 @@ mod diagnose_offline;
 mod diagnose_rbldnsd;
 mod docs;
 mod dqs_ipv6;
+mod events;
 mod inputs;
 mod json_doc;
 mod mta_fixtures;

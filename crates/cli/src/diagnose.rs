@@ -26,7 +26,7 @@ use rebound_rbl::Catalog;
 use rebound_verdict::{Findings, Lang, LookupPlan, Report, Source};
 
 use crate::args::{DiagnoseArgs, Format, Language};
-use crate::inputs::{self, Item, Message};
+use crate::inputs::{self, Content, Item, Message};
 use crate::lookup::{self, AnswerCache};
 use crate::render::stream::Output;
 
@@ -206,10 +206,13 @@ fn start(
 
 /// A worker's share: parse one message and, offline, decide and build its report.
 fn work(message: Message, offline: bool, request: bool, lang: Lang) -> Done {
-    let Message { name, source, bytes } = message;
-    let bounce = match rebound_dsn::parse(&bytes) {
-        Ok(bounce) => bounce,
-        Err(err) => return Done::NotABounce(name, err.to_string()),
+    let Message { name, source, content } = message;
+    let bounce = match content {
+        Content::Record(bounce) => *bounce,
+        Content::Mail(bytes) => match rebound_dsn::parse(&bytes) {
+            Ok(bounce) => bounce,
+            Err(err) => return Done::NotABounce(name, err.to_string()),
+        },
     };
     let plan = rebound_verdict::plan(&bounce);
     if offline {

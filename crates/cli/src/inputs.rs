@@ -17,10 +17,18 @@ use rebound_verdict::Source;
 /// One message to diagnose.
 pub struct Message {
     /// The name reports carry: the path, `FILE#N` for the N-th message of an mbox
-    /// holding several, `-` for standard input.
+    /// holding several (or the N-th record of a log or event file), `-` for standard
+    /// input.
     pub name: String,
     pub source: Source,
-    pub bytes: Vec<u8>,
+    pub content: Content,
+}
+
+/// A message as read: mail to parse, or a record of a mail log or a sending
+/// service's events, already turned into a bounce by `rebound_dsn::parse_events`.
+pub enum Content {
+    Mail(Vec<u8>),
+    Record(Box<rebound_dsn::Bounce>),
 }
 
 /// What the walk found, in input order.
@@ -263,20 +271,38 @@ fn read_file(
         Place::File => Source::file(name),
         Place::Maildir { folder, name } => Source::maildir(folder, name),
     };
-    match messages_of(name, bytes) {
-        Ok(messages) => messages.into_iter().all(|bytes| {
-            emit(Item::Message(Message { name: name.into(), source: source.clone(), bytes }))
-        }),
+    match messages_of(bytes) {
+        Ok(messages) => {
+            let several = messages.len() > 1;
+            messages.into_iter().enumerate().all(|(index, content)| {
+                let shown = if several { format!("{name}#{}", index + 1) } else { name.into() };
+                let source =
+                    if several { source.clone().with_index(index + 1) } else { source.clone() };
+                emit(Item::Message(Message { name: shown, source, content }))
+            })
+        }
         Err(error) => emit(Item::NotMail { name: name.into(), error }),
     }
 }
 
 /// The one place where a file's content becomes messages, for a file that is not
-/// an mbox: today the whole file is one message (a bounce, or pasted bounce text,
-/// in any encoding the parser reads); a mail log or a sending service's events
-/// will be told apart and split here. An error names why the file holds no mail.
-fn messages_of(_name: &str, bytes: Vec<u8>) -> Result<Vec<Vec<u8>>, String> {
-    Ok(vec![bytes])
+/// an mbox: a mail log (Postfix, Exim, Sendmail) or a sending service's events (SES,
+/// SendGrid, Mailgun, Postmark), recognised by their content (`rebound_dsn::detect`),
+/// become one record per message or event; anything else is one message (a bounce,
+/// or pasted bounce text, in any encoding the parser reads). An error names why the
+/// file holds no mail.
+fn messages_of(bytes: Vec<u8>) -> Result<Vec<Content>, String> {
+    match rebound_dsn::detect(&bytes) {
+        rebound_dsn::InputKind::Mail => Ok(vec![Content::Mail(bytes)]),
+        kind => {
+            let records = rebound_dsn::parse_events(kind, &bytes)
+                .map_err(|e| format!("{} input: {e}", kind.name()))?;
+            if records.is_empty() {
+                return Err(format!("a {} input with no failure in it", kind.name()));
+            }
+            Ok(records.into_iter().map(|b| Content::Record(Box::new(b))).collect())
+        }
+    }
 }
 
 fn read_mbox(
@@ -293,7 +319,11 @@ fn read_mbox(
                 let several = index > 1 || mbox.has_more();
                 let shown = if several { format!("{name}#{index}") } else { name.to_string() };
                 let source = Source::mbox(name, index);
-                if !emit(Item::Message(Message { name: shown, source, bytes })) {
+                if !emit(Item::Message(Message {
+                    name: shown,
+                    source,
+                    content: Content::Mail(bytes),
+                })) {
                     return false;
                 }
             }

@@ -118,6 +118,18 @@ impl Source {
     pub fn maildir(folder: impl Into<String>, name: impl Into<String>) -> Source {
         Source { path: folder.into(), maildir: Some(name.into()), ..Source::default() }
     }
+
+    /// The same source, naming the `index`-th (1-based) message or record in it: a
+    /// message of an mbox, a message of a mail log, an event of a service's file.
+    ///
+    /// ```
+    /// let source = rebound_verdict::Source::file("maillog").with_index(4);
+    /// assert_eq!(source, rebound_verdict::Source::mbox("maillog", 4));
+    /// ```
+    pub fn with_index(mut self, index: usize) -> Source {
+        self.index = Some(index);
+        self
+    }
 }
 
 /// One recipient.
@@ -326,6 +338,8 @@ fn form_name(form: Form) -> &'static str {
         Form::PastedText => "pasted_text",
         Form::FeedbackReport => "feedback_report",
         Form::AutoReply => "auto_reply",
+        Form::MtaLog => "mta_log",
+        Form::ServiceEvent => "service_event",
         _ => "other",
     }
 }
