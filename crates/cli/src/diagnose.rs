@@ -281,6 +281,7 @@ impl<W: Write> Run<W> {
             Done::NotABounce(name, error) => {
                 self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
                 self.not_bounces = true;
+                self.count();
             }
             Done::Note(name, note) => {
                 self.progress.suspend(|| eprintln!("rebound: {name}: {note}"))
