@@ -230,3 +230,44 @@ fn a_symbolic_link_loop_is_reported_not_followed_forever() {
     // The dangling self-link cannot be read.
     assert_eq!(run.code(), 2);
 }
+
+#[test]
+fn with_dns_a_run_of_several_batches_asks_each_name_once() {
+    let dns = rebound_tests::TestDns::builder()
+        .zone("zen.spamhaus.org")
+        .a("45.113.0.203.zen.spamhaus.org", "127.0.0.2")
+        .zone("dbl.spamhaus.org")
+        .zone("b.barracudacentral.org")
+        .zone("bl.spamcop.net")
+        .zone("dnsbl-1.uceprotect.net")
+        .zone("psbl.surriel.com")
+        .zone("bl.mailspike.net")
+        .a("sv12053.xserver.jp", "203.0.113.46")
+        .start();
+    let resolver = dns.addr().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    // The three bounces in one run, so one DNS phase: what the whole run may ask.
+    let files: Vec<String> = FIXTURES.iter().map(|f| fixture(f)).collect();
+    let args = ["diagnose", "--resolver", &resolver, "--format", "ndjson"];
+    let run = rebound(&[&args[..], &files.iter().map(String::as_str).collect::<Vec<_>>()].concat());
+    let alone: Vec<Value> = ndjson(&run).iter().map(|r| r["listings"].clone()).collect();
+    assert_eq!(alone.len(), 3, "{}", run.stderr());
+    let mut asked_once = dns.queries();
+    asked_once.sort();
+    // More than two batches of messages.
+    let big = dir.path().join("big.mbox");
+    write(&big, &mbox(2100));
+    let before = dns.queries().len();
+    let run = rebound(&[&args[..], &[&big.display().to_string()]].concat());
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let reports = ndjson(&run);
+    assert_eq!(reports.len(), 2100);
+    for (index, report) in reports.iter().enumerate() {
+        assert_eq!(report["listings"], alone[index % FIXTURES.len()], "message {index}");
+    }
+    let mut queries: Vec<String> = dns.queries()[before..].to_vec();
+    queries.sort();
+    // Later batches asked nothing the first had asked.
+    assert_eq!(queries, asked_once);
+    assert!(queries.iter().any(|q| q.starts_with("45.113.0.203.zen.spamhaus.org")), "{queries:?}");
+}

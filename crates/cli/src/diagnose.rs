@@ -28,7 +28,7 @@ use rebound_verdict::{Findings, Lang, LookupPlan, Report, Source};
 use crate::args::{DiagnoseArgs, Format, Language};
 use crate::inputs::{self, Content, Item, Message};
 use crate::lookup::{self, AnswerCache};
-use crate::render::stream::Output;
+use crate::render::stream::{self, Output, Piece};
 
 /// Items read but not yet printed, at most: the memory bound of a run.
 const WINDOW: usize = 256;
@@ -73,7 +73,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
 
     let read = Arc::new(AtomicU64::new(0));
     let progress = progress_bar(&inputs);
-    let (results, tokens) = start(inputs, args.dns.offline, args.request, lang, &read);
+    let (results, tokens) = start(inputs, args.dns.offline, args.request, args.format, lang, &read);
 
     let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut run = Run {
@@ -94,13 +94,13 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
     let mut next = 0;
     loop {
-        let received = match results.try_recv() {
-            Ok(result) => Ok(result),
-            Err(_) => {
-                // Nothing ready: what is printed goes out before waiting.
+        let received = match results.recv_timeout(Duration::from_millis(20)) {
+            Err(RecvTimeoutError::Timeout) => {
+                // Nothing came for a while: what is printed goes out before waiting on.
                 run.output.flush()?;
                 results.recv_timeout(Duration::from_millis(100))
             }
+            received => received,
         };
         match received {
             Ok((seq, done)) => {
@@ -137,8 +137,9 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
 
 /// What became of one item, numbered in input order.
 enum Done {
-    /// Offline: the finished report.
+    /// Offline: the finished report, rendered when the format allows.
     Report(Box<Report>),
+    Rendered(Piece),
     /// With DNS: the bounce and its plan, waiting for the batch's DNS phase.
     Parsed {
         name: String,
@@ -157,6 +158,7 @@ fn start(
     inputs: Vec<PathBuf>,
     offline: bool,
     request: bool,
+    format: Format,
     lang: Lang,
     read: &Arc<AtomicU64>,
 ) -> (Receiver<(usize, Done)>, SyncSender<()>) {
@@ -175,7 +177,7 @@ fn start(
             // The lock is held only to take one message.
             let next = work_rx.lock().map(|rx| rx.recv());
             let Ok(Ok((seq, message))) = next else { break };
-            if result_tx.send((seq, work(message, offline, request, lang))).is_err() {
+            if result_tx.send((seq, work(message, offline, request, format, lang))).is_err() {
                 break;
             }
         });
@@ -205,7 +207,7 @@ fn start(
 }
 
 /// A worker's share: parse one message and, offline, decide and build its report.
-fn work(message: Message, offline: bool, request: bool, lang: Lang) -> Done {
+fn work(message: Message, offline: bool, request: bool, format: Format, lang: Lang) -> Done {
     let Message { name, source, content } = message;
     let bounce = match content {
         Content::Record(bounce) => *bounce,
@@ -217,6 +219,12 @@ fn work(message: Message, offline: bool, request: bool, lang: Lang) -> Done {
     let plan = rebound_verdict::plan(&bounce);
     if offline {
         let report = finish(&name, source, &bounce, &Findings::offline(&plan), request, lang);
+        // The serialising, the costly part of the output, is done here on all cores.
+        if !(request && format == Format::Text) {
+            if let Ok(piece) = stream::render(&report, format, lang) {
+                return Done::Rendered(piece);
+            }
+        }
         return Done::Report(Box::new(report));
     }
     Done::Parsed { name, source, bounce: Box::new(bounce), plan }
@@ -259,6 +267,10 @@ impl<W: Write> Run<W> {
     fn take(&mut self, done: Done) -> anyhow::Result<()> {
         match done {
             Done::Report(report) => self.print(*report)?,
+            Done::Rendered(piece) => {
+                self.output.push_piece(piece)?;
+                self.count();
+            }
             Done::Parsed { name, source, bounce, plan } => {
                 self.batch.push((name, source, bounce, plan));
                 if self.batch.len() >= BATCH {
@@ -272,6 +284,7 @@ impl<W: Write> Run<W> {
             Done::NotABounce(name, error) => {
                 self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
                 self.not_bounces = true;
+                self.count();
             }
             Done::Note(name, note) => {
                 self.progress.suspend(|| eprintln!("rebound: {name}: {note}"))
@@ -282,13 +295,17 @@ impl<W: Write> Run<W> {
 
     fn print(&mut self, report: Report) -> anyhow::Result<()> {
         self.output.push(report)?;
+        self.count();
+        Ok(())
+    }
+
+    fn count(&mut self) {
         self.done += 1;
         if self.done % 64 == 0 {
             let rate = self.done as f64 / self.started.elapsed().as_secs_f64().max(0.001);
             self.progress.set_position(self.read.load(Ordering::Relaxed));
             self.progress.set_message(format!("{} messages, {rate:.0}/s", self.done));
         }
-        Ok(())
     }
 
     /// One DNS phase for the bounces waiting, then their reports in order.

@@ -2,8 +2,8 @@
 //!
 //! Exit codes are documented in the README: for `diagnose`, 0 every input was
 //! diagnosed, 1 at least one input held no bounce, 2 a usage error or an unreadable
-//! input, 130 interrupted by Ctrl-C (what was done so far is printed); for `check`, 0 nothing listed, 1 something listed, 2 usage, 3 nothing could
-//! be checked.
+//! input, 130 interrupted by Ctrl-C (what was done so far is printed); for `check`,
+//! 0 nothing listed, 1 something listed, 2 usage, 3 nothing could be checked.
 
 mod args;
 mod check;

@@ -6,20 +6,21 @@ use std::io::Write;
 
 use rebound_verdict::Report;
 
-/// Writes `report` as the element after `written` others of a pretty-printed
-/// array, exactly as `serde_json::to_writer_pretty` would write it in the array.
-pub fn write_element(out: &mut impl Write, report: &Report, written: usize) -> anyhow::Result<()> {
+/// `report` as an element of a pretty-printed array, exactly as
+/// `serde_json::to_writer_pretty` writes it inside the array (without the comma
+/// or bracket before it).
+pub fn element(report: &Report) -> anyhow::Result<Vec<u8>> {
     let text = serde_json::to_string_pretty(report)?;
-    out.write_all(if written == 0 { b"[\n" } else { b",\n" })?;
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16);
     // A JSON string never holds a raw line feed, so every line is indented.
     for (index, line) in text.split('\n').enumerate() {
         if index > 0 {
-            out.write_all(b"\n")?;
+            out.push(b'\n');
         }
-        out.write_all(b"  ")?;
-        out.write_all(line.as_bytes())?;
+        out.extend_from_slice(b"  ");
+        out.extend_from_slice(line.as_bytes());
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Closes an array of `written` elements.
@@ -28,9 +29,9 @@ pub fn finish_array(out: &mut impl Write, written: usize) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Writes `report` as one line.
-pub fn write_line(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
-    serde_json::to_writer(&mut *out, report)?;
-    out.write_all(b"\n")?;
-    Ok(())
+/// `report` as one line.
+pub fn line(report: &Report) -> anyhow::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec(report)?;
+    out.push(b'\n');
+    Ok(out)
 }

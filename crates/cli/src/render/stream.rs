@@ -8,6 +8,36 @@ use rebound_verdict::{Lang, Report};
 
 use crate::args::Format;
 
+/// A report rendered on its own, to be written in its place by
+/// [`Output::push_piece`]: the costly part of the output, done on the workers.
+pub struct Piece {
+    bytes: Vec<u8>,
+    /// Reports (or Sisimai records) it holds.
+    items: usize,
+}
+
+/// Renders `report` for `format`; with `--request` as text, reports go through
+/// [`Output::push`] instead (the first waits for a second).
+pub fn render(report: &Report, format: Format, lang: Lang) -> anyhow::Result<Piece> {
+    use super::{json, sisimai, text};
+    Ok(match format {
+        Format::Json => Piece { bytes: json::element(report)?, items: 1 },
+        Format::Ndjson => Piece { bytes: json::line(report)?, items: 1 },
+        Format::Text => {
+            let mut bytes = Vec::new();
+            text::write_page(&mut bytes, report, 0, lang)?;
+            Piece { bytes, items: 1 }
+        }
+        Format::Sisimai => {
+            let mut bytes = Vec::new();
+            // A count of one or more makes each record start with a comma.
+            let mut written = 1;
+            sisimai::write_records(&mut bytes, report, &mut written)?;
+            Piece { bytes, items: written - 1 }
+        }
+    })
+}
+
 pub struct Output<W: Write> {
     out: W,
     format: Format,
@@ -26,27 +56,41 @@ impl<W: Write> Output<W> {
     }
 
     pub fn push(&mut self, report: Report) -> anyhow::Result<()> {
-        use super::{json, request, sisimai, text};
-        match self.format {
-            Format::Json => json::write_element(&mut self.out, &report, self.written)?,
-            Format::Ndjson => json::write_line(&mut self.out, &report)?,
-            Format::Sisimai => {
-                return sisimai::write_records(&mut self.out, &report, &mut self.written)
+        use super::request;
+        if self.format == Format::Text && self.request {
+            if self.written == 0 && self.held.is_none() {
+                self.held = Some(report);
+                return Ok(());
             }
-            Format::Text if self.request => {
-                if self.written == 0 && self.held.is_none() {
-                    self.held = Some(report);
-                    return Ok(());
-                }
-                if let Some(first) = self.held.take() {
-                    request::write_page(&mut self.out, &first, 0, true, self.lang)?;
-                    self.written += 1;
-                }
-                request::write_page(&mut self.out, &report, self.written, true, self.lang)?;
+            if let Some(first) = self.held.take() {
+                request::write_page(&mut self.out, &first, 0, true, self.lang)?;
+                self.written += 1;
             }
-            Format::Text => text::write_page(&mut self.out, &report, self.written, self.lang)?,
+            request::write_page(&mut self.out, &report, self.written, true, self.lang)?;
+            self.written += 1;
+            return Ok(());
         }
-        self.written += 1;
+        let piece = render(&report, self.format, self.lang)?;
+        self.push_piece(piece)
+    }
+
+    /// Writes a report rendered by [`render`] (on another thread).
+    pub fn push_piece(&mut self, piece: Piece) -> anyhow::Result<()> {
+        let Piece { bytes, items } = piece;
+        match self.format {
+            Format::Json => self.out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?,
+            Format::Text if self.written > 0 => super::text::write_rule(&mut self.out)?,
+            // Rendered with a comma before each record: the first opens the array.
+            Format::Sisimai if self.written == 0 && items > 0 => {
+                self.out.write_all(b"[")?;
+                self.out.write_all(bytes.get(1..).unwrap_or_default())?;
+                self.written += items;
+                return Ok(());
+            }
+            Format::Text | Format::Ndjson | Format::Sisimai => {}
+        }
+        self.out.write_all(&bytes)?;
+        self.written += items;
         Ok(())
     }
 

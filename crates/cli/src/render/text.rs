@@ -22,10 +22,16 @@ pub fn write_page(
     let labels = Labels::get(lang);
     let mut page = Vec::new();
     if index > 0 {
-        writeln!(page, "\n{}", "=".repeat(WIDTH))?;
+        write_rule(&mut page)?;
     }
     write_one(&mut page, report, labels, lang)?;
     out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
+    Ok(())
+}
+
+/// The rule between two reports.
+pub fn write_rule(out: &mut impl Write) -> anyhow::Result<()> {
+    writeln!(out, "\n{}", "=".repeat(WIDTH))?;
     Ok(())
 }
 
