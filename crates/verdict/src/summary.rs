@@ -19,7 +19,7 @@ use crate::text::Lang;
 /// `rebound report --format json` (`docs/json.md`).
 ///
 /// ```
-/// use rebound_verdict::{plan, Findings, Lang, Report, Summary};
+/// use rebound_verdict::{plan, Cause, Findings, Lang, Report, Summary};
 ///
 /// let bounce = rebound_dsn::parse(b"Final-Recipient: rfc822; taro@example.jp\n\
 ///     Action: failed\nStatus: 5.1.1\n\
@@ -38,7 +38,8 @@ use crate::text::Lang;
 /// assert_eq!(summary.suppress[0].address, "taro@example.jp");
 /// assert_eq!(summary.suppress[0].source, "a.eml");
 /// let json = serde_json::to_value(&summary).unwrap();
-/// assert_eq!(json["causes"]["recipient_problem"]["label"], "the recipient's address or mailbox");
+/// let label = Cause::RecipientProblem.describe(Lang::En);
+/// assert_eq!(json["causes"]["recipient_problem"]["label"], label);
 /// ```
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
