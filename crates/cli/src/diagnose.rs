@@ -11,7 +11,7 @@ use anyhow::Context;
 use rebound_dsn::Bounce;
 use rebound_verdict::{Findings, Lang, Report};
 
-use crate::args::{DiagnoseArgs, Format, Language};
+use crate::args::{DiagnoseArgs, DnsArgs, Format, Language};
 use crate::lookup;
 use crate::render;
 
@@ -41,48 +41,12 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         inputs.push("-".into());
     }
 
-    // Read and parse everything first; a bad input is reported by name and skipped.
-    let mut unreadable = false;
-    let mut not_bounces = false;
-    let mut bounces: Vec<(String, Bounce)> = Vec::new();
-    for (name, parsed) in parse_all(&inputs) {
-        match parsed {
-            Parsed::Bounce(bounce) => bounces.push((name, *bounce)),
-            Parsed::Unreadable(err) => {
-                eprintln!("rebound: {name}: {err}");
-                unreadable = true;
-            }
-            Parsed::NotABounce(err) => {
-                eprintln!("rebound: {name}: {err}");
-                not_bounces = true;
-            }
-        }
-    }
-
-    let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
-    let plans: Vec<_> = bounces.iter().map(|(_, b)| rebound_verdict::plan(b)).collect();
-    // One DNS phase for every input: each distinct name and subject asked once.
-    let findings: Vec<Findings> = if args.dns.offline {
-        plans.iter().map(Findings::offline).collect()
+    let Reports { reports, unreadable, not_bounces } = reports(&inputs, &args.dns, lang)?;
+    let reports: Vec<Report> = if args.request {
+        reports.into_iter().map(|report| report.with_request(lang)).collect()
     } else {
-        let requests: Vec<_> = plans.iter().map(|p| p.request()).collect();
-        let answers =
-            rebound_rbl::check_batch(&requests, &catalog, &lookup::checker_config(&args.dns));
-        plans.iter().map(|p| Findings::from_answers(p, &answers, &catalog, lang)).collect()
+        reports
     };
-
-    let reports: Vec<Report> = bounces
-        .iter()
-        .zip(&findings)
-        .map(|((name, bounce), found)| {
-            let report = Report::build(name, bounce, found, lang);
-            if args.request {
-                report.with_request(lang)
-            } else {
-                report
-            }
-        })
-        .collect();
 
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -100,6 +64,55 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The reports on some inputs, and whether any input was unreadable or held no
+/// bounce (each already reported on standard error by name).
+pub struct Reports {
+    pub reports: Vec<Report>,
+    pub unreadable: bool,
+    pub not_bounces: bool,
+}
+
+/// Reads, parses and judges every input, with one DNS phase for all of them (none
+/// with `--offline`). Shared by `diagnose` and `report`.
+pub fn reports(inputs: &[PathBuf], dns: &DnsArgs, lang: Lang) -> anyhow::Result<Reports> {
+    // Read and parse everything first; a bad input is reported by name and skipped.
+    let mut unreadable = false;
+    let mut not_bounces = false;
+    let mut bounces: Vec<(String, Bounce)> = Vec::new();
+    for (name, parsed) in parse_all(inputs) {
+        match parsed {
+            Parsed::Bounce(bounce) => bounces.push((name, *bounce)),
+            Parsed::Unreadable(err) => {
+                eprintln!("rebound: {name}: {err}");
+                unreadable = true;
+            }
+            Parsed::NotABounce(err) => {
+                eprintln!("rebound: {name}: {err}");
+                not_bounces = true;
+            }
+        }
+    }
+
+    let catalog = crate::lists::load_catalog(dns.catalog.as_deref())?;
+    let plans: Vec<_> = bounces.iter().map(|(_, b)| rebound_verdict::plan(b)).collect();
+    // One DNS phase for every input: each distinct name and subject asked once.
+    let findings: Vec<Findings> = if dns.offline {
+        plans.iter().map(Findings::offline).collect()
+    } else {
+        let requests: Vec<_> = plans.iter().map(|p| p.request()).collect();
+        let answers = rebound_rbl::check_batch(&requests, &catalog, &lookup::checker_config(dns));
+        plans.iter().map(|p| Findings::from_answers(p, &answers, &catalog, lang)).collect()
+    };
+
+    let reports: Vec<Report> = bounces
+        .iter()
+        .zip(&findings)
+        .map(|((name, bounce), found)| Report::build(name, bounce, found, lang))
+        .collect();
+
+    Ok(Reports { reports, unreadable, not_bounces })
 }
 
 /// What became of one input (or of one message of an mbox input).

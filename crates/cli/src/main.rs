@@ -2,7 +2,7 @@
 //!
 //! Exit codes are documented in the README: for `diagnose`, 0 every input was
 //! diagnosed, 1 at least one input held no bounce, 2 a usage error or an unreadable
-//! input; for `check`, 0 nothing listed, 1 something listed, 2 usage, 3 nothing could
+//! input (the same for `report`); for `check`, 0 nothing listed, 1 something listed, 2 usage, 3 nothing could
 //! be checked.
 
 mod args;
@@ -13,6 +13,7 @@ mod labels;
 mod lists;
 mod lookup;
 mod render;
+mod report_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -53,5 +54,6 @@ fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         args::Command::Diagnose(options) => diagnose::run(options),
         args::Command::Check(options) => check::run(options),
         args::Command::Lists(options) => lists::run(options),
+        args::Command::Report(options) => report_cmd::run(options),
     }
 }
