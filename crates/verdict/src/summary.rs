@@ -77,11 +77,11 @@ pub struct Summary {
 pub struct Totals {
     /// Every recipient of every report.
     pub total: u64,
-    /// Action `failed`.
+    /// Action `failed` (an auto-reply or a complaint report is not counted here).
     pub failed: u64,
     /// Action `delayed`: still being retried.
     pub delayed: u64,
-    /// Anything else: delivered, relayed, expanded, or a report that is not a failure.
+    /// Anything else: delivered, relayed, expanded, an auto-reply, a complaint report.
     pub other: u64,
 }
 
@@ -201,7 +201,13 @@ impl Summary {
         let mut refusing: BTreeSet<&'static str> = BTreeSet::new();
         for rcpt in &report.recipients {
             self.recipients.total += 1;
+            // An auto-reply or a complaint report comes as `failed` but is not one.
+            let not_a_failure = rcpt.cause == Cause::NotAFailure.as_str();
             let failing = match rcpt.action {
+                _ if not_a_failure => {
+                    self.recipients.other += 1;
+                    false
+                }
                 "failed" => {
                     self.recipients.failed += 1;
                     true
