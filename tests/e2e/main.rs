@@ -10,6 +10,7 @@ mod diagnose_rbldnsd;
 mod dqs_ipv6;
 mod inputs;
 mod json_doc;
+mod report_html;
 mod mta_fixtures;
 mod request;
 mod rules_file;

@@ -33,8 +33,9 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 #first .headline { font-size: 17px; font-weight: 600; margin: 0 0 6px; }
 #first .muted, .note { color: var(--muted); font-size: 13px; }
 #first ul { margin: 8px 0 0; padding-left: 20px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 20px; }
-.charts section { margin: 0; }
+th.n { text-align: right; }
+td.ip { white-space: nowrap; word-break: normal; }
+svg.chart { display: block; width: 100%; max-width: 560px; height: auto; }
 svg text { font-family: inherit; font-size: 13px; fill: var(--ink); }
 svg text.count { font-weight: 600; font-variant-numeric: tabular-nums; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; }
@@ -68,7 +69,7 @@ pub fn page(summary: &Summary) -> String {
         esc(l.title)
     );
 
-    html.push_str("<section class=\"cards\" id=\"totals\">\n");
+    html.push_str("<section id=\"totals\" class=\"cards\">\n");
     for (class, number, label) in [
         ("messages", summary.messages, l.messages),
         ("failed", t.failed, l.failed),
@@ -117,10 +118,8 @@ pub fn page(summary: &Summary) -> String {
             warn: false,
         })
         .collect();
-    html.push_str("<div class=\"charts\">\n");
     chart_section(&mut html, "causes", l.causes, &causes, l);
     chart_section(&mut html, "providers", l.providers, &providers, l);
-    html.push_str("</div>\n");
     chart_section(&mut html, "reasons", l.reasons, &reasons, l);
 
     ip_table(&mut html, summary, l);
@@ -186,16 +185,18 @@ fn chart_section(html: &mut String, id: &str, title: &str, bars: &[Bar], l: &Sum
 /// A horizontal bar chart: each row a label line and, under it, a bar as long as the
 /// count against the largest, with the count at its end.
 fn bar_chart(title: &str, bars: &[Bar], unit: &str) -> String {
-    const WIDTH: u64 = 440;
+    const WIDTH: u64 = 560;
     const ROW: u64 = 44;
-    const BAR_MAX: u64 = 380;
+    const BAR_MAX: u64 = 500;
+    // Longer labels would run past the chart's edge; the bar's tooltip has it whole.
+    const LABEL_CHARS: usize = 80;
     let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
     let height = ROW * bars.len() as u64 + 4;
     let mut svg = String::new();
     let _ = writeln!(
         svg,
         "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {WIDTH} {height}\" \
-         width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
+         xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
     for (index, bar) in bars.iter().enumerate() {
@@ -205,10 +206,11 @@ fn bar_chart(title: &str, bars: &[Bar], unit: &str) -> String {
         let _ = writeln!(
             svg,
             "<g class=\"bar\"><title>{label}: {count} {unit}</title>\
-             <text x=\"0\" y=\"{ty}\">{label}</text>\
+             <text x=\"0\" y=\"{ty}\">{short}</text>\
              <rect x=\"0\" y=\"{ry}\" width=\"{length}\" height=\"14\" rx=\"3\" fill=\"{colour}\"/>\
              <text class=\"count\" x=\"{cx}\" y=\"{cy}\">{count}</text></g>",
             label = esc(&bar.label),
+            short = esc(&shorten(&bar.label, LABEL_CHARS)),
             count = bar.count,
             unit = esc(unit),
             ty = y + 14,
@@ -221,6 +223,14 @@ fn bar_chart(title: &str, bars: &[Bar], unit: &str) -> String {
     svg
 }
 
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
 fn ip_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
     let _ = write!(html, "<section id=\"sending-ips\"><h2>{}</h2>\n", esc(l.sending_ips));
     let ips = summary.ips_by_count();
@@ -230,7 +240,7 @@ fn ip_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
     }
     let _ = writeln!(
         html,
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(l.ip),
         esc(l.messages),
         esc(l.refused),
@@ -244,7 +254,7 @@ fn ip_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
             count.lists.iter().map(|z| format!("<span class=\"tag\">{}</span>", esc(z))).collect();
         let _ = writeln!(
             html,
-            "<tr><td class=\"mono\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+            "<tr><td class=\"mono ip\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td>{}</td><td>{}</td></tr>",
             esc(ip),
             count.messages,
@@ -264,7 +274,7 @@ fn list_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
     }
     let _ = writeln!(
         html,
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
         esc(l.list),
         esc(l.listed),
         esc(l.messages),
@@ -358,14 +368,20 @@ mod tests {
     }
 
     #[test]
+    fn long_labels_are_cut_on_a_character() {
+        assert_eq!(shorten("日本語のラベル", 3), "日本語…");
+        assert_eq!(shorten("short", 80), "short");
+    }
+
+    #[test]
     fn bars_scale_to_the_largest() {
         let bars = [
             Bar { label: "a".into(), count: 4, warn: true },
             Bar { label: "<b>".into(), count: 1, warn: false },
         ];
         let svg = bar_chart("t", &bars, "recipients");
-        assert!(svg.contains("width=\"380\""), "{svg}");
-        assert!(svg.contains("width=\"95\""), "{svg}");
+        assert!(svg.contains("width=\"500\""), "{svg}");
+        assert!(svg.contains("width=\"125\""), "{svg}");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "{svg}");
     }
 }
