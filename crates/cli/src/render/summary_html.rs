@@ -173,7 +173,7 @@ struct Bar {
 }
 
 fn chart_section(html: &mut String, id: &str, title: &str, bars: &[Bar], l: &SummaryLabels) {
-    let _ = write!(html, "<section id=\"{id}\"><h2>{}</h2>\n", esc(title));
+    let _ = writeln!(html, "<section id=\"{id}\"><h2>{}</h2>", esc(title));
     if bars.is_empty() {
         let _ = writeln!(html, "<p class=\"empty\">{}</p>", esc(l.none));
     } else {
@@ -232,7 +232,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 fn ip_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
-    let _ = write!(html, "<section id=\"sending-ips\"><h2>{}</h2>\n", esc(l.sending_ips));
+    let _ = writeln!(html, "<section id=\"sending-ips\"><h2>{}</h2>", esc(l.sending_ips));
     let ips = summary.ips_by_count();
     if ips.is_empty() {
         let _ = writeln!(html, "<p class=\"empty\">{}</p></section>", esc(l.none));
@@ -267,7 +267,7 @@ fn ip_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
 }
 
 fn list_table(html: &mut String, summary: &Summary, l: &SummaryLabels) {
-    let _ = write!(html, "<section id=\"lists\"><h2>{}</h2>\n", esc(l.lists));
+    let _ = writeln!(html, "<section id=\"lists\"><h2>{}</h2>", esc(l.lists));
     if summary.lists.is_empty() {
         let _ = writeln!(html, "<p class=\"empty\">{}</p></section>", esc(l.none));
         return;
