@@ -11,6 +11,7 @@ mod dqs_ipv6;
 mod inputs;
 mod json_doc;
 mod mta_fixtures;
+mod report;
 mod report_html;
 mod request;
 mod rules_file;
