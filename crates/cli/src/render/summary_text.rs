@@ -1,12 +1,22 @@
 //! `rebound report` as readable text: the totals, then each count table, most first.
+//! Written through [`super::terminal::safe`], like `diagnose`'s text, so no control
+//! sequence from a bounce (an address, a date, a file name) reaches the terminal.
 
 use std::io::Write;
 
 use rebound_verdict::Summary;
 
+use super::terminal;
 use crate::render::summary_labels::SummaryLabels;
 
 pub fn write(out: &mut impl Write, summary: &Summary) -> anyhow::Result<()> {
+    let mut page = Vec::new();
+    write_page(&mut page, summary)?;
+    out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
+    Ok(())
+}
+
+fn write_page(out: &mut impl Write, summary: &Summary) -> anyhow::Result<()> {
     let l = SummaryLabels::get(summary.language());
     let t = &summary.recipients;
     writeln!(out, "{}", l.title)?;
@@ -127,4 +137,42 @@ fn section(
         writeln!(out, "  {}", l.none)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rebound_verdict::{plan, Findings, Lang, Report};
+
+    fn summary(lang: Lang) -> Summary {
+        let bounce = rebound_dsn::parse(
+            b"Final-Recipient: rfc822; a\x1b[31mred@example.jp\nAction: failed\n\
+              Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n",
+        )
+        .unwrap();
+        let report = Report::build("-", &bounce, &Findings::offline(&plan(&bounce)), lang);
+        let mut summary = Summary::new(lang);
+        summary.add(&report);
+        summary
+    }
+
+    #[test]
+    fn no_control_character_reaches_the_terminal() {
+        let mut out = Vec::new();
+        write(&mut out, &summary(Lang::En)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(text.contains("a<U+001B>[31mred@example.jp"), "{text}");
+        assert!(text.contains("Addresses to stop mailing: 1"), "{text}");
+    }
+
+    #[test]
+    fn japanese_labels() {
+        let mut out = Vec::new();
+        write(&mut out, &summary(Lang::Ja)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("バウンスメール集計\n"), "{text}");
+        assert!(text.contains("配信停止リスト"), "{text}");
+        assert!(!text.contains("Suppression list"), "{text}");
+    }
 }
