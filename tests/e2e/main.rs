@@ -13,6 +13,8 @@ mod events;
 mod inputs;
 mod json_doc;
 mod mta_fixtures;
+mod report;
+mod report_html;
 mod request;
 mod rules_file;
 mod streaming;

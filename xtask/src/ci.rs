@@ -23,8 +23,12 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let mut tally = Tally::default();
 
     // Once rbldnsd is there, its tests must run: a skip would hide a broken install.
-    if ensure_rbldnsd() {
+    if ensure_debian_package("rbldnsd", "/usr/sbin/rbldnsd") {
         std::env::set_var("REBOUND_REQUIRE_RBLDNSD", "1");
+    }
+    // Chromium renders the HTML report in tests/e2e/report_html.rs; the same rule.
+    if ensure_debian_package("chromium", "/usr/bin/chromium") {
+        std::env::set_var("REBOUND_REQUIRE_CHROMIUM", "1");
     }
 
     // Each static check counts as one test in the final tally.
@@ -133,11 +137,12 @@ fn tests(tally: &mut Tally) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The end-to-end tests need Debian's rbldnsd. Install it when missing and we may
-/// (root with apt); otherwise those tests print a notice and skip. Returns whether it
-/// is installed now.
-fn ensure_rbldnsd() -> bool {
-    let installed = || Path::new("/usr/sbin/rbldnsd").exists();
+/// Some end-to-end tests need a Debian package: rbldnsd (a real blocklist server),
+/// chromium (to render the HTML report). Install `package` when `binary` is missing
+/// and we may (root with apt); otherwise those tests print a notice and skip. Returns
+/// whether it is installed now.
+fn ensure_debian_package(package: &str, binary: &str) -> bool {
+    let installed = || Path::new(binary).exists();
     if installed() {
         return true;
     }
@@ -147,10 +152,10 @@ fn ensure_rbldnsd() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false);
     if !is_root || !Path::new("/usr/bin/apt-get").exists() {
-        eprintln!("xtask ci: rbldnsd is missing and cannot be installed here (needs root and apt-get); its tests will be skipped");
+        eprintln!("xtask ci: {package} is missing and cannot be installed here (needs root and apt-get); its tests will be skipped");
         return false;
     }
-    eprintln!("xtask ci: installing rbldnsd with apt-get");
+    eprintln!("xtask ci: installing {package} with apt-get");
     let quiet = |args: &[&str]| {
         Command::new("apt-get")
             .args(args)
@@ -160,10 +165,10 @@ fn ensure_rbldnsd() -> bool {
             .map(|s| s.success())
             .unwrap_or(false)
     };
-    if !quiet(&["install", "-y", "-q", "rbldnsd"]) {
+    if !quiet(&["install", "-y", "-q", package]) {
         let _ = quiet(&["update", "-q"]);
-        if !quiet(&["install", "-y", "-q", "rbldnsd"]) {
-            eprintln!("xtask ci: apt-get install rbldnsd failed; its tests will be skipped");
+        if !quiet(&["install", "-y", "-q", package]) {
+            eprintln!("xtask ci: apt-get install {package} failed; its tests will be skipped");
         }
     }
     installed()

@@ -29,6 +29,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the blocklist catalog, defunct lists included.
     Lists(ListsArgs),
+    /// Summarise many bounces: counts by cause, reason, provider, sending IP and
+    /// blocklist, and the suppression list.
+    ///
+    /// Exit status as for diagnose: 0 every input was read, 1 at least one input held
+    /// no bounce, 2 a usage error or an unreadable input.
+    Report(ReportArgs),
     /// Print a shell completion script: `rebound completions bash > /etc/bash_completion.d/rebound`.
     Completions(CompletionsArgs),
     /// Write the man pages (roff), one per command, into a directory (used by `cargo xtask man`).
@@ -89,7 +95,43 @@ pub struct DiagnoseArgs {
     pub dns: DnsArgs,
 }
 
-/// How to reach DNS and which lists to use; shared by `diagnose` and `check`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Bounce messages (.eml), mbox files or files with pasted bounce text; `-` reads
+    /// standard input. With no FILE, standard input is read when it is not a terminal.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output format: text; json (the summary); csv (the suppression list: only the
+    /// addresses to stop mailing); html (one self-contained page with charts).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Language of the labels and of the verdict sentences.
+    #[arg(long, value_enum, default_value_t = Language::En)]
+    pub lang: Language,
+
+    /// Add the rows of this rules file to the built-in rules, as for diagnose.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub dns: DnsArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable text.
+    Text,
+    /// The summary as one JSON object.
+    Json,
+    /// The suppression list (RFC 4180 CSV).
+    Csv,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// How to reach DNS and which lists to use; shared by `diagnose`, `report` and `check`.
 #[derive(Debug, Args)]
 pub struct DnsArgs {
     /// Use this DNS server instead of the system's (IP or IP:PORT, repeatable).

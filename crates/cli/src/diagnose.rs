@@ -10,7 +10,7 @@
 //! subjects asked by an earlier batch are not asked again.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,10 +25,10 @@ use rebound_dsn::Bounce;
 use rebound_rbl::Catalog;
 use rebound_verdict::{Findings, Lang, LookupPlan, Report, Source};
 
-use crate::args::{DiagnoseArgs, Format, Language};
+use crate::args::{DiagnoseArgs, DnsArgs, Format, Language};
 use crate::inputs::{self, Content, Item, Message};
 use crate::lookup::{self, AnswerCache};
-use crate::render::stream::{self, Output, Piece};
+use crate::render::stream::{self, Output, Piece, Sink};
 
 /// Items read but not yet printed, at most: the memory bound of a run.
 const WINDOW: usize = 256;
@@ -63,7 +63,47 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         }
         inputs.push("-".into());
     }
-    let catalog = crate::lists::load_catalog(args.dns.catalog.as_deref())?;
+    let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut output = Output::new(out, args.format, args.request, lang);
+    let outcome = stream(inputs, &args.dns, args.request, Some(args.format), lang, &mut output)?;
+    output.finish()?;
+    Ok(outcome.exit_code())
+}
+
+/// How a run went, for its exit status.
+pub struct Outcome {
+    pub unreadable: bool,
+    pub not_bounces: bool,
+}
+
+impl Outcome {
+    /// 130 interrupted, 2 an input could not be read, 1 an input held no bounce, 0.
+    pub fn exit_code(&self) -> ExitCode {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            ExitCode::from(130)
+        } else if self.unreadable {
+            ExitCode::from(2)
+        } else if self.not_bounces {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Reads, parses and judges every input and hands each report to `sink` in input
+/// order, as it is done. `render_as` asks the workers to render offline reports in
+/// that format (what printing needs); `None` hands the sink reports only. Shared by
+/// `diagnose` and `report`. Ctrl-C stops the reading; what was done is handed on.
+pub fn stream(
+    inputs: Vec<PathBuf>,
+    dns: &DnsArgs,
+    request: bool,
+    render_as: Option<Format>,
+    lang: Lang,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<Outcome> {
+    let catalog = crate::lists::load_catalog(dns.catalog.as_deref())?;
     // A second Ctrl-C ends the run at once (a DNS phase may take --timeout).
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
@@ -73,11 +113,10 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
 
     let read = Arc::new(AtomicU64::new(0));
     let progress = progress_bar(&inputs);
-    let (results, tokens) = start(inputs, args.dns.offline, args.request, args.format, lang, &read);
+    let (results, tokens) = start(inputs, dns.offline, request, render_as, lang, &read);
 
-    let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut run = Run {
-        output: Output::new(out, args.format, args.request, lang),
+        output: sink,
         progress,
         read,
         started: Instant::now(),
@@ -87,8 +126,8 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         batch: Vec::new(),
         cache: AnswerCache::default(),
         catalog,
-        config: lookup::checker_config(&args.dns),
-        request: args.request,
+        config: lookup::checker_config(dns),
+        request,
         lang,
     };
     let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
@@ -120,19 +159,9 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         }
     }
     run.flush_batch()?;
-    let Run { output, progress, unreadable, not_bounces, .. } = run;
+    let Run { progress, unreadable, not_bounces, .. } = run;
     progress.finish_and_clear();
-    output.finish()?;
-
-    Ok(if INTERRUPTED.load(Ordering::SeqCst) {
-        ExitCode::from(130)
-    } else if unreadable {
-        ExitCode::from(2)
-    } else if not_bounces {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(Outcome { unreadable, not_bounces })
 }
 
 /// What became of one item, numbered in input order.
@@ -158,7 +187,7 @@ fn start(
     inputs: Vec<PathBuf>,
     offline: bool,
     request: bool,
-    format: Format,
+    format: Option<Format>,
     lang: Lang,
     read: &Arc<AtomicU64>,
 ) -> (Receiver<(usize, Done)>, SyncSender<()>) {
@@ -207,7 +236,13 @@ fn start(
 }
 
 /// A worker's share: parse one message and, offline, decide and build its report.
-fn work(message: Message, offline: bool, request: bool, format: Format, lang: Lang) -> Done {
+fn work(
+    message: Message,
+    offline: bool,
+    request: bool,
+    format: Option<Format>,
+    lang: Lang,
+) -> Done {
     let Message { name, source, content } = message;
     let bounce = match content {
         Content::Record(bounce) => *bounce,
@@ -220,7 +255,7 @@ fn work(message: Message, offline: bool, request: bool, format: Format, lang: La
     if offline {
         let report = finish(&name, source, &bounce, &Findings::offline(&plan), request, lang);
         // The serialising, the costly part of the output, is done here on all cores.
-        if !(request && format == Format::Text) {
+        if let Some(format) = format.filter(|f| !(request && *f == Format::Text)) {
             if let Ok(piece) = stream::render(&report, format, lang) {
                 return Done::Rendered(piece);
             }
@@ -247,8 +282,8 @@ fn finish(
 }
 
 /// The printing side of a run.
-struct Run<W: Write> {
-    output: Output<W>,
+struct Run<'a> {
+    output: &'a mut dyn Sink,
     progress: ProgressBar,
     read: Arc<AtomicU64>,
     started: Instant,
@@ -263,7 +298,7 @@ struct Run<W: Write> {
     lang: Lang,
 }
 
-impl<W: Write> Run<W> {
+impl Run<'_> {
     fn take(&mut self, done: Done) -> anyhow::Result<()> {
         match done {
             Done::Report(report) => self.print(*report)?,

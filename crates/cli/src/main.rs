@@ -2,7 +2,8 @@
 //!
 //! Exit codes are documented in the README: for `diagnose`, 0 every input was
 //! diagnosed, 1 at least one input held no bounce, 2 a usage error or an unreadable
-//! input, 130 interrupted by Ctrl-C (what was done so far is printed); for `check`,
+//! input, 130 interrupted by Ctrl-C (what was done so far is printed; the same for
+//! `report`); for `check`,
 //! 0 nothing listed, 1 something listed, 2 usage, 3 nothing could be checked.
 
 mod args;
@@ -15,6 +16,7 @@ mod labels;
 mod lists;
 mod lookup;
 mod render;
+mod report_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -57,5 +59,6 @@ fn run(cli: args::Cli) -> anyhow::Result<ExitCode> {
         args::Command::Lists(options) => lists::run(options),
         args::Command::Completions(options) => docs::completions(options),
         args::Command::Man(options) => docs::man_pages(options),
+        args::Command::Report(options) => report_cmd::run(options),
     }
 }

@@ -17,6 +17,7 @@
 //! * `plan.rs`: what to look up ([`plan`]);
 //! * `decide.rs`: the cause table and how a [`Verdict`] is assembled;
 //! * `request.rs`: the support request to the sending server's operators ([`support_request`]);
+//! * `summary.rs`: many reports folded into counts and a suppression list ([`Summary`]);
 //! * `text.rs`: every sentence, keyed by message id, with English and Japanese columns.
 #![deny(missing_docs)]
 // Tests may unwrap freely (see the workspace lints); library code may not.
@@ -35,6 +36,7 @@ mod reason;
 pub mod report;
 mod request;
 mod search;
+mod summary;
 mod text;
 
 pub use assess::{assess, Assessment, SuppressReason};
@@ -50,4 +52,7 @@ pub use reason::{
 };
 pub use report::{Report, Source};
 pub use request::{no_request_reason, support_request, SupportRequest};
+pub use summary::{
+    CauseCount, IpCount, ListCount, ProviderCount, ReasonCount, Summary, SuppressEntry, Totals,
+};
 pub use text::Lang;

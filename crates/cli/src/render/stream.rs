@@ -38,6 +38,32 @@ pub fn render(report: &Report, format: Format, lang: Lang) -> anyhow::Result<Pie
     })
 }
 
+/// Where a run's reports go, in input order: printed as they come ([`Output`]), or
+/// folded into a summary (`rebound report`).
+pub trait Sink {
+    /// One report.
+    fn push(&mut self, report: Report) -> anyhow::Result<()>;
+    /// One report already rendered on a worker (only when the run was asked to
+    /// render there).
+    fn push_piece(&mut self, piece: Piece) -> anyhow::Result<()>;
+    /// Sends what was written on its way.
+    fn flush(&mut self) -> anyhow::Result<()>;
+}
+
+impl<W: Write> Sink for Output<W> {
+    fn push(&mut self, report: Report) -> anyhow::Result<()> {
+        Output::push(self, report)
+    }
+
+    fn push_piece(&mut self, piece: Piece) -> anyhow::Result<()> {
+        Output::push_piece(self, piece)
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        Output::flush(self)
+    }
+}
+
 pub struct Output<W: Write> {
     out: W,
     format: Format,
