@@ -153,7 +153,7 @@ fn summary(command: &mut Command, name: &str) -> anyhow::Result<BTreeMap<String,
 }
 
 /// Sisimai and GNU time, from Debian, installed when missing and we are root.
-fn ensure_sisimai() -> bool {
+pub(crate) fn ensure_sisimai() -> bool {
     let present =
         || Path::new("/usr/share/perl5/Sisimai.pm").exists() && Path::new("/usr/bin/time").exists();
     if present() {
