@@ -47,27 +47,38 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         !(args.request && matches!(args.format, Format::Sisimai | Format::Ndjson)),
         "--request works with --format text, json or ndjson, not sisimai"
     );
-    // Before anything is classified: the rules are loaded, with these, on first use.
-    for path in &args.rules {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).with_context(|| name.clone())?;
-        rebound_verdict::add_rules_file(&name, &text)?;
-    }
-    let mut inputs = args.inputs.clone();
-    if inputs.is_empty() {
-        if std::io::stdin().is_terminal() {
-            anyhow::bail!(
-                "no input: give a bounce file (or `-` for standard input), or pipe one in; \
-                 see `rebound diagnose --help`"
-            );
-        }
-        inputs.push("-".into());
-    }
+    let inputs = prepare(&args.rules, &args.inputs, "diagnose")?;
     let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut output = Output::new(out, args.format, args.request, lang);
     let outcome = stream(inputs, &args.dns, args.request, Some(args.format), lang, &mut output)?;
     output.finish()?;
     Ok(outcome.exit_code())
+}
+
+/// What `diagnose` and `report` do before reading: the user's rules files are
+/// loaded (before anything is classified: the rules are read on first use), and
+/// with no input, standard input is read when it is not a terminal.
+pub fn prepare(
+    rules: &[PathBuf],
+    inputs: &[PathBuf],
+    command: &str,
+) -> anyhow::Result<Vec<PathBuf>> {
+    for path in rules {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).with_context(|| name.clone())?;
+        rebound_verdict::add_rules_file(&name, &text)?;
+    }
+    let mut inputs = inputs.to_vec();
+    if inputs.is_empty() {
+        if std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "no input: give bounce files (or `-` for standard input), or pipe one in; \
+                 see `rebound {command} --help`"
+            );
+        }
+        inputs.push("-".into());
+    }
+    Ok(inputs)
 }
 
 /// How a run went, for its exit status.

@@ -1,14 +1,13 @@
 //! `rebound report`: diagnose every input, fold the reports into one
 //! [`Summary`], render it as text, JSON, the suppression list (CSV) or one HTML page.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use rebound_verdict::{Lang, Summary};
 
 use crate::args::{Language, ReportArgs, ReportFormat};
-use crate::diagnose::stream;
+use crate::diagnose::{prepare, stream};
 use crate::render;
 use crate::render::stream::{Piece, Sink};
 
@@ -17,21 +16,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Language::En => Lang::En,
         Language::Ja => Lang::Ja,
     };
-    for path in &args.rules {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).with_context(|| name.clone())?;
-        rebound_verdict::add_rules_file(&name, &text)?;
-    }
-    let mut inputs = args.inputs.clone();
-    if inputs.is_empty() {
-        if std::io::stdin().is_terminal() {
-            anyhow::bail!(
-                "no input: give bounce files (or `-` for standard input), or pipe one in; \
-                 see `rebound report --help`"
-            );
-        }
-        inputs.push("-".into());
-    }
+    let inputs = prepare(&args.rules, &args.inputs, "report")?;
 
     // The reports stream through the summary one at a time: memory grows with the
     // distinct causes, providers, IPs and lists, and the suppressed addresses only.
