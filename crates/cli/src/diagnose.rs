@@ -32,6 +32,8 @@ use crate::render::stream::{self, Output, Piece, Sink};
 
 /// Items read but not yet printed, at most: the memory bound of a run.
 const WINDOW: usize = 256;
+/// Messages handed to a worker at once.
+const CHUNK: usize = 32;
 /// Bounces per DNS phase when DNS is on.
 const BATCH: usize = 1000;
 
@@ -153,9 +155,7 @@ pub fn stream(
             received => received,
         };
         match received {
-            Ok((seq, done)) => {
-                pending.insert(seq, done);
-            }
+            Ok(results) => pending.extend(results),
             Err(RecvTimeoutError::Timeout) if !INTERRUPTED.load(Ordering::SeqCst) => continue,
             Err(_) => break,
         }
@@ -201,23 +201,27 @@ fn start(
     format: Option<Format>,
     lang: Lang,
     read: &Arc<AtomicU64>,
-) -> (Receiver<(usize, Done)>, SyncSender<()>) {
-    let (result_tx, result_rx) = mpsc::channel::<(usize, Done)>();
+) -> (Receiver<Vec<(usize, Done)>>, SyncSender<()>) {
+    let (result_tx, result_rx) = mpsc::channel::<Vec<(usize, Done)>>();
     let (token_tx, token_rx) = mpsc::sync_channel::<()>(WINDOW);
     for _ in 0..WINDOW {
         let _ = token_tx.send(());
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Message)>(threads * 2);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Vec<(usize, Message)>>(threads * 2);
     let work_rx = Arc::new(Mutex::new(work_rx));
     for _ in 0..threads {
         let work_rx = Arc::clone(&work_rx);
         let result_tx = result_tx.clone();
         std::thread::spawn(move || loop {
-            // The lock is held only to take one message.
+            // The lock is held only to take one chunk.
             let next = work_rx.lock().map(|rx| rx.recv());
-            let Ok(Ok((seq, message))) = next else { break };
-            if result_tx.send((seq, work(message, offline, request, format, lang))).is_err() {
+            let Ok(Ok(chunk)) = next else { break };
+            let done = chunk
+                .into_iter()
+                .map(|(seq, message)| (seq, work(message, offline, request, format, lang)))
+                .collect();
+            if result_tx.send(done).is_err() {
                 break;
             }
         });
@@ -225,23 +229,58 @@ fn start(
     let read = Arc::clone(read);
     std::thread::spawn(move || {
         let mut seq = 0;
+        // Messages go to the workers in chunks: one hand-over (and one wake-up) per
+        // chunk rather than per message, which is most of the cost of small ones.
+        let mut chunk: Vec<(usize, Message)> = Vec::with_capacity(CHUNK);
+        let mut chunk_started = Instant::now();
+        let mut open = true;
+        let send_chunk = |chunk: &mut Vec<(usize, Message)>, open: &mut bool| {
+            if !chunk.is_empty() && work_tx.send(std::mem::take(chunk)).is_err() {
+                *open = false;
+            }
+        };
         inputs::walk(&inputs, &read, &mut |item| {
-            if INTERRUPTED.load(Ordering::SeqCst) || token_rx.recv().is_err() {
+            if INTERRUPTED.load(Ordering::SeqCst) {
                 return false;
             }
+            // A token per item bounds what is in flight. Before waiting for one, the
+            // chunk held here goes out: the printer may be waiting for its messages.
+            match token_rx.try_recv() {
+                Ok(()) => {}
+                Err(mpsc::TryRecvError::Empty) => {
+                    send_chunk(&mut chunk, &mut open);
+                    if token_rx.recv().is_err() {
+                        return false;
+                    }
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return false,
+            }
             let sent = match item {
-                Item::Message(message) => work_tx.send((seq, message)).is_ok(),
+                Item::Message(message) => {
+                    if chunk.is_empty() {
+                        chunk_started = Instant::now();
+                    }
+                    chunk.push((seq, message));
+                    // A slow input (a pipe) is not held back for long.
+                    if chunk.len() >= CHUNK || chunk_started.elapsed() > Duration::from_millis(20) {
+                        send_chunk(&mut chunk, &mut open);
+                    }
+                    open
+                }
                 Item::Unreadable { name, error } => {
-                    result_tx.send((seq, Done::Unreadable(name, error))).is_ok()
+                    result_tx.send(vec![(seq, Done::Unreadable(name, error))]).is_ok()
                 }
                 Item::NotMail { name, error } => {
-                    result_tx.send((seq, Done::NotABounce(name, error))).is_ok()
+                    result_tx.send(vec![(seq, Done::NotABounce(name, error))]).is_ok()
                 }
-                Item::Note { name, note } => result_tx.send((seq, Done::Note(name, note))).is_ok(),
+                Item::Note { name, note } => {
+                    result_tx.send(vec![(seq, Done::Note(name, note))]).is_ok()
+                }
             };
             seq += 1;
             sent
         });
+        send_chunk(&mut chunk, &mut open);
     });
     (result_rx, token_tx)
 }
