@@ -295,15 +295,25 @@ fn dns_run(
     let (wall, rss) = timed(ours)?;
     drop(server);
     let logged = fs::read_to_string(&log).unwrap_or_default();
-    let names: Vec<&str> = logged.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
-    let mut distinct = names.clone();
+    // rbldnsd logs `time client name type class: answer`. Blocklist lookups are the
+    // names under the served zones; the rest are the resolver's host-name queries
+    // (which hickory's resolver may send again when refused).
+    let lookups: Vec<(&str, &str)> = logged
+        .lines()
+        .filter_map(|l| {
+            let mut fields = l.split_whitespace().skip(2);
+            Some((fields.next()?, fields.next()?))
+        })
+        .filter(|(name, _)| zones.iter().any(|z| name.ends_with(z.as_str())))
+        .collect();
+    let mut distinct = lookups.clone();
     distinct.sort_unstable();
     distinct.dedup();
     println!(
-        "with DNS {:>8.1} MB/s  peak RSS {rss:>6.1} MiB  ({wall:.1} s, {:.2}x the offline time); {} queries logged, {} distinct names",
+        "with DNS {:>8.1} MB/s  peak RSS {rss:>6.1} MiB  ({wall:.1} s, {:.2}x the offline time); {} blocklist queries, {} distinct (name, type)",
         file_bytes / 1e6 / wall,
         wall / offline_wall,
-        names.len(),
+        lookups.len(),
         distinct.len()
     );
     Ok(())

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use hickory_resolver::config::{
     NameServerConfig, ProtocolConfig, ResolveHosts, ResolverConfig, ResolverOpts,
@@ -51,8 +51,32 @@ pub struct Checker {
     cache: Cache,
     config: CheckerConfig,
     catalog: Catalog,
-    /// RFC 5782 self-test results, by zone name: each zone is tested once per checker.
-    health: Mutex<HashMap<String, ZoneHealth>>,
+    /// RFC 5782 self-test results, by zone name: each zone is tested once per
+    /// configuration ([`CheckerConfig::self_tests`]).
+    health: SelfTests,
+}
+
+/// RFC 5782 self-test results by zone, shared by the checkers of one configuration
+/// ([`CheckerConfig::self_tests`]); a clone shares the same results.
+///
+/// ```
+/// let config = rebound_rbl::CheckerConfig::default();
+/// let again = config.clone();
+/// assert!(format!("{:?}", again.self_tests).starts_with("SelfTests"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SelfTests(Arc<Mutex<HashMap<String, ZoneHealth>>>);
+
+impl SelfTests {
+    fn get(&self, zone: &str) -> Option<ZoneHealth> {
+        self.0.lock().ok().and_then(|h| h.get(zone).copied())
+    }
+
+    fn insert(&self, zone: String, health: ZoneHealth) {
+        if let Ok(mut known) = self.0.lock() {
+            known.insert(zone, health);
+        }
+    }
 }
 
 /// What a zone answered for its RFC 5782 test points.
@@ -138,9 +162,9 @@ impl Checker {
             resolver,
             upstream,
             cache: Cache::default(),
+            health: config.self_tests.clone(),
             config,
             catalog,
-            health: Mutex::new(HashMap::new()),
         })
     }
 
@@ -298,16 +322,11 @@ impl Checker {
         }
     }
 
-    /// The zones' RFC 5782 self-tests, asked once per checker: `None` for a zone
+    /// The zones' RFC 5782 self-tests, asked once per configuration: `None` for a zone
     /// whose test points got no answer before the deadline.
     async fn health(&self, session: &mut Session<'_>, zones: &[&Zone]) -> Vec<Option<ZoneHealth>> {
-        let known: Vec<Option<ZoneHealth>> = zones
-            .iter()
-            .map(|zone| {
-                let key = zone.name.to_ascii_lowercase();
-                self.health.lock().ok().and_then(|h| h.get(&key).copied())
-            })
-            .collect();
+        let known: Vec<Option<ZoneHealth>> =
+            zones.iter().map(|zone| self.health.get(&zone.name.to_ascii_lowercase())).collect();
         // Per zone: the outcomes for its positive and its negative test point.
         let mut outcomes: Vec<[Option<Outcome>; 2]> = zones.iter().map(|_| [None, None]).collect();
         let mut purposes: HashMap<usize, (usize, usize)> = HashMap::new();
@@ -353,9 +372,7 @@ impl Checker {
                 lists_positive: lists(zone, positive),
                 lists_negative: lists(zone, negative),
             };
-            if let Ok(mut known) = self.health.lock() {
-                known.insert(zone.name.to_ascii_lowercase(), health);
-            }
+            self.health.insert(zone.name.to_ascii_lowercase(), health);
             healths.push(Some(health));
         }
         healths

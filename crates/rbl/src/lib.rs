@@ -47,7 +47,7 @@ pub use batch::check_batch;
 pub use batch::{BatchAnswers, BatchRequest};
 pub use catalog::{Catalog, CodeKind, List, ReturnCode, Zone, ZoneKind};
 #[cfg(feature = "dns")]
-pub use checker::Checker;
+pub use checker::{Checker, SelfTests};
 pub use dqs::{DqsKey, DqsKeyError};
 pub use error::{CatalogError, RblError};
 pub use query::{interpret, query_name, Interpretation};
@@ -124,6 +124,10 @@ pub struct CheckerConfig {
     /// the public mirrors, which refuse public and cloud resolvers. Listings still
     /// name the public zone, and the key never appears in them.
     pub dqs_key: Option<DqsKey>,
+    /// The zones' RFC 5782 self-test results, shared by every checker built from this
+    /// configuration or a clone of it: a run that makes a checker per batch tests
+    /// each zone once, not once per batch.
+    pub self_tests: SelfTests,
 }
 
 #[cfg(feature = "dns")]
@@ -135,6 +139,7 @@ impl Default for CheckerConfig {
             query_timeout: Duration::from_millis(1500),
             verify_lists: false,
             dqs_key: None,
+            self_tests: SelfTests::default(),
         }
     }
 }

@@ -521,3 +521,32 @@ async fn verify_lists_distrusts_a_zone_without_its_test_entry() {
     assert_eq!(again, listings);
     assert!(dns.query_count() - before <= 2, "{:?}", dns.queries());
 }
+
+#[tokio::test]
+async fn checkers_of_one_configuration_self_test_a_zone_once() {
+    let dns = TestDns::builder()
+        .zone(ZEN)
+        .a("45.113.0.203.zen.spamhaus.org", "127.0.0.2")
+        .a("46.113.0.203.zen.spamhaus.org", "127.0.0.2")
+        .a("2.0.0.127.zen.spamhaus.org", "127.0.0.2")
+        .start();
+    let mut config = CheckerConfig::default();
+    config.nameservers = vec![dns.addr()];
+    let catalog = Catalog::builtin();
+    // Two checkers, as a run makes one per batch, from clones of one configuration.
+    let first = Checker::new(config.clone(), Catalog::builtin()).unwrap();
+    let listed = first.check(&[ip("203.0.113.45")], &zones(&catalog, &[ZEN])).await;
+    assert_eq!(listed[0].status, ListingStatus::Listed);
+    let second = Checker::new(config.clone(), Catalog::builtin()).unwrap();
+    let listed = second.check(&[ip("203.0.113.46")], &zones(&catalog, &[ZEN])).await;
+    assert_eq!(listed[0].status, ListingStatus::Listed);
+    let tests = dns.queries().iter().filter(|q| q.starts_with("2.0.0.127.")).count();
+    assert_eq!(tests, 1, "{:?}", dns.queries());
+    // A fresh configuration tests again.
+    let mut fresh = CheckerConfig::default();
+    fresh.nameservers = vec![dns.addr()];
+    let third = Checker::new(fresh, Catalog::builtin()).unwrap();
+    third.check(&[ip("203.0.113.45")], &zones(&catalog, &[ZEN])).await;
+    let tests = dns.queries().iter().filter(|q| q.starts_with("2.0.0.127.")).count();
+    assert_eq!(tests, 2, "{:?}", dns.queries());
+}
