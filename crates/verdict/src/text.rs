@@ -617,11 +617,36 @@ pub(crate) fn render(id: Msg, lang: Lang, values: &[(&str, &str)]) -> String {
 
 /// A template (from the message table or a data file) with every `{name}`
 /// placeholder replaced.
+///
+/// One pass over the template: a value is never searched again, so text from a
+/// bounce that happens to hold `{ip}` stays as it is. A placeholder without a value
+/// is left in place (the message-table tests catch those).
 pub(crate) fn fill(template: &str, lang: Lang, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (before, from_brace) = rest.split_at(open);
+        out.push_str(before);
+        let inner = from_brace.get(1..).unwrap_or_default();
+        let Some(close) = inner.find('}') else {
+            out.push_str(from_brace);
+            rest = "";
+            break;
+        };
+        let name = inner.get(..close).unwrap_or_default();
+        if name.contains('{') {
+            // `{{ip}`: this brace is text; the placeholder starts at the next one.
+            out.push('{');
+            rest = inner;
+            continue;
+        }
+        match values.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => out.push_str(value),
+            None => out.push_str(from_brace.get(..close + 2).unwrap_or_default()),
+        }
+        rest = inner.get(close + 1..).unwrap_or_default();
     }
+    out.push_str(rest);
     if lang == Lang::Ja {
         out = tighten(&out);
     }
@@ -675,6 +700,41 @@ mod tests {
             }
             assert_eq!(placeholders(row.en), placeholders(row.ja), "{:?}", row.id);
         }
+    }
+
+    #[test]
+    fn fills_in_one_pass_as_repeated_replacing_would_without_expanding_values() {
+        // The old way, as the reference: replace each placeholder in turn.
+        let reference = |template: &str, values: &[(&str, &str)]| {
+            let mut out = template.to_string();
+            for (name, value) in values {
+                out = out.replace(&format!("{{{name}}}"), value);
+            }
+            out
+        };
+        let values = [("ip", "192.0.2.1"), ("url", "https://x.example/?a={b}"), ("n", "")];
+        for template in [
+            "",
+            "plain",
+            "{ip}",
+            "at {ip} see {url}.",
+            "{n}{n}{ip}",
+            "{unknown} {ip}",
+            "open { brace",
+            "close } brace",
+            "{ip",
+            "{{ip}}",
+            "日本語 {ip} です",
+        ] {
+            let ours = fill(template, Lang::En, &values);
+            // Values without braces fill exactly as replacing does.
+            let plain: Vec<_> = values.iter().filter(|(_, v)| !v.contains('{')).copied().collect();
+            if !template.contains("{url}") {
+                assert_eq!(ours, reference(template, &plain), "{template:?}");
+            }
+        }
+        // A value holding a placeholder is not expanded again.
+        assert_eq!(fill("{url} {ip}", Lang::En, &[("url", "{ip}"), ("ip", "1")]), "{ip} 1");
     }
 
     #[test]
