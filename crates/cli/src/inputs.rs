@@ -5,7 +5,6 @@
 //! name and [`Source`]; what cannot be read is reported to the callback too and
 //! never stops the walk.
 
-use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -310,7 +309,7 @@ fn read_mbox(
     reader: Box<dyn BufRead + '_>,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
-    let mut mbox = MboxReader::new(reader);
+    let mut mbox = crate::mbox::MboxReader::new(reader);
     let mut index = 0;
     loop {
         match mbox.next_message() {
@@ -333,119 +332,5 @@ fn read_mbox(
                 return emit(Item::Unreadable { name: name.into(), error });
             }
         }
-    }
-}
-
-/// Splits an mbox as it is read, with the separator rule of
-/// [`rebound_dsn::split_mbox`] (a `From ` line with a sender and a time of day,
-/// followed by a header line), and undoes mboxrd quoting (`>From ` back to
-/// `From `, `>>From ` to `>From `).
-pub struct MboxReader<R> {
-    reader: R,
-    /// Lines read ahead: the next message's separator and first header.
-    ahead: VecDeque<Vec<u8>>,
-}
-
-impl<R: BufRead> MboxReader<R> {
-    pub fn new(reader: R) -> MboxReader<R> {
-        MboxReader { reader, ahead: VecDeque::new() }
-    }
-
-    /// True when a separator for another message was read.
-    pub fn has_more(&self) -> bool {
-        !self.ahead.is_empty()
-    }
-
-    fn line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        if let Some(line) = self.ahead.pop_front() {
-            return Ok(Some(line));
-        }
-        let mut line = Vec::new();
-        Ok((self.reader.read_until(b'\n', &mut line)? > 0).then_some(line))
-    }
-
-    /// The next message, or `None` at the end.
-    pub fn next_message(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let mut message = Vec::new();
-        let mut started = false;
-        while let Some(line) = self.line()? {
-            if started && is_separator(&line) {
-                match self.line()? {
-                    Some(next) if is_header(&next) => {
-                        self.ahead.push_back(line);
-                        self.ahead.push_back(next);
-                        return Ok(Some(message));
-                    }
-                    Some(next) => self.ahead.push_front(next),
-                    None => {}
-                }
-            }
-            if !started && !line.iter().all(u8::is_ascii_whitespace) {
-                // The message's own `From ` line is kept: the parser reads it.
-                started = true;
-                message.extend_from_slice(&line);
-                continue;
-            }
-            unquote_into(&mut message, &line);
-        }
-        Ok((!message.is_empty()).then_some(message))
-    }
-}
-
-fn is_separator(line: &[u8]) -> bool {
-    line.starts_with(b"From ")
-        && line.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).count() >= 4
-        && line.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
-}
-
-fn is_header(line: &[u8]) -> bool {
-    let len = line.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
-    len > 0 && line.get(len) == Some(&b':')
-}
-
-fn unquote_into(message: &mut Vec<u8>, line: &[u8]) {
-    let quotes = line.iter().take_while(|b| **b == b'>').count();
-    if quotes > 0 && line.get(quotes..).is_some_and(|rest| rest.starts_with(b"From ")) {
-        message.extend_from_slice(&line[1..]);
-    } else {
-        message.extend_from_slice(line);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn split(text: &str) -> Vec<String> {
-        let mut reader = MboxReader::new(text.as_bytes());
-        let mut out = Vec::new();
-        while let Some(m) = reader.next_message().unwrap() {
-            out.push(String::from_utf8(m).unwrap());
-        }
-        out
-    }
-
-    #[test]
-    fn splits_like_split_mbox_and_unquotes() {
-        let mbox = "\nFrom a@x Thu Mar  6 10:00:00 2025\nSubject: one\n\n>From here\n>>From there\nFrom Tokyo: hi\n\
-                    From b@x Thu Mar  6 11:00:00 2025\nSubject: two\n\nbody\n";
-        let messages = split(mbox);
-        assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(
-            messages[0].contains("\nFrom here\n>From there\nFrom Tokyo: hi\n"),
-            "{}",
-            messages[0]
-        );
-        assert!(messages[1].starts_with("From b@x Thu Mar  6 11:00"));
-        let whole = mbox.replace(">From here\n>>From there", "From here\n>From there");
-        let expected = rebound_dsn::split_mbox(whole.as_bytes());
-        assert_eq!(expected.len(), 2);
-        assert_eq!(messages[1].as_bytes(), expected[1]);
-    }
-
-    #[test]
-    fn a_separator_not_followed_by_a_header_is_body() {
-        let mbox = "From a@x Thu Mar  6 10:00:00 2025\nSubject: one\n\nFrom b@x Thu Mar  6 11:00:00 2025\nhello\n";
-        assert_eq!(split(mbox).len(), 1);
     }
 }

@@ -15,6 +15,7 @@ mod inputs;
 mod labels;
 mod lists;
 mod lookup;
+mod mbox;
 mod render;
 mod report_cmd;
 
