@@ -303,7 +303,8 @@ fn work(
     };
     let plan = rebound_verdict::plan(&bounce);
     if offline {
-        let report = finish(&name, source, &bounce, &Findings::offline(&plan), request, lang);
+        let findings = Findings::offline(&plan);
+        let report = finish(&name, source, &bounce, &plan, &findings, request, lang);
         // The serialising, the costly part of the output, is done here on all cores.
         if let Some(format) = format.filter(|f| !(request && *f == Format::Text)) {
             if let Ok(piece) = stream::render(&report, format, lang) {
@@ -319,11 +320,12 @@ fn finish(
     name: &str,
     source: Source,
     bounce: &Bounce,
+    plan: &LookupPlan,
     findings: &Findings,
     request: bool,
     lang: Lang,
 ) -> Report {
-    let report = Report::build(name, bounce, findings, lang).with_source(source);
+    let report = Report::build_planned(name, bounce, plan, findings, lang).with_source(source);
     if request {
         report.with_request(lang)
     } else {
@@ -403,7 +405,7 @@ impl Run<'_> {
         let answers = self.cache.check(&requests, &self.catalog, &self.config);
         for (name, source, bounce, plan) in batch {
             let findings = Findings::from_answers(&plan, &answers, &self.catalog, self.lang);
-            let report = finish(&name, source, &bounce, &findings, self.request, self.lang);
+            let report = finish(&name, source, &bounce, &plan, &findings, self.request, self.lang);
             self.print(report)?;
         }
         self.output.flush()

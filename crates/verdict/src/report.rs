@@ -6,9 +6,10 @@
 use rebound_dsn::{Bounce, Form, Kind};
 use serde::Serialize;
 
-use crate::decide::{decide, Claim, Evidence, LookupOutcome, Verdict};
+use crate::decide::{decide_planned, Claim, Evidence, LookupOutcome, Verdict};
 use crate::findings::Findings;
 use crate::hosting::Hosting;
+use crate::plan::LookupPlan;
 use crate::provider::Provider;
 use crate::request::{support_request, SupportRequest};
 use crate::text::Lang;
@@ -348,7 +349,32 @@ impl Report {
     /// Judges `bounce` with the DNS `findings` and builds its report, with every
     /// sentence in `lang`.
     pub fn build(input: &str, bounce: &Bounce, findings: &Findings, lang: Lang) -> Report {
-        let verdict = decide(bounce, &findings.evidence, &findings.outcome, lang);
+        Report::build_planned(input, bounce, &crate::plan(bounce), findings, lang)
+    }
+
+    /// [`Report::build`] for a bounce whose [`plan`](crate::plan()) was already made
+    /// (to find its findings): the same report, without planning again.
+    ///
+    /// ```
+    /// use rebound_verdict::{plan, Findings, Lang, Report};
+    ///
+    /// let bounce = rebound_dsn::parse(b"Final-Recipient: rfc822; a@example.jp\n\
+    ///     Action: failed\nStatus: 5.7.1\nDiagnostic-Code: smtp; 554 5.7.1 Client host \
+    ///     [203.0.113.9] blocked using zen.spamhaus.org\n").unwrap();
+    /// let plan = plan(&bounce);
+    /// let findings = Findings::offline(&plan);
+    /// let planned = Report::build_planned("-", &bounce, &plan, &findings, Lang::En);
+    /// let built = Report::build("-", &bounce, &findings, Lang::En);
+    /// assert_eq!(serde_json::to_value(&planned).unwrap(), serde_json::to_value(&built).unwrap());
+    /// ```
+    pub fn build_planned(
+        input: &str,
+        bounce: &Bounce,
+        plan: &LookupPlan,
+        findings: &Findings,
+        lang: Lang,
+    ) -> Report {
+        let verdict = decide_planned(bounce, plan, &findings.evidence, &findings.outcome, lang);
         Report::from_verdict(input, bounce, findings, &verdict, lang)
     }
 
@@ -396,7 +422,7 @@ impl Report {
         self
     }
 
-    /// Builds the report from a verdict already given by [`decide`] for `bounce`
+    /// Builds the report from a verdict already given by [`decide`](crate::decide()) for `bounce`
     /// with the same findings.
     pub fn from_verdict(
         input: &str,

@@ -9,7 +9,7 @@ use rebound_dsn::Bounce;
 use crate::assess::{assess, Assessment};
 use crate::cause::Cause;
 use crate::hosting::{hosting_of, Hosting};
-use crate::plan::{plan, FoundIn};
+use crate::plan::{plan, FoundIn, LookupPlan};
 use crate::provider::Provider;
 use crate::reason::Reason;
 use crate::text::{render, Lang, Msg};
@@ -254,10 +254,21 @@ pub fn decide(
     lookup: &LookupOutcome,
     lang: Lang,
 ) -> Verdict {
+    decide_planned(bounce, &plan(bounce), evidence, lookup, lang)
+}
+
+/// [`decide`] with the bounce's [`plan`] already made (by whoever made it to look
+/// the bounce up): the same verdict without planning twice.
+pub(crate) fn decide_planned(
+    bounce: &Bounce,
+    lookup_plan: &LookupPlan,
+    evidence: &[Evidence],
+    lookup: &LookupOutcome,
+    lang: Lang,
+) -> Verdict {
     let assessments: Vec<Assessment> =
         bounce.recipients.iter().map(|r| assess(r, bounce)).collect();
     let causes = final_causes(&assessments, evidence);
-    let lookup_plan = plan(bounce);
     let hosting = hosting_of(bounce);
     let mut groups = group(&causes, &assessments, evidence);
     if groups.is_empty() {
