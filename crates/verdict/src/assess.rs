@@ -8,7 +8,7 @@
 use rebound_dsn::{Action, Bounce, Kind, RecipientReport};
 
 use crate::cause::Cause;
-use crate::provider::{provider_of, Provider};
+use crate::provider::{provider_given, provider_of, Provider};
 use crate::reason::{hard_bounce_of, Classification, Reason};
 
 /// Why an address may be suppressed: the address itself is bad.
@@ -198,9 +198,12 @@ fn cause_of_reason(reason: Reason, report: &RecipientReport) -> Cause {
 /// assert_eq!(judged.suppress, None);
 /// ```
 pub fn assess(report: &RecipientReport, bounce: &Bounce) -> Assessment {
-    let why = Reason::explain_in(report, bounce);
+    let (why, recognised) = crate::reason::explain_recognising(report, bounce);
     let reason = why.reason;
-    let provider = provider_of(report);
+    let provider = match recognised {
+        Some(recognised) => provider_given(report, recognised),
+        None => provider_of(report),
+    };
     let temporary = is_temporary(report);
     let cause = match report.kind {
         Kind::Feedback | Kind::AutoReply => Cause::NotAFailure,

@@ -362,6 +362,14 @@ pub(crate) fn domain_matches(host: &str, suffix: &str) -> bool {
 /// assert_eq!(rebound_verdict::provider_of(&report).unwrap().id, "mimecast");
 /// ```
 pub fn provider_of(report: &RecipientReport) -> Option<Provider> {
+    provider_given(report, crate::reason::recognised_provider(report))
+}
+
+/// [`provider_of`] when the provider the rules recognise is already known.
+pub(crate) fn provider_given(
+    report: &RecipientReport,
+    recognised: Option<&'static ProviderFacts>,
+) -> Option<Provider> {
     let host = report.remote_mta.as_deref().unwrap_or_default();
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
     let domain = report
@@ -370,7 +378,7 @@ pub fn provider_of(report: &RecipientReport) -> Option<Provider> {
         .and_then(|recipient| recipient.rsplit_once('@'))
         .map(|(_, domain)| domain.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let facts = crate::reason::recognised_provider(report).or_else(|| {
+    let facts = recognised.or_else(|| {
         // The closest recipient suffix; the first file of equals.
         let mut best: Option<(usize, &'static ProviderFacts)> = None;
         for facts in crate::reason::provider_facts() {

@@ -56,23 +56,35 @@ pub(super) fn classify_by(
     generator: &str,
     sender: &str,
 ) -> Classification {
+    classify_recognising(report, generator, sender).0
+}
+
+/// [`classify_by`], and the provider [`first_recognised`] would give when the
+/// classification had to find it (`None` when it returned before looking): the
+/// same search of the text answers both, so it is made once.
+pub(super) fn classify_recognising(
+    report: &RecipientReport,
+    generator: &str,
+    sender: &str,
+) -> (Classification, Option<Option<&'static ProviderRules>>) {
     let (rules, compiled) = (&*RULES, &*COMPILED);
     if matches!(report.kind, Kind::Feedback) {
-        return builtin(Reason::Feedback, FEEDBACK);
+        return (builtin(Reason::Feedback, FEEDBACK), None);
     }
     let diagnostic = report.diagnostic.as_deref().unwrap_or_default();
     let mut buf = [0; 512];
     // An automatic reply carries no status code; one that has one is a bounce.
     if matches!(report.kind, Kind::AutoReply) && report.status.is_none() {
         let found = compiled.find(&lower_case(diagnostic, &mut buf));
-        return compiled
+        let reply = compiled
             .autoreply
             .iter()
             .find(|rule| rule.matches(&found))
             .map_or(builtin(Reason::Vacation, VACATION), |rule| by_phrase(rule, &found));
+        return (reply, None);
     }
     if report.action == Action::Delivered || report.status.is_some_and(|s| s.class == 2) {
-        return builtin(Reason::Delivered, DELIVERED);
+        return (builtin(Reason::Delivered, DELIVERED), None);
     }
     let text = lower_case(diagnostic, &mut buf);
     let text = without_continuations(&text);
@@ -82,14 +94,16 @@ pub(super) fn classify_by(
         command = Cow::Borrowed("MAIL");
     }
 
-    if let Some(decided) = by_provider(report, &found) {
-        return decided;
+    let providers = recognised(report, &found);
+    let first_provider = Some(providers.first().map(|(_, (provider, _))| *provider));
+    if let Some(decided) = by_provider(report, &providers, &found) {
+        return (decided, first_provider);
     }
     let generator = generator.trim();
     for (lhost, rules) in rules.lhosts.iter().zip(&compiled.lhost) {
         if lhost.generators.iter().any(|g| g.eq_ignore_ascii_case(generator)) {
             if let Some(rule) = rules.iter().find(|rule| rule.matches(&found)) {
-                return by_phrase(rule, &found);
+                return (by_phrase(rule, &found), first_provider);
             }
         }
     }
@@ -126,7 +140,7 @@ pub(super) fn classify_by(
         .unwrap_or(builtin(Reason::Undefined, UNDEFINED));
 
     let found_reason = first.reason;
-    rules
+    let classification = rules
         .contexts
         .iter()
         .zip(&compiled.context)
@@ -142,7 +156,8 @@ pub(super) fn classify_by(
             matched: first.matched,
             source: &rule.source,
             cause: None,
-        })
+        });
+    (classification, first_provider)
 }
 
 /// The providers that recognise the report, each with its group, in the order their
@@ -185,8 +200,11 @@ type Recognised = (&'static ProviderRules, &'static CompiledRhost);
 
 /// The receiving provider's own word, when one recognises the report: in the order of
 /// [`recognised`], group by group, its status codes first, then its phrases.
-fn by_provider(report: &RecipientReport, found: &Found) -> Option<Classification> {
-    let providers = recognised(report, found);
+fn by_provider(
+    report: &RecipientReport,
+    providers: &[(u8, Recognised)],
+    found: &Found,
+) -> Option<Classification> {
     if providers.is_empty() {
         return None;
     }

@@ -54,6 +54,21 @@ pub(crate) fn recognised_provider(
     engine::first_recognised(report).map(|provider| &provider.facts)
 }
 
+/// [`Reason::explain_in`] and, when the classification had to find it, the
+/// [`recognised_provider`] (`None` when it did not look): one search of the text
+/// for both.
+pub(crate) fn explain_recognising(
+    report: &RecipientReport,
+    bounce: &Bounce,
+) -> (Classification, Option<Option<&'static crate::provider::ProviderFacts>>) {
+    let (why, provider) = engine::classify_recognising(
+        report,
+        bounce.generator.as_deref().unwrap_or_default(),
+        bounce.sender.as_deref().unwrap_or_default(),
+    );
+    (why, provider.map(|found| found.map(|provider| &provider.facts)))
+}
+
 /// Every provider file's facts, in the order the engine tries them.
 pub(crate) fn provider_facts() -> impl Iterator<Item = &'static crate::provider::ProviderFacts> {
     rules::RULES.providers.iter().map(|provider| &provider.facts)
