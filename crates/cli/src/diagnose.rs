@@ -141,6 +141,7 @@ pub fn stream(
         catalog,
         config: lookup::checker_config(dns),
         request,
+        render_as,
         lang,
     };
     let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
@@ -305,15 +306,21 @@ fn work(
     if offline {
         let findings = Findings::offline(&plan);
         let report = finish(&name, source, &bounce, &plan, &findings, request, lang);
-        // The serialising, the costly part of the output, is done here on all cores.
-        if let Some(format) = format.filter(|f| !(request && *f == Format::Text)) {
-            if let Ok(piece) = stream::render(&report, format, lang) {
-                return Done::Rendered(piece);
-            }
-        }
-        return Done::Report(Box::new(report));
+        return rendered(report, format, request, lang);
     }
     Done::Parsed { name, source, bounce: Box::new(bounce), plan }
+}
+
+/// The report, rendered when the format allows: the serialising, the costly part of
+/// the output, is done where this is called, on all cores. `--request` as text waits
+/// for the next report (to separate them), so it is printed in order instead.
+fn rendered(report: Report, format: Option<Format>, request: bool, lang: Lang) -> Done {
+    if let Some(format) = format.filter(|f| !(request && *f == Format::Text)) {
+        if let Ok(piece) = stream::render(&report, format, lang) {
+            return Done::Rendered(piece);
+        }
+    }
+    Done::Report(Box::new(report))
 }
 
 fn finish(
@@ -347,6 +354,8 @@ struct Run<'a> {
     catalog: Catalog,
     config: rebound_rbl::CheckerConfig,
     request: bool,
+    /// The format reports are rendered in off the printing thread, when it allows.
+    render_as: Option<Format>,
     lang: Lang,
 }
 
@@ -395,7 +404,9 @@ impl Run<'_> {
         }
     }
 
-    /// One DNS phase for the bounces waiting, then their reports in order.
+    /// One DNS phase for the bounces waiting, then their reports in order. The
+    /// reports are built (and rendered) on all cores, as offline: with DNS, the
+    /// printing thread would otherwise build every report alone.
     fn flush_batch(&mut self) -> anyhow::Result<()> {
         if self.batch.is_empty() {
             return Ok(());
@@ -403,10 +414,32 @@ impl Run<'_> {
         let batch = std::mem::take(&mut self.batch);
         let requests: Vec<_> = batch.iter().map(|(_, _, _, plan)| plan.request()).collect();
         let answers = self.cache.check(&requests, &self.catalog, &self.config);
-        for (name, source, bounce, plan) in batch {
-            let findings = Findings::from_answers(&plan, &answers, &self.catalog, self.lang);
-            let report = finish(&name, source, &bounce, &plan, &findings, self.request, self.lang);
-            self.print(report)?;
+        let (catalog, request, render_as, lang) =
+            (&self.catalog, self.request, self.render_as, self.lang);
+        let build = |(name, source, bounce, plan): (String, Source, Box<Bounce>, LookupPlan)| {
+            let findings = Findings::from_answers(&plan, &answers, catalog, lang);
+            let report = finish(&name, source, &bounce, &plan, &findings, request, lang);
+            rendered(report, render_as, request, lang)
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_thread = batch.len().div_ceil(threads);
+        let mut shares = Vec::with_capacity(threads);
+        let mut rest = batch;
+        while rest.len() > per_thread {
+            let tail = rest.split_off(per_thread);
+            shares.push(std::mem::replace(&mut rest, tail));
+        }
+        shares.push(rest);
+        let built: Vec<Vec<Done>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .into_iter()
+                .map(|share| scope.spawn(|| share.into_iter().map(build).collect::<Vec<Done>>()))
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect::<Result<_, _>>()
+        })
+        .map_err(|_| anyhow::anyhow!("building a report failed unexpectedly (a bug)"))?;
+        for done in built.into_iter().flatten() {
+            self.take(done)?;
         }
         self.output.flush()
     }
