@@ -29,7 +29,7 @@ mod rfc3464;
 mod status;
 mod text;
 
-pub use events::{detect, parse_events, InputKind};
+pub use events::{detect, parse_events, InputKind, LogReader};
 pub use status::{StatusCode, StatusCodeError};
 
 use std::net::IpAddr;

@@ -190,9 +190,13 @@ pub fn parse_events(kind: InputKind, bytes: &[u8]) -> Result<Vec<Bounce>, ParseE
                 _ => Ok(out),
             }
         }
-        InputKind::PostfixLog => postfix_log::parse(&crate::text::lossy(bytes)),
-        InputKind::EximLog => exim_log::parse(&crate::text::lossy(bytes)),
-        InputKind::SendmailLog => sendmail_log::parse(&crate::text::lossy(bytes)),
+        InputKind::PostfixLog | InputKind::EximLog | InputKind::SendmailLog => {
+            let mut reader = LogReader { kind, messages: Messages::default() };
+            for line in crate::text::lossy(bytes).lines() {
+                reader.read_line(line);
+            }
+            reader.finish()
+        }
         InputKind::Ses => ses::parse(&json::values(bytes, "SES notification")?),
         InputKind::SendGrid => sendgrid::parse(&json::values(bytes, "SendGrid events")?),
         InputKind::Mailgun => mailgun::parse(&json::values(bytes, "Mailgun events")?),
@@ -255,8 +259,12 @@ fn one_line(text: &str) -> String {
 /// appear.
 #[derive(Debug, Default)]
 struct Messages {
-    order: Vec<Bounce>,
+    order: std::collections::VecDeque<Bounce>,
+    /// Each open queue id's place: its number in the order of first appearance
+    /// (`order[number - taken]`).
     index: std::collections::HashMap<String, usize>,
+    /// How many messages were taken from the front of `order`.
+    taken: usize,
     /// Whether any delivery result was read at all.
     any_result: bool,
 }
@@ -264,14 +272,14 @@ struct Messages {
 impl Messages {
     fn entry(&mut self, id: &str) -> &mut Bounce {
         let at = match self.index.get(id) {
-            Some(at) => *at,
+            Some(number) => number - self.taken,
             None => {
-                self.order.push(Bounce {
+                self.order.push_back(Bounce {
                     form: Form::MtaLog,
                     source_id: Some(id.to_string()),
                     ..Bounce::default()
                 });
-                self.index.insert(id.to_string(), self.order.len() - 1);
+                self.index.insert(id.to_string(), self.taken + self.order.len() - 1);
                 self.order.len() - 1
             }
         };
@@ -301,20 +309,113 @@ impl Messages {
         }
     }
 
+    /// The oldest messages beyond the newest `keep`, closed: a line about one of
+    /// them later starts a new message.
+    fn take_oldest(&mut self, keep: usize) -> Vec<Bounce> {
+        let count = self.order.len().saturating_sub(keep);
+        let taken: Vec<Bounce> = self.order.drain(..count).collect();
+        self.taken += taken.len();
+        for bounce in &taken {
+            if let Some(id) = bounce.source_id.as_deref() {
+                self.index.remove(id);
+            }
+        }
+        taken
+    }
+
     /// The messages with a failed or delayed recipient, from `generator`.
     fn finish(self, generator: &str, what: &str) -> Result<Vec<Bounce>, ParseError> {
         if !self.any_result {
             return Err(ParseError::NotABounce(format!("no delivery result in this {what}")));
         }
-        Ok(self
-            .order
-            .into_iter()
-            .filter(|b| b.recipients.iter().any(|r| r.action != Action::Delivered))
-            .map(|mut b| {
-                b.generator = Some(generator.to_string());
-                b
-            })
-            .collect())
+        Ok(self.order.into_iter().filter_map(|b| failed(b, generator)).collect())
+    }
+}
+
+/// `bounce` from `generator` when one of its recipients was not delivered.
+fn failed(mut bounce: Bounce, generator: &str) -> Option<Bounce> {
+    bounce.recipients.iter().any(|r| r.action != Action::Delivered).then(|| {
+        bounce.generator = Some(generator.to_string());
+        bounce
+    })
+}
+
+/// How many messages a [`LogReader`] keeps open, waiting for more of their lines.
+const OPEN_MESSAGES: usize = 10_000;
+
+/// A mail log read line by line, so that a log of any size is read in bounded
+/// memory: [`parse_events`] for a Postfix, Exim or Sendmail log, given as it comes.
+///
+/// A message's lines are grouped by its queue id while it is among the last 10,000
+/// messages the log named; an older one is handed out by [`LogReader::ready`], and
+/// a line about it that comes later (a retry days after) makes a new bounce with the
+/// same queue id.
+///
+/// ```
+/// use rebound_dsn::{InputKind, LogReader};
+/// let mut reader = LogReader::new(InputKind::PostfixLog).unwrap();
+/// reader.read_line("Mar  6 10:00:01 mx1 postfix/qmgr[2210]: 4BQ2Lk3ZrLz9vBk: \
+///     from=<news@example.org>, size=2211, nrcpt=1 (queue active)");
+/// reader.read_line("Mar  6 10:00:02 mx1 postfix/smtp[2211]: 4BQ2Lk3ZrLz9vBk: \
+///     to=<ken@example.jp>, relay=mx.example.jp[198.51.100.7]:25, dsn=5.1.1, \
+///     status=bounced (host mx.example.jp[198.51.100.7] said: 550 5.1.1 User unknown \
+///     (in reply to RCPT TO command))");
+/// assert!(reader.ready().is_empty());
+/// let bounces = reader.finish().unwrap();
+/// assert_eq!(bounces[0].sender.as_deref(), Some("news@example.org"));
+/// assert_eq!(bounces[0].recipients[0].reply_code, Some(550));
+/// assert!(LogReader::new(InputKind::Ses).is_none());
+/// ```
+#[derive(Debug)]
+pub struct LogReader {
+    kind: InputKind,
+    messages: Messages,
+}
+
+impl LogReader {
+    /// A reader for a log of `kind`; `None` when `kind` is not a line log.
+    pub fn new(kind: InputKind) -> Option<LogReader> {
+        matches!(kind, InputKind::PostfixLog | InputKind::EximLog | InputKind::SendmailLog)
+            .then(|| LogReader { kind, messages: Messages::default() })
+    }
+
+    /// Reads one line of the log (without or with its line end).
+    pub fn read_line(&mut self, line: &str) {
+        let line = line.trim_end_matches(['\n', '\r']);
+        match self.kind {
+            InputKind::PostfixLog => postfix_log::read_line(&mut self.messages, line),
+            InputKind::EximLog => exim_log::read_line(&mut self.messages, line),
+            _ => sendmail_log::read_line(&mut self.messages, line),
+        }
+    }
+
+    /// The bounces of the messages that are no longer kept open, in the order the
+    /// log first named them; empty while the log names few messages.
+    pub fn ready(&mut self) -> Vec<Bounce> {
+        if self.messages.order.len() <= OPEN_MESSAGES + OPEN_MESSAGES / 4 {
+            // Closed in bulk: a little above the limit, so that not every line hands out one.
+            return Vec::new();
+        }
+        let generator = self.generator().0;
+        let old = self.messages.take_oldest(OPEN_MESSAGES);
+        old.into_iter().filter_map(|b| failed(b, generator)).collect()
+    }
+
+    /// The bounces of the messages still open, at the end of the log.
+    ///
+    /// # Errors
+    /// [`ParseError::NotABounce`] when the whole log held no delivery result.
+    pub fn finish(self) -> Result<Vec<Bounce>, ParseError> {
+        let (generator, what) = self.generator();
+        self.messages.finish(generator, what)
+    }
+
+    fn generator(&self) -> (&'static str, &'static str) {
+        match self.kind {
+            InputKind::PostfixLog => ("postfix", "Postfix log"),
+            InputKind::EximLog => ("exim", "Exim log"),
+            _ => ("sendmail", "Sendmail log"),
+        }
     }
 }
 
