@@ -59,3 +59,36 @@ fn a_json_file_that_is_no_known_event_is_named_and_skipped() {
     assert!(run.stderr().contains("events.json"), "{}", run.stderr());
     assert_eq!(lines(&run.stdout()).len(), 1);
 }
+
+#[test]
+fn a_long_log_is_read_as_it_comes_with_every_record_in_order() {
+    // More messages than the log reader keeps open, so records go out while the
+    // log is read; one in three a deferral, each message with its sender line.
+    let count = 14_000;
+    let mut log = String::new();
+    for id in 0..count {
+        let (dsn, status) = if id % 3 == 0 { ("4.2.2", "deferred") } else { ("5.1.1", "bounced") };
+        log.push_str(&format!(
+            "Mar  6 10:00:01 mx1 postfix/qmgr[2210]: Q{id:07}: from=<news@example.org>, size=2211, nrcpt=1 (queue active)\n\
+             Mar  6 10:00:02 mx1 postfix/smtp[2211]: Q{id:07}: to=<user{id}@example.jp>, \
+             relay=mx.example.jp[198.51.100.7]:25, dsn={dsn}, status={status} (host \
+             mx.example.jp[198.51.100.7] said: {code} {dsn} No such user here (in reply to RCPT TO command))\n",
+            code = if status == "deferred" { 452 } else { 550 },
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.log");
+    std::fs::write(&path, log).unwrap();
+    let run = rebound(&["diagnose", "--offline", "--format", "ndjson", path.to_str().unwrap()]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let reports = lines(&run.stdout());
+    assert_eq!(reports.len(), count);
+    for (index, report) in reports.iter().enumerate() {
+        assert_eq!(report["source"]["index"], index + 1);
+        let recipient = &report["recipients"][0];
+        assert_eq!(recipient["recipient"], format!("user{index}@example.jp"));
+        assert_eq!(report["sender"], "news@example.org");
+        // A deferral never makes an address to suppress.
+        assert_eq!(recipient["suppress"] == true, index % 3 != 0, "{recipient}");
+    }
+}

@@ -262,6 +262,13 @@ fn read_file(
     if mbox {
         return read_mbox(name, reader, emit);
     }
+    let log = match reader.fill_buf() {
+        Ok(head) => rebound_dsn::LogReader::new(rebound_dsn::detect(head)),
+        Err(err) => return emit(unreadable(err)),
+    };
+    if let Some(log) = log {
+        return read_log(name, place, reader, log, emit);
+    }
     let mut bytes = Vec::new();
     if let Err(err) = reader.read_to_end(&mut bytes) {
         return emit(unreadable(err));
@@ -281,6 +288,71 @@ fn read_file(
             })
         }
         Err(error) => emit(Item::NotMail { name: name.into(), error }),
+    }
+}
+
+/// Reads a mail log line by line (so that a log of any size is read in bounded
+/// memory), handing out each message's record as the reader closes it: the same
+/// records, names and sources as [`messages_of`] gives for the whole file.
+fn read_log(
+    name: &str,
+    place: Place,
+    mut reader: Box<dyn BufRead + '_>,
+    mut log: rebound_dsn::LogReader,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> bool {
+    let source = match place {
+        Place::File => Source::file(name),
+        Place::Maildir { folder, name } => Source::maildir(folder, name),
+    };
+    let mut index = 0;
+    let mut send = |bounce: rebound_dsn::Bounce, several: bool, index: usize| {
+        let (shown, source) = if several {
+            (format!("{name}#{index}"), source.clone().with_index(index))
+        } else {
+            (name.to_string(), source.clone())
+        };
+        emit(Item::Message(Message {
+            name: shown,
+            source,
+            content: Content::Record(Box::new(bounce)),
+        }))
+    };
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => log.read_line(&String::from_utf8_lossy(&line)),
+            Err(err) => {
+                let error = format!("cannot read after record {index}: {err}");
+                return emit(Item::Unreadable { name: name.into(), error });
+            }
+        }
+        for bounce in log.ready() {
+            index += 1;
+            if !send(bounce, true, index) {
+                return false;
+            }
+        }
+    }
+    let kind = log.kind();
+    match log.finish() {
+        Ok(rest) if index == 0 && rest.is_empty() => emit(Item::NotMail {
+            name: name.into(),
+            error: format!("a {} input with no failure in it", kind.name()),
+        }),
+        Ok(rest) => {
+            let several = index > 0 || rest.len() > 1;
+            rest.into_iter().all(|bounce| {
+                index += 1;
+                send(bounce, several, index)
+            })
+        }
+        Err(error) => emit(Item::NotMail {
+            name: name.into(),
+            error: format!("{} input: {error}", kind.name()),
+        }),
     }
 }
 

@@ -379,6 +379,11 @@ impl LogReader {
             .then(|| LogReader { kind, messages: Messages::default() })
     }
 
+    /// The kind of log it reads.
+    pub fn kind(&self) -> InputKind {
+        self.kind
+    }
+
     /// Reads one line of the log (without or with its line end).
     pub fn read_line(&mut self, line: &str) {
         let line = line.trim_end_matches(['\n', '\r']);
