@@ -269,6 +269,7 @@ impl Messages {
                 self.order.push(Bounce {
                     form: Form::MtaLog,
                     source_id: Some(id.to_string()),
+                    truncated: Vec::new(),
                     ..Bounce::default()
                 });
                 self.index.insert(id.to_string(), self.order.len() - 1);
