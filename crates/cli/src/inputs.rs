@@ -66,8 +66,15 @@ type FileFn<'a> = dyn FnMut(&Path, Place, &mut Emit<'_>) -> bool + 'a;
 
 /// Walks the inputs in order, calling `emit` with each item; stops early when
 /// `emit` returns false. `read` counts the bytes read from files (before
-/// decompression), for the progress bar.
-pub fn walk(inputs: &[PathBuf], read: &Arc<AtomicU64>, emit: &mut dyn FnMut(Item) -> bool) {
+/// decompression), for the progress bar. A file (other than an mbox, whose messages
+/// `rebound_dsn::parse_with` bounds) is read up to `max_message` bytes only: a
+/// larger one is unreadable.
+pub fn walk(
+    inputs: &[PathBuf],
+    read: &Arc<AtomicU64>,
+    max_message: usize,
+    emit: &mut dyn FnMut(Item) -> bool,
+) {
     let mut stdin_used = false;
     let mut go = true;
     for path in inputs {
@@ -83,13 +90,13 @@ pub fn walk(inputs: &[PathBuf], read: &Arc<AtomicU64>, emit: &mut dyn FnMut(Item
                 continue;
             }
             let stdin = std::io::stdin().lock();
-            go = read_file("-", Place::File, Box::new(stdin), emit);
+            go = read_file("-", Place::File, Box::new(stdin), max_message, emit);
             continue;
         }
         go = visit(
             path,
             &mut Vec::new(),
-            &mut |path, place, emit| read_path(path, place, read, emit),
+            &mut |path, place, emit| read_path(path, place, read, max_message, emit),
             emit,
         );
     }
@@ -218,12 +225,14 @@ fn read_path(
     path: &Path,
     place: Place,
     read: &Arc<AtomicU64>,
+    max_message: usize,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let name = path.display().to_string();
     match File::open(path) {
         Ok(file) => {
-            read_file(&name, place, Box::new(Counted { inner: file, read: Arc::clone(read) }), emit)
+            let counted = Box::new(Counted { inner: file, read: Arc::clone(read) });
+            read_file(&name, place, counted, max_message, emit)
         }
         Err(err) => emit(Item::Unreadable { name, error: format!("cannot open: {err}") }),
     }
@@ -237,6 +246,7 @@ fn read_file(
     name: &str,
     place: Place,
     reader: Box<dyn Read + '_>,
+    max_message: usize,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let unreadable = |error: std::io::Error| Item::Unreadable {
@@ -264,8 +274,16 @@ fn read_file(
         return read_mbox(name, reader, emit);
     }
     let mut bytes = Vec::new();
-    if let Err(err) = reader.read_to_end(&mut bytes) {
+    // One byte more than the limit tells a file over it, without reading it all.
+    let limit = u64::try_from(max_message).unwrap_or(u64::MAX).saturating_add(1);
+    if let Err(err) = (&mut reader).take(limit).read_to_end(&mut bytes) {
         return emit(unreadable(err));
+    }
+    if bytes.len() > max_message {
+        let error = format!(
+            "over the message-size limit of {max_message} bytes (raise it with --limit message-size=SIZE)"
+        );
+        return emit(Item::Unreadable { name: name.into(), error });
     }
     let source = match place {
         Place::File => Source::file(name),
