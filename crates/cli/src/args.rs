@@ -172,6 +172,10 @@ fn parse_limit(text: &str) -> Result<(rebound_dsn::Limit, usize), String> {
         .checked_mul(1usize << shift)
         .filter(|v| *v > 0)
         .ok_or_else(|| format!("{limit}: {value:?} is out of range (more than 0)"))?;
+    if limit == rebound_dsn::Limit::MimeDepth && value > rebound_dsn::Limits::MAX_MIME_DEPTH {
+        let max = rebound_dsn::Limits::MAX_MIME_DEPTH;
+        return Err(format!("{limit}: {value} is out of range (at most {max})"));
+    }
     Ok((limit, value))
 }
 
@@ -384,6 +388,7 @@ mod tests {
         assert_eq!(parse_limit("recipients=100").unwrap(), (Limit::Recipients, 100));
         assert!(parse_limit("recipients=1K").unwrap_err().contains("whole number"));
         assert!(parse_limit("mime-depth=0").unwrap_err().contains("out of range"));
+        assert!(parse_limit("mime-depth=65").unwrap_err().contains("at most 64"));
         assert!(parse_limit("depth=3").unwrap_err().contains("unknown limit"));
         assert!(parse_limit("message-size").unwrap_err().contains("NAME=VALUE"));
         let cli = Cli::try_parse_from([

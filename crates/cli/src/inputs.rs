@@ -168,12 +168,38 @@ fn walk_maildir(
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let folder = dir.display().to_string();
+    // Where the folder really is, to tell a symbolic link that leads out of it.
+    let real_folder = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     for sub in ["cur", "new"] {
         for entry in entries(&dir.join(sub), emit) {
             let Some(name) = entry.file_name().map(|n| n.to_string_lossy().into_owned()) else {
                 continue;
             };
-            if name.starts_with('.') || entry.is_dir() {
+            if name.starts_with('.') {
+                continue;
+            }
+            // A Maildir holds the files its delivery agent wrote; a symbolic link
+            // there is not one, and one leading out of the folder is not followed,
+            // so a diagnosis never reads (and names) a file elsewhere.
+            let is_link =
+                std::fs::symlink_metadata(&entry).is_ok_and(|m| m.file_type().is_symlink());
+            if is_link {
+                match std::fs::canonicalize(&entry) {
+                    Ok(target) if !target.starts_with(&real_folder) => {
+                        let note = format!(
+                            "skipped: a symbolic link out of the Maildir folder (to {})",
+                            target.display()
+                        );
+                        if !emit(Item::Note { name: entry.display().to_string(), note }) {
+                            return false;
+                        }
+                        continue;
+                    }
+                    // A loop or a dangling link: opening it says which.
+                    _ => {}
+                }
+            }
+            if entry.is_dir() {
                 continue;
             }
             if !file(&entry, Place::Maildir { folder: folder.clone(), name }, emit) {

@@ -34,7 +34,8 @@ pub struct Limits {
     /// Largest input read as one message, in bytes (default 64 MiB). A larger one is
     /// [`ParseError::TooLarge`](crate::ParseError::TooLarge).
     pub message_size: usize,
-    /// How deep multiparts inside multiparts are followed (default 16).
+    /// How deep multiparts inside multiparts are followed (default 16, at most
+    /// [`Limits::MAX_MIME_DEPTH`]).
     pub mime_depth: usize,
     /// Most MIME parts read from one message (default 1,000).
     pub mime_parts: usize,
@@ -57,6 +58,13 @@ pub struct Limits {
     /// Most host names and domains looked up per bounce (default 8), read by
     /// `rebound_verdict::plan_with`.
     pub domains: usize,
+}
+
+impl Limits {
+    /// The deepest [`Limits::mime_depth`] there is: the MIME walk recurses once per
+    /// level and scans the rest of the message at each, so depth costs stack and
+    /// time; a larger setting counts as this one.
+    pub const MAX_MIME_DEPTH: usize = 64;
 }
 
 impl Default for Limits {

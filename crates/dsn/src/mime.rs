@@ -621,7 +621,7 @@ fn collect<'a>(
     // only stop hostile input (and say so).
     let limits = crate::limits::current();
     match parts {
-        Some(parts) if depth < limits.mime_depth => {
+        Some(parts) if depth < limits.mime_depth.min(crate::Limits::MAX_MIME_DEPTH) => {
             for part in parts {
                 if out.len() >= limits.mime_parts {
                     crate::limits::reached(crate::Limit::MimeParts);
