@@ -46,12 +46,15 @@ fn run(label: &str, args: &[&str]) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     let timing = dir.path().join("time");
     let gnu_time = Path::new("/usr/bin/time").exists();
+    // `REBOUND_BIN=target/release/rebound` measures a release build.
+    let binary =
+        std::env::var_os("REBOUND_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_rebound").into());
     let mut command = if gnu_time {
         let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%e %M").arg("-o").arg(&timing).arg(env!("CARGO_BIN_EXE_rebound"));
+        c.arg("-f").arg("%e %M").arg("-o").arg(&timing).arg(&binary);
         c
     } else {
-        Command::new(env!("CARGO_BIN_EXE_rebound"))
+        Command::new(&binary)
     };
     let stdout_path = dir.path().join("stdout");
     let stderr_path = dir.path().join("stderr");
@@ -82,7 +85,6 @@ fn run(label: &str, args: &[&str]) -> Outcome {
     };
     println!("hostile: {label:<28} secs={secs:<6} max_rss_mib={rss}");
     let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
-    // GNU time says how a failing child exited on the line before its figures.
     let code = match status.code() {
         Some(code) => code,
         None => panic!("{label}: killed by a signal: {stderr}"),
@@ -423,6 +425,12 @@ Client host [198.51.100.7] blocked using zen.spamhaus.org {e}\r\nLast-Attempt-Da
     assert!(report["original_message"]["subject"].as_str().unwrap().contains(e));
     let text = text.text();
     assert!(text.contains("<U+001B>[2J") && text.contains("<U+202E>"), "{text}");
+    // A file name is shown on standard error the same way.
+    let note = write(dir.path(), "note\u{1b}]0;x\u{7}.txt", b"See you at noon.");
+    let out = run("escapes in a file name", &["diagnose", "--offline", &note]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("note<U+001B>]0;x<U+0007>.txt"), "{}", out.stderr);
+    assert_inert("escapes stderr", out.stderr.as_bytes());
     // Also the request, Japanese text, and the summary.
     for (label, args) in [
         ("escapes --request", vec!["diagnose", "--offline", "--request", &path]),

@@ -359,6 +359,12 @@ struct Run<'a> {
     lang: Lang,
 }
 
+/// An input's problem on standard error; a file name (a Maildir's, an mbox's
+/// `From` line) is shown terminal-safe like the reports.
+fn warn(name: &str, message: &str) {
+    eprintln!("rebound: {}", crate::render::terminal::safe(&format!("{name}: {message}")));
+}
+
 impl Run<'_> {
     fn take(&mut self, done: Done) -> anyhow::Result<()> {
         match done {
@@ -374,17 +380,15 @@ impl Run<'_> {
                 }
             }
             Done::Unreadable(name, error) => {
-                self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
+                self.progress.suspend(|| warn(&name, &error));
                 self.unreadable = true;
             }
             Done::NotABounce(name, error) => {
-                self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
+                self.progress.suspend(|| warn(&name, &error));
                 self.not_bounces = true;
                 self.count();
             }
-            Done::Note(name, note) => {
-                self.progress.suspend(|| eprintln!("rebound: {name}: {note}"))
-            }
+            Done::Note(name, note) => self.progress.suspend(|| warn(&name, &note)),
         }
         Ok(())
     }

@@ -110,7 +110,17 @@ fn read_fields<'a>(input: &'a [u8], mut on_field: impl FnMut(Field<'a>)) -> &'a 
                 value_end = field_end(input, next);
             }
         }
-        on_field(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
+        let mut value = input.get(value_start..value_end).unwrap_or(&[]);
+        // A value longer than any real one is cut here, before anything decodes or
+        // copies it (the limit is looked up only for such a value: fields are many).
+        if value.len() > 1024 {
+            let max = crate::limits::current().header_length;
+            if value.len() > max {
+                value = value.get(..max).unwrap_or(value);
+                crate::limits::reached(crate::Limit::HeaderLength);
+            }
+        }
+        on_field(Field { name, value });
         at = value_end;
     }
 }
