@@ -300,12 +300,17 @@ fn read_file(
         return read_mbox(name, reader, emit);
     }
     let mut bytes = Vec::new();
-    // One byte more than the limit tells a file over it, without reading it all.
-    let limit = u64::try_from(max_message).unwrap_or(u64::MAX).saturating_add(1);
+    // Read up to the limit, then see whether one more byte follows: a file over it
+    // is never read whole (and the buffer never grows past the limit for that byte).
+    let limit = u64::try_from(max_message).unwrap_or(u64::MAX);
     if let Err(err) = (&mut reader).take(limit).read_to_end(&mut bytes) {
         return emit(unreadable(err));
     }
-    if bytes.len() > max_message {
+    let over = match reader.fill_buf() {
+        Ok(more) => !more.is_empty(),
+        Err(err) => return emit(unreadable(err)),
+    };
+    if over {
         let error = format!(
             "over the message-size limit of {max_message} bytes (raise it with --limit message-size=SIZE)"
         );
