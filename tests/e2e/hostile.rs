@@ -215,6 +215,15 @@ fn a_hundred_thousand_recipients_keep_the_first_ten_thousand_and_say_so() {
     assert_eq!(recipients[9_999]["recipient"], "user9999@example.com");
     assert_eq!(truncated(&report), vec!["recipients"]);
     assert!(text.text().contains("Read only up to these limits"), "the text says so");
+    let summary =
+        run("100000 recipients, report", &["report", "--offline", "--format", "json", &path]);
+    assert_eq!(
+        (summary.json()["messages"].as_u64(), summary.json()["truncated"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let summary = run("100000 recipients, report text", &["report", "--offline", &path]);
+    assert!(String::from_utf8_lossy(&summary.stdout)
+        .contains("Read only up to a limit (see docs/limits.md): 1"));
     let few = run(
         "100000 recipients, limit 5",
         &["diagnose", "--offline", "--format", "json", "--limit", "recipients=5", &path],

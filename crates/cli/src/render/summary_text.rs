@@ -21,6 +21,9 @@ fn write_page(out: &mut impl Write, summary: &Summary) -> anyhow::Result<()> {
     let t = &summary.recipients;
     writeln!(out, "{}", l.title)?;
     writeln!(out, "  {}: {}", l.messages, summary.messages)?;
+    if summary.truncated > 0 {
+        writeln!(out, "    {}: {}", l.truncated, summary.truncated)?;
+    }
     writeln!(out, "  {}: {}", l.recipients, t.total)?;
     writeln!(out, "    {}: {}", l.failed, t.failed)?;
     writeln!(out, "    {}: {}", l.delayed, t.delayed)?;
