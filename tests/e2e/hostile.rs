@@ -517,3 +517,21 @@ fn a_maildir_with_symbolic_links_and_unreadable_files() {
     assert_eq!(out.code, 2, "an input could not be read: {}", out.stderr);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
+
+#[test]
+fn a_forged_txt_answer_never_reaches_the_terminal() {
+    let dns = rebound_tests::TestDns::builder()
+        .zone("zen.spamhaus.org")
+        .a("45.113.0.203.zen.spamhaus.org", "127.0.0.2")
+        .txt("45.113.0.203.zen.spamhaus.org", &format!("SBL {ESCAPES}"))
+        .start();
+    let addr = dns.addr().to_string();
+    let out = run(
+        "forged TXT answer",
+        &["check", "--resolver", &addr, "--zones", "zen.spamhaus.org", "203.0.113.45"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = out.text();
+    assert!(text.contains("\"SBL <U+001B>[2J"), "{text}");
+    assert_inert("forged TXT answer", &out.stdout);
+}
