@@ -10,6 +10,7 @@ mod diagnose_rbldnsd;
 mod docs;
 mod dqs_ipv6;
 mod events;
+mod hostile;
 mod inputs;
 mod json_doc;
 mod mta_fixtures;

@@ -93,6 +93,9 @@ pub struct DiagnoseArgs {
 
     #[command(flatten)]
     pub dns: DnsArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +120,63 @@ pub struct ReportArgs {
 
     #[command(flatten)]
     pub dns: DnsArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// How much of each bounce is read; shared by `diagnose` and `report`.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Change one of the limits that bound what is read of a bounce (repeatable):
+    /// message-size, mime-depth, mime-parts, recipients, header-length, line-length,
+    /// diagnostic-length, decoded-size (sizes in bytes, or with K, M or G: 64M), ips,
+    /// domains. A bounce cut at a limit says so; the defaults and why are in
+    /// docs/limits.md.
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = parse_limit)]
+    pub limits: Vec<(rebound_dsn::Limit, usize)>,
+}
+
+impl LimitArgs {
+    /// The defaults with the user's changes, the last one given for a limit winning.
+    pub fn limits(&self) -> rebound_dsn::Limits {
+        let mut limits = rebound_dsn::Limits::default();
+        for &(limit, value) in &self.limits {
+            limit.set(&mut limits, value);
+        }
+        limits
+    }
+}
+
+/// Reads `NAME=VALUE`: a limit's name and a count, or for sizes a number of bytes
+/// with an optional binary suffix (`16K`, `64M`, `1G`).
+fn parse_limit(text: &str) -> Result<(rebound_dsn::Limit, usize), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=VALUE (for example message-size=64M)"))?;
+    let limit: rebound_dsn::Limit =
+        name.parse().map_err(|e: rebound_dsn::UnknownLimit| e.to_string())?;
+    let value = value.trim();
+    let (digits, shift) = match value.char_indices().last() {
+        Some((at, 'k' | 'K')) if limit.is_bytes() => (&value[..at], 10),
+        Some((at, 'm' | 'M')) if limit.is_bytes() => (&value[..at], 20),
+        Some((at, 'g' | 'G')) if limit.is_bytes() => (&value[..at], 30),
+        _ => (value, 0),
+    };
+    let number: usize = digits.parse().map_err(|_| {
+        let unit =
+            if limit.is_bytes() { "a number of bytes (or with K, M, G)" } else { "a whole number" };
+        format!("{limit}: {value:?} is not {unit}")
+    })?;
+    let value = number
+        .checked_mul(1usize << shift)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("{limit}: {value:?} is out of range (more than 0)"))?;
+    if limit == rebound_dsn::Limit::MimeDepth && value > rebound_dsn::Limits::MAX_MIME_DEPTH {
+        let max = rebound_dsn::Limits::MAX_MIME_DEPTH;
+        return Err(format!("{limit}: {value} is out of range (at most {max})"));
+    }
+    Ok((limit, value))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -318,6 +378,25 @@ mod tests {
             .to_string();
         assert!(err.contains("--dqs-key") && err.contains("letters and digits"), "{err}");
         assert!(!err.contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_read_with_sizes_and_named_errors() {
+        use rebound_dsn::Limit;
+        assert_eq!(parse_limit("message-size=64M").unwrap(), (Limit::MessageSize, 64 << 20));
+        assert_eq!(parse_limit("decoded-size=16k").unwrap(), (Limit::DecodedSize, 16 << 10));
+        assert_eq!(parse_limit("recipients=100").unwrap(), (Limit::Recipients, 100));
+        assert!(parse_limit("recipients=1K").unwrap_err().contains("whole number"));
+        assert!(parse_limit("mime-depth=0").unwrap_err().contains("out of range"));
+        assert!(parse_limit("mime-depth=65").unwrap_err().contains("at most 64"));
+        assert!(parse_limit("depth=3").unwrap_err().contains("unknown limit"));
+        assert!(parse_limit("message-size").unwrap_err().contains("NAME=VALUE"));
+        let cli = Cli::try_parse_from([
+            "rebound", "diagnose", "--limit", "ips=2", "--limit", "ips=3", "x.eml",
+        ])
+        .unwrap();
+        let Command::Diagnose(args) = cli.command else { panic!("not diagnose") };
+        assert_eq!(args.limits.limits().ips, 3);
     }
 
     #[test]

@@ -78,7 +78,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         CheckFormat::Text => {
             let dqs = Dqs { catalog: &catalog, key_used: args.dns.dqs_key.is_some() };
-            write_text(&mut out, &subjects, &per_subject, args.dns.offline, &dqs)?
+            // TXT answers and errors come from DNS servers, which can be forged: the
+            // page goes out terminal-safe, like a bounce's.
+            let mut page = Vec::new();
+            write_text(&mut page, &subjects, &per_subject, args.dns.offline, &dqs)?;
+            let page = String::from_utf8_lossy(&page);
+            out.write_all(crate::render::terminal::safe_page(&page).as_bytes())?;
         }
     }
     out.flush()?;

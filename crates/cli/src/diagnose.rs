@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use rebound_dsn::Bounce;
+use rebound_dsn::{Bounce, Limits};
 use rebound_rbl::Catalog;
 use rebound_verdict::{Findings, Lang, LookupPlan, Report, Source};
 
@@ -52,7 +52,9 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let inputs = prepare(&args.rules, &args.inputs, "diagnose")?;
     let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut output = Output::new(out, args.format, args.request, lang);
-    let outcome = stream(inputs, &args.dns, args.request, Some(args.format), lang, &mut output)?;
+    let limits = args.limits.limits();
+    let outcome =
+        stream(inputs, &args.dns, limits, args.request, Some(args.format), lang, &mut output)?;
     output.finish()?;
     Ok(outcome.exit_code())
 }
@@ -111,6 +113,7 @@ impl Outcome {
 pub fn stream(
     inputs: Vec<PathBuf>,
     dns: &DnsArgs,
+    limits: Limits,
     request: bool,
     render_as: Option<Format>,
     lang: Lang,
@@ -126,7 +129,7 @@ pub fn stream(
 
     let read = Arc::new(AtomicU64::new(0));
     let progress = progress_bar(&inputs);
-    let (results, tokens) = start(inputs, dns.offline, request, render_as, lang, &read);
+    let (results, tokens) = start(inputs, dns.offline, limits, request, render_as, lang, &read);
 
     let mut run = Run {
         output: sink,
@@ -198,6 +201,7 @@ enum Done {
 fn start(
     inputs: Vec<PathBuf>,
     offline: bool,
+    limits: Limits,
     request: bool,
     format: Option<Format>,
     lang: Lang,
@@ -220,7 +224,7 @@ fn start(
             let Ok(Ok(chunk)) = next else { break };
             let done = chunk
                 .into_iter()
-                .map(|(seq, message)| (seq, work(message, offline, request, format, lang)))
+                .map(|(seq, message)| (seq, work(message, offline, &limits, request, format, lang)))
                 .collect();
             if result_tx.send(done).is_err() {
                 break;
@@ -240,7 +244,7 @@ fn start(
                 *open = false;
             }
         };
-        inputs::walk(&inputs, &read, &mut |item| {
+        inputs::walk(&inputs, &read, limits.message_size, &mut |item| {
             if INTERRUPTED.load(Ordering::SeqCst) {
                 return false;
             }
@@ -290,19 +294,26 @@ fn start(
 fn work(
     message: Message,
     offline: bool,
+    limits: &Limits,
     request: bool,
     format: Option<Format>,
     lang: Lang,
 ) -> Done {
     let Message { name, source, content } = message;
-    let bounce = match content {
+    let mut bounce = match content {
         Content::Record(bounce) => *bounce,
-        Content::Mail(bytes) => match rebound_dsn::parse(&bytes) {
+        Content::Mail(bytes) => match rebound_dsn::parse_with(&bytes, limits) {
             Ok(bounce) => bounce,
+            Err(err @ rebound_dsn::ParseError::TooLarge { .. }) => {
+                let hint = "raise it with --limit message-size=SIZE";
+                return Done::Unreadable(name, format!("{err} ({hint})"));
+            }
             Err(err) => return Done::NotABounce(name, err.to_string()),
         },
     };
-    let plan = rebound_verdict::plan(&bounce);
+    let plan = rebound_verdict::plan_with(&bounce, limits);
+    // The report says every limit reached, the plan's as well as the parser's.
+    bounce.truncated.extend(plan.truncated.iter().copied());
     if offline {
         let findings = Findings::offline(&plan);
         let report = finish(&name, source, &bounce, &plan, &findings, request, lang);
@@ -359,6 +370,12 @@ struct Run<'a> {
     lang: Lang,
 }
 
+/// An input's problem on standard error; a file name (a Maildir's, an mbox's
+/// `From` line) is shown terminal-safe like the reports.
+fn warn(name: &str, message: &str) {
+    eprintln!("rebound: {}", crate::render::terminal::safe(&format!("{name}: {message}")));
+}
+
 impl Run<'_> {
     fn take(&mut self, done: Done) -> anyhow::Result<()> {
         match done {
@@ -374,17 +391,15 @@ impl Run<'_> {
                 }
             }
             Done::Unreadable(name, error) => {
-                self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
+                self.progress.suspend(|| warn(&name, &error));
                 self.unreadable = true;
             }
             Done::NotABounce(name, error) => {
-                self.progress.suspend(|| eprintln!("rebound: {name}: {error}"));
+                self.progress.suspend(|| warn(&name, &error));
                 self.not_bounces = true;
                 self.count();
             }
-            Done::Note(name, note) => {
-                self.progress.suspend(|| eprintln!("rebound: {name}: {note}"))
-            }
+            Done::Note(name, note) => self.progress.suspend(|| warn(&name, &note)),
         }
         Ok(())
     }

@@ -65,8 +65,15 @@ type FileFn<'a> = dyn FnMut(&Path, Place, &mut Emit<'_>) -> bool + 'a;
 
 /// Walks the inputs in order, calling `emit` with each item; stops early when
 /// `emit` returns false. `read` counts the bytes read from files (before
-/// decompression), for the progress bar.
-pub fn walk(inputs: &[PathBuf], read: &Arc<AtomicU64>, emit: &mut dyn FnMut(Item) -> bool) {
+/// decompression), for the progress bar. A file (other than an mbox, whose messages
+/// `rebound_dsn::parse_with` bounds) is read up to `max_message` bytes only: a
+/// larger one is unreadable.
+pub fn walk(
+    inputs: &[PathBuf],
+    read: &Arc<AtomicU64>,
+    max_message: usize,
+    emit: &mut dyn FnMut(Item) -> bool,
+) {
     let mut stdin_used = false;
     let mut go = true;
     for path in inputs {
@@ -82,13 +89,13 @@ pub fn walk(inputs: &[PathBuf], read: &Arc<AtomicU64>, emit: &mut dyn FnMut(Item
                 continue;
             }
             let stdin = std::io::stdin().lock();
-            go = read_file("-", Place::File, Box::new(stdin), emit);
+            go = read_file("-", Place::File, Box::new(stdin), max_message, emit);
             continue;
         }
         go = visit(
             path,
             &mut Vec::new(),
-            &mut |path, place, emit| read_path(path, place, read, emit),
+            &mut |path, place, emit| read_path(path, place, read, max_message, emit),
             emit,
         );
     }
@@ -160,12 +167,38 @@ fn walk_maildir(
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let folder = dir.display().to_string();
+    // Where the folder really is, to tell a symbolic link that leads out of it.
+    let real_folder = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     for sub in ["cur", "new"] {
         for entry in entries(&dir.join(sub), emit) {
             let Some(name) = entry.file_name().map(|n| n.to_string_lossy().into_owned()) else {
                 continue;
             };
-            if name.starts_with('.') || entry.is_dir() {
+            if name.starts_with('.') {
+                continue;
+            }
+            // A Maildir holds the files its delivery agent wrote; a symbolic link
+            // there is not one, and one leading out of the folder is not followed,
+            // so a diagnosis never reads (and names) a file elsewhere.
+            let is_link =
+                std::fs::symlink_metadata(&entry).is_ok_and(|m| m.file_type().is_symlink());
+            if is_link {
+                match std::fs::canonicalize(&entry) {
+                    Ok(target) if !target.starts_with(&real_folder) => {
+                        let note = format!(
+                            "skipped: a symbolic link out of the Maildir folder (to {})",
+                            target.display()
+                        );
+                        if !emit(Item::Note { name: entry.display().to_string(), note }) {
+                            return false;
+                        }
+                        continue;
+                    }
+                    // A loop or a dangling link: opening it says which.
+                    _ => {}
+                }
+            }
+            if entry.is_dir() {
                 continue;
             }
             if !file(&entry, Place::Maildir { folder: folder.clone(), name }, emit) {
@@ -217,12 +250,14 @@ fn read_path(
     path: &Path,
     place: Place,
     read: &Arc<AtomicU64>,
+    max_message: usize,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let name = path.display().to_string();
     match File::open(path) {
         Ok(file) => {
-            read_file(&name, place, Box::new(Counted { inner: file, read: Arc::clone(read) }), emit)
+            let counted = Box::new(Counted { inner: file, read: Arc::clone(read) });
+            read_file(&name, place, counted, max_message, emit)
         }
         Err(err) => emit(Item::Unreadable { name, error: format!("cannot open: {err}") }),
     }
@@ -236,6 +271,7 @@ fn read_file(
     name: &str,
     place: Place,
     reader: Box<dyn Read + '_>,
+    max_message: usize,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let unreadable = |error: std::io::Error| Item::Unreadable {
@@ -270,8 +306,21 @@ fn read_file(
         return read_log(name, place, reader, log, emit);
     }
     let mut bytes = Vec::new();
-    if let Err(err) = reader.read_to_end(&mut bytes) {
+    // Read up to the limit, then see whether one more byte follows: a file over it
+    // is never read whole (and the buffer never grows past the limit for that byte).
+    let limit = u64::try_from(max_message).unwrap_or(u64::MAX);
+    if let Err(err) = (&mut reader).take(limit).read_to_end(&mut bytes) {
         return emit(unreadable(err));
+    }
+    let over = match reader.fill_buf() {
+        Ok(more) => !more.is_empty(),
+        Err(err) => return emit(unreadable(err)),
+    };
+    if over {
+        let error = format!(
+            "over the message-size limit of {max_message} bytes (raise it with --limit message-size=SIZE)"
+        );
+        return emit(Item::Unreadable { name: name.into(), error });
     }
     let source = match place {
         Place::File => Source::file(name),

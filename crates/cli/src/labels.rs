@@ -39,6 +39,8 @@ pub struct Labels {
     pub hosting: &'static str,
     pub shared_hosting: &'static str,
     pub dedicated_hosting: &'static str,
+    /// Before the limits a bounce reached (`docs/limits.md`).
+    pub truncated: &'static str,
     pub removal: &'static str,
     pub also: &'static str,
     pub cause: &'static str,
@@ -99,6 +101,8 @@ static EN: Labels = Labels {
     hosting: "Hosting",
     shared_hosting: "shared hosting",
     dedicated_hosting: "dedicated server",
+    truncated:
+        "Read only up to these limits (see docs/limits.md; raise one with --limit NAME=VALUE)",
     removal: "removal",
     also: "Also",
     cause: "Cause",
@@ -151,6 +155,8 @@ static JA: Labels = Labels {
     hosting: "ホスティング",
     shared_hosting: "共用サーバー",
     dedicated_hosting: "専用サーバー",
+    truncated:
+        "次の上限までしか読んでいません（docs/limits.md 参照。--limit 名前=値 で上げられます）",
     removal: "解除申請",
     also: "ほかの原因",
     cause: "原因",

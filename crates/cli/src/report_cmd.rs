@@ -21,7 +21,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     // The reports stream through the summary one at a time: memory grows with the
     // distinct causes, providers, IPs and lists, and the suppressed addresses only.
     let mut folding = Folding(Summary::new(lang));
-    let outcome = stream(inputs, &args.dns, false, None, lang, &mut folding)?;
+    let outcome = stream(inputs, &args.dns, args.limits.limits(), false, None, lang, &mut folding)?;
     let summary = folding.0;
 
     let mut out = std::io::stdout().lock();

@@ -60,7 +60,7 @@ pub(crate) fn parse_feedback<'a>(parts: impl IntoIterator<Item = &'a str>) -> Fe
 }
 
 fn push_address(list: &mut Vec<String>, seen: &mut HashSet<String>, value: &str) {
-    if list.len() < crate::family::MAX_RECORDS {
+    if list.len() < crate::family::max_records() {
         if let Some(address) = find_address(value) {
             if seen.insert(address.to_ascii_lowercase()) {
                 list.push(address);

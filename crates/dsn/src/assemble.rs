@@ -121,6 +121,7 @@ fn from_message_nested(message: &Message<'_>, depth: u8) -> Result<Bounce, Parse
         recipients,
         sender: report.sender.or_else(|| contents.original.return_path.clone()),
         source_id: None,
+        truncated: Vec::new(),
         original: contents.original,
     })
 }
@@ -144,6 +145,7 @@ fn from_feedback(message: &Message<'_>, contents: message::Contents<'_>) -> Boun
         recipients: arf::records(&feedback, fallback),
         sender: feedback.sender.or_else(|| contents.original.return_path.clone()),
         source_id: None,
+        truncated: Vec::new(),
         original: contents.original,
     }
 }
@@ -164,6 +166,7 @@ fn auto_reply(message: &Message<'_>, contents: message::Contents<'_>) -> Bounce 
         }],
         sender: contents.original.return_path.clone(),
         source_id: None,
+        truncated: Vec::new(),
         original: contents.original,
     }
 }
@@ -202,6 +205,7 @@ pub(crate) fn from_text(text: &str) -> Result<Bounce, ParseError> {
         recipients,
         sender: report.sender.or_else(|| original.return_path.clone()),
         source_id: None,
+        truncated: Vec::new(),
         original,
     })
 }

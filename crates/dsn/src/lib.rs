@@ -22,6 +22,7 @@ mod arf;
 mod assemble;
 mod events;
 mod family;
+mod limits;
 mod message;
 mod mime;
 mod paste;
@@ -30,6 +31,7 @@ mod status;
 mod text;
 
 pub use events::{detect, parse_events, InputKind, LogReader};
+pub use limits::{Limit, Limits, UnknownLimit};
 pub use status::{StatusCode, StatusCodeError};
 
 use std::net::IpAddr;
@@ -111,6 +113,93 @@ use std::net::IpAddr;
 /// shows no failure, and when no failed (or delayed, or delivered) recipient and no
 /// SMTP error could be found anywhere in the input.
 pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
+    parse_with(input, &Limits::default())
+}
+
+/// [`parse`] with other [`Limits`] than the defaults.
+///
+/// A bounce read only up to a limit says so in [`Bounce::truncated`]; an input
+/// larger than [`Limits::message_size`] is not read at all.
+///
+/// ```
+/// use rebound_dsn::{Limit, Limits, ParseError};
+/// let limits = Limits { message_size: 10, ..Limits::default() };
+/// assert_eq!(
+///     rebound_dsn::parse_with(b"550 5.1.1 <a@example.com> User unknown", &limits),
+///     Err(ParseError::TooLarge { size: 38, limit: 10 })
+/// );
+/// let limits = Limits { recipients: 1, ..Limits::default() };
+/// let two = b"Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n\n\
+///     Final-Recipient: rfc822; b@example.com\nAction: failed\nStatus: 5.1.1\n";
+/// let bounce = rebound_dsn::parse_with(two, &limits).unwrap();
+/// assert_eq!(bounce.recipients.len(), 1);
+/// assert_eq!(bounce.truncated, vec![Limit::Recipients]);
+/// ```
+///
+/// # Errors
+/// As [`parse`], and [`ParseError::TooLarge`].
+pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Bounce, ParseError> {
+    if input.len() > limits.message_size {
+        return Err(ParseError::TooLarge { size: input.len(), limit: limits.message_size });
+    }
+    let (parsed, reached) = limits::scoped(limits, || {
+        parse_unbounded(input).map(|mut bounce| {
+            bound(&mut bounce, limits);
+            bounce
+        })
+    });
+    parsed.map(|mut bounce| {
+        bounce.truncated = reached;
+        bounce
+    })
+}
+
+/// Cuts what the scanners keep whole (diagnostics, header values) and the number of
+/// recipients down to `limits`, each cut recorded in the scope.
+fn bound(bounce: &mut Bounce, limits: &Limits) {
+    if bounce.recipients.len() > limits.recipients {
+        bounce.recipients.truncate(limits.recipients);
+        limits::reached(Limit::Recipients);
+    }
+    let header = |value: &mut Option<String>| {
+        if let Some(text) = value.as_mut() {
+            limits::cut(text, limits.header_length, Limit::HeaderLength);
+        }
+    };
+    for value in [
+        &mut bounce.reporting_mta,
+        &mut bounce.date,
+        &mut bounce.sender,
+        &mut bounce.original.message_id,
+        &mut bounce.original.from,
+        &mut bounce.original.to,
+        &mut bounce.original.subject,
+        &mut bounce.original.date,
+        &mut bounce.original.return_path,
+    ] {
+        header(value);
+    }
+    for received in &mut bounce.original.received {
+        limits::cut(received, limits.header_length, Limit::HeaderLength);
+    }
+    for r in &mut bounce.recipients {
+        if let Some(text) = r.diagnostic.as_mut() {
+            limits::cut(text, limits.diagnostic_length, Limit::DiagnosticLength);
+        }
+        for value in [
+            &mut r.recipient,
+            &mut r.remote_mta,
+            &mut r.original_recipient,
+            &mut r.last_attempt_date,
+            &mut r.feedback_type,
+            &mut r.service_label,
+        ] {
+            header(value);
+        }
+    }
+}
+
+fn parse_unbounded(input: &[u8]) -> Result<Bounce, ParseError> {
     // Text saved as UTF-16 or with a byte-order mark is read as UTF-8; CR-only line
     // ends as LF.
     let transcoded = paste::decode::unicode(input);
@@ -120,7 +209,7 @@ pub fn parse(input: &[u8]) -> Result<Bounce, ParseError> {
     }
     match message::parse_message(&input) {
         Some(message) => assemble::from_message(&message),
-        None => paste::parse(&input),
+        None => paste::parse(&limits::cut_lines(&input)),
     }
 }
 
@@ -209,6 +298,14 @@ pub enum ParseError {
     /// kind of input and what is wrong.
     #[error("malformed input: {0}")]
     Malformed(String),
+    /// The input is larger than [`Limits::message_size`]; it was not read.
+    #[error("the message is {size} bytes, over the message-size limit of {limit} bytes")]
+    TooLarge {
+        /// The input's size in bytes.
+        size: usize,
+        /// The limit in force.
+        limit: usize,
+    },
 }
 
 /// One bounce message (or one piece of pasted bounce text) and what it reports.
@@ -243,6 +340,11 @@ pub struct Bounce {
     /// `1tqAbC-000Def-Gh`), SES's `mail.messageId`, SendGrid's `sg_event_id`,
     /// Mailgun's event `id`, Postmark's bounce `ID`. `None` for mail.
     pub source_id: Option<String>,
+    /// The [`Limits`] this bounce reached, each once, in the order they were reached:
+    /// the bounce was read only up to them (recipients past the limit, the end of a
+    /// long diagnostic or header, parts nested too deep, ...). Empty for a bounce read
+    /// whole.
+    pub truncated: Vec<Limit>,
 }
 
 /// The shape of the input [`parse`] was given.

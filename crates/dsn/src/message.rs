@@ -167,7 +167,9 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     for leaf in &leaves {
         let part = &leaf.body;
         match leaf.kind {
-            PartKind::DeliveryStatus => contents.reports.push(part.text_without_charset()),
+            PartKind::DeliveryStatus => {
+                contents.reports.push(crate::limits::cut_text_lines(part.text_without_charset()));
+            }
             PartKind::FeedbackReport => contents.feedback.push(part.text_without_charset()),
             PartKind::Message if original.is_none() => {
                 let bytes = part.decoded();
@@ -201,12 +203,13 @@ pub(crate) fn contents<'a>(message: &Message<'a>) -> Contents<'a> {
     if plain.is_none() && html.is_empty() && contents.reports.is_empty() {
         plain = Some(lossy(root.body));
     }
-    let mut human: Cow<'a, str> = match plain {
+    let human: Cow<'a, str> = match plain {
         Some(text) => text,
         None => Cow::Owned(
             html.iter().map(|h| html_to_text(&h.text())).collect::<Vec<_>>().join("\n\n"),
         ),
     };
+    let mut human = crate::limits::cut_text_lines(human);
     // An inline copy of the original message ends the bounce's own text.
     if let Some((at, headers_from)) = inline_copy(&human) {
         if original.is_none() {
@@ -328,7 +331,7 @@ fn failed_recipients(root: &Entity<'_>) -> Vec<String> {
         .flat_map(|value| {
             value.split(',').filter_map(crate::text::find_address).collect::<Vec<_>>()
         })
-        .take(crate::family::MAX_RECORDS)
+        .take(crate::family::max_records())
         .collect()
 }
 

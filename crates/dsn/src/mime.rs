@@ -10,10 +10,6 @@ use mail_parser::parsers::MessageStream;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// How deep multiparts inside multiparts are followed. Real bounces nest two or
-/// three levels; this only stops hostile input.
-const MAX_DEPTH: usize = 16;
-
 /// One header field: its name and its raw value (everything after the colon up to
 /// and including the line break that ends the field, continuation lines included).
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +110,17 @@ fn read_fields<'a>(input: &'a [u8], mut on_field: impl FnMut(Field<'a>)) -> &'a 
                 value_end = field_end(input, next);
             }
         }
-        on_field(Field { name, value: input.get(value_start..value_end).unwrap_or(&[]) });
+        let mut value = input.get(value_start..value_end).unwrap_or(&[]);
+        // A value longer than any real one is cut here, before anything decodes or
+        // copies it (the limit is looked up only for such a value: fields are many).
+        if value.len() > 1024 {
+            let max = crate::limits::current().header_length;
+            if value.len() > max {
+                value = value.get(..max).unwrap_or(value);
+                crate::limits::reached(crate::Limit::HeaderLength);
+            }
+        }
+        on_field(Field { name, value });
         at = value_end;
     }
 }
@@ -143,18 +149,39 @@ pub(crate) struct Body<'a> {
 impl<'a> Body<'a> {
     /// The body with its transfer encoding (base64, quoted-printable) undone. A body
     /// that is not valid in its encoding is given as it is.
+    /// At most [`Limits::decoded_size`](crate::Limits::decoded_size) bytes of it:
+    /// a base64 bomb is decoded only that far.
     pub fn decoded(&self) -> Cow<'a, [u8]> {
+        let max = crate::limits::current().decoded_size;
         let encoding = self.encoding.map(<[u8]>::trim_ascii).unwrap_or_default();
-        if encoding.eq_ignore_ascii_case(b"quoted-printable") {
-            return Cow::Owned(decode_quoted_printable(self.bytes));
+        let quoted_printable = encoding.eq_ignore_ascii_case(b"quoted-printable");
+        let base64 = encoding.eq_ignore_ascii_case(b"base64");
+        // Decoding never makes more bytes than there are, so only what can decode
+        // to `max` bytes is decoded: base64 needs 4 for 3, quoted-printable up to 3
+        // for 1 (line breaks come on top; the result is cut to `max` anyway).
+        let per_byte = if base64 { 2 } else { 3 };
+        let input = self.bytes.get(..max.saturating_mul(per_byte)).unwrap_or(self.bytes);
+        let mut decoded = if quoted_printable {
+            Cow::Owned(decode_quoted_printable(input))
+        } else if !base64 {
+            Cow::Borrowed(self.bytes)
+        } else {
+            match MessageStream::new(input).decode_base64_mime(b"") {
+                (usize::MAX, _) => Cow::Borrowed(input),
+                (_, decoded) => decoded,
+            }
+        };
+        if (quoted_printable || base64) && (decoded.len() > max || input.len() < self.bytes.len()) {
+            crate::limits::reached(crate::Limit::DecodedSize);
+            decoded = match decoded {
+                Cow::Borrowed(bytes) => Cow::Borrowed(bytes.get(..max).unwrap_or(bytes)),
+                Cow::Owned(mut bytes) => {
+                    bytes.truncate(max);
+                    Cow::Owned(bytes)
+                }
+            };
         }
-        if !encoding.eq_ignore_ascii_case(b"base64") {
-            return Cow::Borrowed(self.bytes);
-        }
-        match MessageStream::new(self.bytes).decode_base64_mime(b"") {
-            (usize::MAX, _) => Cow::Borrowed(self.bytes),
-            (_, decoded) => decoded,
-        }
+        decoded
     }
 
     /// The body as text: transfer encoding undone, then the `charset` of the content
@@ -600,12 +627,23 @@ fn collect<'a>(
         }
         parts
     });
+    // Real bounces nest two or three levels and have a handful of parts; the limits
+    // only stop hostile input (and say so).
+    let limits = crate::limits::current();
     match parts {
-        Some(parts) if depth < MAX_DEPTH => {
+        Some(parts) if depth < limits.mime_depth.min(crate::Limits::MAX_MIME_DEPTH) => {
             for part in parts {
+                if out.len() >= limits.mime_parts {
+                    crate::limits::reached(crate::Limit::MimeParts);
+                    return;
+                }
                 let (content_type, body) = read_part(part);
                 collect(body, content_type, digest, depth + 1, out);
             }
+        }
+        Some(_) => {
+            crate::limits::reached(crate::Limit::MimeDepth);
+            out.push(Leaf { body, kind: PartKind::Text, content_type });
         }
         // No delimiter anywhere: the body is all there is, as text.
         _ => out.push(Leaf { body, kind: PartKind::Text, content_type }),

@@ -38,9 +38,6 @@ pub(crate) struct Report {
     pub recipients: Vec<RecipientFields>,
 }
 
-/// At most this many recipient groups are read from one report.
-const MAX_RECIPIENTS: usize = 10_000;
-
 /// One `Name: value` field, unfolded.
 pub(crate) struct Field<'a> {
     /// The field name as written.
@@ -237,7 +234,7 @@ pub(crate) fn parse_report(text: &str) -> Option<Report> {
             "last-attempt-date" => group.last_attempt_date = non_empty(&value()),
             _ => {}
         }
-        if is_recipient_field(name) && report.recipients.len() >= MAX_RECIPIENTS {
+        if is_recipient_field(name) && report.recipients.len() >= crate::family::max_records() {
             break;
         }
     }
@@ -262,7 +259,7 @@ fn push_group(report: &mut Report, group: RecipientFields) {
         || group.original_recipient.is_some()
         || group.status.is_some()
         || group.diagnostic.is_some();
-    if useful && report.recipients.len() < MAX_RECIPIENTS {
+    if useful && report.recipients.len() < crate::family::max_records() {
         report.recipients.push(group);
     }
 }

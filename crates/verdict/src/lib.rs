@@ -44,7 +44,7 @@ pub use cause::{Cause, UnknownCause};
 pub use decide::{decide, CauseGroup, Claim, Evidence, LookupOutcome, Verdict};
 pub use findings::{Findings, SendingIp};
 pub use hosting::{hosting_of, Hosting};
-pub use plan::{plan, FoundIn, LookupPlan, MentionedList};
+pub use plan::{plan, plan_with, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
 pub use reason::{
     add_rules_file, classify, hard_bounce, hard_bounce_of, Classification, Reason, RulesFileError,

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
-use rebound_dsn::Bounce;
+use rebound_dsn::{Bounce, Limit, Limits};
 use rebound_rbl::{Catalog, List};
 
 use crate::case::to_lowercase;
@@ -159,6 +159,11 @@ pub struct LookupPlan {
     pub mentioned_lists: Vec<MentionedList>,
     /// Sending domains to check against domain blocklists (the sender's domain).
     pub domains: Vec<(String, FoundIn)>,
+    /// [`Limit::Ips`] when the bounce names more sending IPs than
+    /// [`Limits::ips`] (the first ones are kept), [`Limit::Domains`] when it names
+    /// more host names and domains than [`Limits::domains`]. A program reporting the
+    /// bounce adds these to [`Bounce::truncated`] so that the report says so.
+    pub truncated: Vec<Limit>,
 }
 
 /// Phrases after which an IP address names the sender (`messages from [IP]`).
@@ -286,14 +291,17 @@ fn next_dot_or_colon(bytes: &[u8], from: usize) -> Option<usize> {
     rest.iter().position(|&b| b == b'.' || b == b':').map(|p| at + p)
 }
 
-/// `text` holds white space (`char::is_whitespace`), looked for byte by byte in an
-/// ASCII text, as host names are, without decoding characters.
-fn has_whitespace(text: &str) -> bool {
-    if text.is_ascii() {
-        text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
-    } else {
-        text.contains(char::is_whitespace)
-    }
+/// Whether `name` is a host name DNS can be asked about: at least two labels of
+/// letters, digits, `-` and `_`, each of 1 to 63 bytes, 253 bytes in all. A
+/// `Reporting-MTA` is written by whoever sent the bounce: anything else in it (spaces,
+/// control characters, a forged `name; other`) is never resolved.
+fn is_host_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.contains('.')
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// `text` ends with `suffix` (lower case), ignoring ASCII case.
@@ -329,7 +337,12 @@ pub(crate) fn is_public(ip: IpAddr) -> bool {
                 || v4.is_broadcast()
                 || v4.is_multicast()
                 || v4.octets()[0] == 0
-                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1])))
+                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
+                // Reserved (240.0.0.0/4), benchmarking (198.18.0.0/15) and IETF
+                // protocol assignments (192.0.0.0/24): never a public sender.
+                || v4.octets()[0] >= 240
+                || (v4.octets()[0] == 198 && (18..20).contains(&v4.octets()[1]))
+                || (v4.octets()[..3] == [192, 0, 0]))
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
@@ -565,12 +578,40 @@ fn searchable(text: &str) -> Cow<'_, str> {
 /// assert_eq!(plan.hosts, vec![("sv12053.xserver.jp".to_string(), FoundIn::ReportingMta)]);
 /// ```
 pub fn plan(bounce: &Bounce) -> LookupPlan {
+    plan_with(bounce, &Limits::default())
+}
+
+/// [`plan`] with at most [`Limits::ips`] sending IPs and [`Limits::domains`] host
+/// names and domains, the first found; [`LookupPlan::truncated`] says when there were
+/// more. A hostile bounce naming thousands of addresses costs no more lookups than
+/// the limits.
+///
+/// ```
+/// use rebound_dsn::{Limit, Limits};
+/// let mut bounce = rebound_dsn::Bounce::default();
+/// let mut report = rebound_dsn::RecipientReport::default();
+/// report.diagnostic = Some("550 5.7.1 Client host [192.0.2.85] blocked; \
+///     Client host [198.51.100.9] blocked".into());
+/// bounce.recipients.push(report);
+/// let limits = Limits { ips: 1, ..Limits::default() };
+/// let plan = rebound_verdict::plan_with(&bounce, &limits);
+/// assert_eq!(plan.ips.len(), 1);
+/// assert_eq!(plan.truncated, vec![Limit::Ips]);
+/// assert_eq!(rebound_verdict::plan(&bounce).ips.len(), 2);
+/// ```
+pub fn plan_with(bounce: &Bounce, limits: &Limits) -> LookupPlan {
     let mut out = LookupPlan::default();
+    let mut more_ips = false;
     for report in &bounce.recipients {
         let Some(diagnostic) = report.diagnostic.as_deref() else { continue };
         each_sending_ip(diagnostic, report.remote_ip, |ip| {
+            // Bounded by the limit, the linear search for a duplicate stays cheap.
             if !out.ips.iter().any(|(seen, _)| *seen == ip) {
-                out.ips.push((ip, FoundIn::Diagnostic));
+                if out.ips.len() < limits.ips {
+                    out.ips.push((ip, FoundIn::Diagnostic));
+                } else {
+                    more_ips = true;
+                }
             }
         });
         mentioned_in(&searchable(diagnostic), &mut out.mentioned_lists);
@@ -583,15 +624,28 @@ pub fn plan(bounce: &Bounce) -> LookupPlan {
         let ip = ip.map(|ip| ip.to_canonical());
         if let Some(ip) = ip {
             if is_public(ip) && !out.ips.iter().any(|(seen, _)| *seen == ip) {
-                out.ips.push((ip, FoundIn::ReportingMta));
+                if out.ips.len() < limits.ips {
+                    out.ips.push((ip, FoundIn::ReportingMta));
+                } else {
+                    more_ips = true;
+                }
             }
-        } else if mta.contains('.') && !has_whitespace(mta) {
+        } else if is_host_name(mta) {
             // The only host and, below, the only domain: vectors of one, allocated so.
             out.hosts = vec![(mta.to_ascii_lowercase(), FoundIn::ReportingMta)];
         }
     }
     if let Some(domain) = sender_domain(bounce) {
         out.domains = vec![(domain, FoundIn::SenderAddress)];
+    }
+    if more_ips {
+        out.truncated.push(Limit::Ips);
+    }
+    // Host names to resolve and domains to check share one budget, hosts first.
+    if out.hosts.len() + out.domains.len() > limits.domains {
+        out.hosts.truncate(limits.domains);
+        out.domains.truncate(limits.domains - out.hosts.len());
+        out.truncated.push(Limit::Domains);
     }
     out
 }

@@ -62,6 +62,10 @@ pub struct Report {
     pub listings: Vec<ListingOut>,
     /// The verdict.
     pub verdict: VerdictOut,
+    /// The limits the bounce reached (`diagnostic-length`, `recipients`, ...: the
+    /// names of `rebound_dsn::Limit`): it was read only up to them. Empty for a
+    /// bounce read whole.
+    pub truncated: Vec<&'static str>,
     /// Where the bounce was read: set by the program that read it
     /// ([`Report::with_source`]); left out of the JSON when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -546,6 +550,7 @@ impl Report {
                 },
                 request: None,
             },
+            truncated: bounce.truncated.iter().map(|limit| limit.name()).collect(),
             source: None,
         }
     }

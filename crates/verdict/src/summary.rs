@@ -48,6 +48,9 @@ pub struct Summary {
     pub lang: &'static str,
     /// Reports added: one per bounce message.
     pub messages: u64,
+    /// Reports of bounces read only up to a limit (`Report::truncated` not empty):
+    /// their recipients or texts may be incomplete.
+    pub truncated: u64,
     /// Recipients by what became of them.
     pub recipients: Totals,
     /// Recipients by cause, keyed by the cause's name.
@@ -175,6 +178,7 @@ impl Summary {
         Summary {
             lang: lang.as_str(),
             messages: 0,
+            truncated: 0,
             recipients: Totals::default(),
             causes: BTreeMap::new(),
             reasons: BTreeMap::new(),
@@ -197,6 +201,9 @@ impl Summary {
     pub fn add(&mut self, report: &Report) {
         let lang = self.language;
         self.messages += 1;
+        if !report.truncated.is_empty() {
+            self.truncated += 1;
+        }
         let mut refused = 0;
         let mut refusing: BTreeSet<&'static str> = BTreeSet::new();
         for rcpt in &report.recipients {

@@ -1,6 +1,6 @@
 //! `diagnose --request` as text: for each input, the support request ready to copy
 //! (`To:`, `Subject:`, a blank line, the message), or the sentence saying there is
-//! nothing to ask. Written through [`super::terminal::safe`], since the message
+//! nothing to ask. Written through [`super::terminal::safe_page`], since the message
 //! quotes the receiver's refusal.
 
 use std::io::Write;
@@ -41,7 +41,7 @@ pub fn write_page(
                 page.push('\n');
             }
         }
-        out.write_all(terminal::safe(&page).as_bytes())?;
+        out.write_all(terminal::safe_page(&page).as_bytes())?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use rebound_verdict::Lang;
 pub struct SummaryLabels {
     pub title: &'static str,
     pub messages: &'static str,
+    pub truncated: &'static str,
     pub recipients: &'static str,
     pub failed: &'static str,
     pub delayed: &'static str,
@@ -59,6 +60,7 @@ impl SummaryLabels {
 static EN: SummaryLabels = SummaryLabels {
     title: "Bounce report",
     messages: "Bounce messages",
+    truncated: "Read only up to a limit (see docs/limits.md)",
     recipients: "Recipients",
     failed: "Failed",
     delayed: "Delayed (still retried)",
@@ -99,6 +101,7 @@ static EN: SummaryLabels = SummaryLabels {
 static JA: SummaryLabels = SummaryLabels {
     title: "バウンスメール集計",
     messages: "バウンスメール",
+    truncated: "上限までしか読んでいないもの（docs/limits.md 参照）",
     recipients: "宛先",
     failed: "配送失敗",
     delayed: "配送遅延（再送中）",

@@ -1,5 +1,5 @@
 //! `rebound report` as readable text: the totals, then each count table, most first.
-//! Written through [`super::terminal::safe`], like `diagnose`'s text, so no control
+//! Written through [`super::terminal::safe_page`], like `diagnose`'s text, so no control
 //! sequence from a bounce (an address, a date, a file name) reaches the terminal.
 
 use std::io::Write;
@@ -12,7 +12,7 @@ use crate::render::summary_labels::SummaryLabels;
 pub fn write(out: &mut impl Write, summary: &Summary) -> anyhow::Result<()> {
     let mut page = Vec::new();
     write_page(&mut page, summary)?;
-    out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
+    out.write_all(terminal::safe_page(&String::from_utf8_lossy(&page)).as_bytes())?;
     Ok(())
 }
 
@@ -21,6 +21,9 @@ fn write_page(out: &mut impl Write, summary: &Summary) -> anyhow::Result<()> {
     let t = &summary.recipients;
     writeln!(out, "{}", l.title)?;
     writeln!(out, "  {}: {}", l.messages, summary.messages)?;
+    if summary.truncated > 0 {
+        writeln!(out, "    {}: {}", l.truncated, summary.truncated)?;
+    }
     writeln!(out, "  {}: {}", l.recipients, t.total)?;
     writeln!(out, "    {}: {}", l.failed, t.failed)?;
     writeln!(out, "    {}: {}", l.delayed, t.delayed)?;

@@ -1,6 +1,6 @@
 //! Readable text output, in the user's language. Everything is written through
-//! [`super::terminal::safe`], so no control sequence from a bounce reaches the
-//! terminal.
+//! [`super::terminal::safe_page`], so no control sequence from a bounce reaches the
+//! terminal and no string from it fills the screen.
 
 use std::io::Write;
 
@@ -25,7 +25,7 @@ pub fn write_page(
         write_rule(&mut page)?;
     }
     write_one(&mut page, report, labels, lang)?;
-    out.write_all(terminal::safe(&String::from_utf8_lossy(&page)).as_bytes())?;
+    out.write_all(terminal::safe_page(&String::from_utf8_lossy(&page)).as_bytes())?;
     Ok(())
 }
 
@@ -106,7 +106,8 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
         }
         if let Some(diagnostic) = &r.diagnostic {
             writeln!(out, "    {}:", l.diagnostic)?;
-            paragraph(out, diagnostic, "      ", "      ", Lang::En)?;
+            let diagnostic = terminal::cap(diagnostic, terminal::TEXT_CAP);
+            paragraph(out, &diagnostic, "      ", "      ", Lang::En)?;
         }
     }
 
@@ -203,6 +204,10 @@ fn write_one(out: &mut impl Write, report: &Report, l: &Labels, lang: Lang) -> a
             l.dedicated_hosting
         };
         writeln!(out, "{}: {name} ({kind})", l.hosting)?;
+    }
+    if !report.truncated.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}: {}", l.truncated, report.truncated.join(", "))?;
     }
     Ok(())
 }

@@ -277,6 +277,7 @@ impl Messages {
                 self.order.push_back(Bounce {
                     form: Form::MtaLog,
                     source_id: Some(id.to_string()),
+                    truncated: Vec::new(),
                     ..Bounce::default()
                 });
                 self.index.insert(id.to_string(), self.taken + self.order.len() - 1);

@@ -12,7 +12,7 @@
 //! per recipient with the `smtpResponse`, and `Complaint` one feedback record per
 //! complained recipient.
 
-use super::{Scan, Text, TextRecord, MAX_RECORDS};
+use super::{max_records, Scan, Text, TextRecord};
 use crate::text::{strip_type_prefix, unfold};
 use crate::{Action, Kind};
 use serde_json::Value;
@@ -74,7 +74,7 @@ fn list<'v>(value: &'v Value, object: &str, key: &str) -> impl Iterator<Item = &
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .take(MAX_RECORDS)
+        .take(max_records())
 }
 
 fn str_at<'v>(value: &'v Value, key: &str) -> Option<&'v str> {

@@ -15,7 +15,7 @@
 //! the paragraphs after it, up to the copy marker, describe it. `NAME [IP] did not
 //! like our COMMAND:` names the remote host and the command.
 
-use super::{address_word, Scan, Text, TextRecord, MAX_RECORDS};
+use super::{address_word, max_records, Scan, Text, TextRecord};
 use crate::text::{command_from_verb, find_ci, lines, tail, unfold};
 use std::net::IpAddr;
 
@@ -63,7 +63,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
 /// One recipient and what follows its "There was an error" line.
 fn push_record(records: &mut Vec<TextRecord>, recipient: String, description: &str) {
     let (remote_host, remote_ip, command) = dislike(description);
-    if records.len() < MAX_RECORDS {
+    if records.len() < max_records() {
         records.push(TextRecord {
             recipient: Some(recipient),
             description: unfold(description),

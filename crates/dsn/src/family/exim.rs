@@ -18,8 +18,8 @@
 
 use super::verbs::command_word;
 use super::{
-    address_word, is_delay_warning, push_block, Scan, Text, TextRecord, MAX_DESCRIPTION_BYTES,
-    MAX_RECORDS,
+    address_word, is_delay_warning, max_description_bytes, max_records, push_block, Scan, Text,
+    TextRecord,
 };
 use crate::text::{clean_address, find_ci, lines, strip_prefix_ci, tail, unfold};
 use crate::Action;
@@ -66,7 +66,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             Some((_, Some(recipient), description)) => {
                 push_block(records, recipient, &description, delayed);
             }
-            Some((_, None, description)) if records.len() < MAX_RECORDS => {
+            Some((_, None, description)) if records.len() < max_records() => {
                 records.push(TextRecord {
                     description: unfold(&description),
                     action: delayed.then_some(Action::Delayed),
@@ -172,7 +172,7 @@ fn add_generated_text(text: &Text<'_>, records: &mut [TextRecord], targets: &[(u
             (None, Some(body)) => body.clone(),
             (None, None) => continue,
         };
-        let mut end = description.len().min(MAX_DESCRIPTION_BYTES);
+        let mut end = description.len().min(max_description_bytes());
         while !description.is_char_boundary(end) {
             end -= 1;
         }
@@ -189,7 +189,7 @@ fn generated_sections(after: &str) -> Vec<(String, String)> {
         let trimmed = line.trim();
         if let Some(head) = trimmed.strip_prefix("------") {
             if head.to_ascii_lowercase().contains("this is a copy of the message")
-                || sections.len() >= MAX_RECORDS
+                || sections.len() >= max_records()
             {
                 break;
             }
@@ -200,7 +200,7 @@ fn generated_sections(after: &str) -> Vec<(String, String)> {
                 in_head = !trimmed.ends_with("------");
                 head.push(' ');
                 head.push_str(trimmed.trim_end_matches('-').trim());
-            } else if !trimmed.is_empty() && body.len() < MAX_DESCRIPTION_BYTES {
+            } else if !trimmed.is_empty() && body.len() < max_description_bytes() {
                 if !body.is_empty() {
                     body.push(' ');
                 }

@@ -429,19 +429,23 @@ impl TextRecord {
 }
 
 /// At most this many bytes of a description are kept (families that give every
-/// recipient the same text stay linear in the input).
-pub(crate) const MAX_DESCRIPTION_BYTES: usize = 4_096;
+/// recipient the same text stay linear in the input): one more than
+/// [`Limits::diagnostic_length`](crate::Limits::diagnostic_length), so that `parse`
+/// sees the description is longer and records the cut.
+pub(crate) fn max_description_bytes() -> usize {
+    crate::limits::current().diagnostic_length.saturating_add(1)
+}
 
 /// Closes one recipient block a family has read: the description is unfolded (and
-/// cut after [`MAX_DESCRIPTION_BYTES`]), and at most [`MAX_RECORDS`] records are kept.
+/// cut after [`max_description_bytes()`]), and at most [`max_records()`] records are kept.
 pub(crate) fn push_block(
     records: &mut Vec<TextRecord>,
     recipient: String,
     description: &str,
     delayed: bool,
 ) {
-    if records.len() < MAX_RECORDS {
-        let mut end = description.len().min(MAX_DESCRIPTION_BYTES);
+    if records.len() < max_records() {
+        let mut end = description.len().min(max_description_bytes());
         while !description.is_char_boundary(end) {
             end -= 1;
         }
@@ -454,8 +458,8 @@ pub(crate) fn push_block(
     }
 }
 
-/// [`push_block`] for a [`summary`], which is unfolded already and shorter than
-/// [`MAX_DESCRIPTION_BYTES`]: it is kept as it is rather than unfolded again (which,
+/// [`push_block`] for a [`summary`], which is unfolded already and short (a lower
+/// diagnostic-length limit is applied by `parse` afterwards): it is kept as it is rather than unfolded again (which,
 /// for text beyond ASCII, is a second pass over every character).
 pub(crate) fn push_summary(
     records: &mut Vec<TextRecord>,
@@ -463,8 +467,7 @@ pub(crate) fn push_summary(
     summary: &str,
     delayed: bool,
 ) {
-    const _: () = assert!(SUMMARY_BYTES <= MAX_DESCRIPTION_BYTES);
-    if records.len() < MAX_RECORDS {
+    if records.len() < max_records() {
         records.push(TextRecord {
             recipient: Some(recipient),
             description: summary.to_string(),
@@ -534,8 +537,12 @@ const FAMILIES: &[Scanner] = &[
     legacy::scan,
 ];
 
-/// At most this many records are read from one text.
-pub(crate) const MAX_RECORDS: usize = 10_000;
+/// At most this many records are read from one text: one more than
+/// [`Limits::recipients`](crate::Limits::recipients), so that `parse` sees there were
+/// more and records the cut.
+pub(crate) fn max_records() -> usize {
+    crate::limits::current().recipients.saturating_add(1)
+}
 
 /// When the generic last resort (a paragraph with a code, no recipient) may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

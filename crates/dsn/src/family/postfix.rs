@@ -12,7 +12,7 @@
 //! `<address> (expanded from <alias>):`) and continues on the following lines up to a
 //! blank line or the next block.
 
-use super::{is_delay_warning, push_block, Scan, Text, TextRecord, MAX_DESCRIPTION_BYTES};
+use super::{is_delay_warning, max_description_bytes, push_block, Scan, Text, TextRecord};
 use crate::text::{
     clean_address, is_blank, line_at, lines, next_line_starting_with, tail, trim_start,
 };
@@ -35,7 +35,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             // gives (line breaks are whitespace too), without copying them first; only
             // a stretch long enough to be cut is joined, so that it is cut where the
             // joined lines are.
-            if stretch.len() <= MAX_DESCRIPTION_BYTES {
+            if stretch.len() <= max_description_bytes() {
                 push_block(records, recipient, stretch, delayed);
             } else {
                 let joined = lines(stretch).collect::<Vec<_>>().join(" ");

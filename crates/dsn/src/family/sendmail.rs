@@ -15,7 +15,7 @@
 //! ("while talking to") and the command each error answered (the last `>>>` line
 //! before the `<<<` reply that names the recipient).
 
-use super::{is_delay_warning, Scan, Text, TextRecord, MAX_RECORDS};
+use super::{is_delay_warning, max_records, Scan, Text, TextRecord};
 use crate::text::{
     clean_address, command_from_verb, contains_ci, find_address, find_ci, find_codes, lines,
     starts_with_reply, strip_prefix_ci, unfold,
@@ -43,7 +43,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
             .filter_map(|e| e.reply.as_deref().and_then(named_recipient).map(|r| (r, e)))
             .collect();
         if named.is_empty() {
-            for exchange in exchanges.iter().take(MAX_RECORDS) {
+            for exchange in exchanges.iter().take(max_records()) {
                 records.push(TextRecord {
                     description: exchange.reply.clone().unwrap_or_default(),
                     ..TextRecord::default()
@@ -52,7 +52,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         }
         let mut seen = std::collections::HashSet::new();
         for (recipient, exchange) in named {
-            if seen.insert(recipient.to_ascii_lowercase()) && records.len() < MAX_RECORDS {
+            if seen.insert(recipient.to_ascii_lowercase()) && records.len() < max_records() {
                 let reply = exchange.reply.as_deref().unwrap_or("");
                 let description = match (remote_reply(reply), &exchange.cause) {
                     (Some(remote), _) => remote.to_string(),
@@ -153,7 +153,7 @@ fn address_list(text: &Text<'_>) -> Vec<TextRecord> {
         if trimmed.starts_with('(') {
             continue;
         }
-        if records.len() < MAX_RECORDS {
+        if records.len() < max_records() {
             let recipient = clean_address(trimmed).filter(|a| a.contains('@'));
             records.push(TextRecord { recipient, ..TextRecord::default() });
         }
@@ -236,7 +236,7 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
             let from_remote = trimmed.starts_with("<<<");
             let reply = trimmed.strip_prefix("<<<").unwrap_or(trimmed).trim();
             let is_reply = starts_with_reply(reply);
-            if is_reply && exchanges.len() < MAX_RECORDS {
+            if is_reply && exchanges.len() < max_records() {
                 let cause = if from_remote {
                     // Which recipient the reply is about, if any: the one it names or
                     // the one the `RCPT` it answered named.
@@ -275,7 +275,7 @@ fn transcript(text: &Text<'_>) -> (Vec<Exchange>, Vec<Note>) {
                     reply: Some(reply.to_string()),
                     cause,
                 });
-            } else if let Some(note) = own_note(trimmed).filter(|_| notes.len() < MAX_RECORDS) {
+            } else if let Some(note) = own_note(trimmed).filter(|_| notes.len() < max_records()) {
                 notes.push(note);
             }
         }

@@ -23,7 +23,7 @@
 //! "aborted after N second(s)"), the heading is the description.
 
 use super::verbs::command_word;
-use super::{address_word, push_block, Scan, Text, TextRecord, MAX_RECORDS};
+use super::{address_word, max_records, push_block, Scan, Text, TextRecord};
 use crate::text::{find_ci, lines, strip_prefix_ci, tail};
 use std::net::IpAddr;
 
@@ -77,7 +77,7 @@ pub(crate) fn scan(text: &Text<'_>) -> Option<Scan> {
         return None;
     }
     let mut records: Vec<TextRecord> = Vec::new();
-    for recipient in recipients.into_iter().take(MAX_RECORDS) {
+    for recipient in recipients.into_iter().take(max_records()) {
         let named = details.iter().find(|d| find_ci(d.said, &recipient).is_some());
         let detail = named.or_else(|| details.iter().find(|d| !names_an_address(d.said)));
         let description = detail.map_or(heading, |d| d.said);

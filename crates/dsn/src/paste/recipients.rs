@@ -176,22 +176,19 @@ struct Found {
 
 impl Found {
     /// Adds a recipient, or the reply to one already found; at most
-    /// [`MAX_NAMED`] are kept.
+    /// [`max_records`](crate::family::max_records) are kept.
     fn push(&mut self, address: String, reply: Option<String>, context: &str) {
         let key = address.to_ascii_lowercase();
         if let Some(known) = self.index.get(&key).and_then(|at| self.list.get_mut(*at)) {
             if known.reply.is_none() {
                 known.reply = reply;
             }
-        } else if self.list.len() < MAX_NAMED {
+        } else if self.list.len() < crate::family::max_records() {
             self.index.insert(key, self.list.len());
             self.list.push(Named { address, reply, context: context.to_string() });
         }
     }
 }
-
-/// At most this many recipients are read from one text.
-const MAX_NAMED: usize = 10_000;
 
 /// A heading over a list of failed recipients: a line ending in a colon that says a
 /// delivery failed.

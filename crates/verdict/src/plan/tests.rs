@@ -337,12 +337,69 @@ fn varied_diagnostics() -> Vec<String> {
 }
 
 #[test]
-fn finds_white_space_as_char_is_whitespace_does() {
-    for c in (0..0x3100).filter_map(char::from_u32) {
-        for text in [format!("mx{c}.example"), format!("{c}"), format!("\u{e9}{c}x")] {
-            assert_eq!(has_whitespace(&text), text.contains(char::is_whitespace), "{c:?}");
-        }
+fn only_host_names_are_resolved() {
+    let host_of = |mta: &str| {
+        let mut bounce = Bounce::default();
+        bounce.reporting_mta = Some(mta.into());
+        plan(&bounce).hosts.into_iter().map(|(host, _)| host).collect::<Vec<_>>()
+    };
+    assert_eq!(host_of("MX-1.Example.JP."), vec!["mx-1.example.jp"]);
+    for forged in [
+        "mx.example.jp\u{1b}[31m",
+        "mx.google.com; evil.example",
+        "mx .example.jp",
+        "localhost",
+        "a..example",
+        &format!("{}.example", "a".repeat(64)),
+        "mx.例え.jp",
+    ] {
+        assert_eq!(host_of(forged), Vec::<String>::new(), "{forged:?}");
     }
+}
+
+#[test]
+fn private_and_reserved_addresses_are_never_senders() {
+    for ip in [
+        "10.1.2.3",
+        "127.0.0.1",
+        "192.168.1.1",
+        "172.16.0.1",
+        "169.254.1.1",
+        "0.0.0.0",
+        "255.255.255.255",
+        "240.0.0.1",
+        "224.0.0.1",
+        "100.64.0.1",
+        "198.18.0.1",
+        "192.0.0.8",
+        "::1",
+        "fe80::1",
+        "fd00::1",
+        "::ffff:10.0.0.1",
+    ] {
+        let text = format!("550 5.7.1 Client host [{ip}] blocked using zen.spamhaus.org");
+        assert_eq!(ips(&text), Vec::<String>::new(), "{ip}");
+    }
+    assert_eq!(ips("550 5.7.1 Client host [198.51.100.7] blocked"), vec!["198.51.100.7"]);
+}
+
+#[test]
+fn the_plan_keeps_the_first_addresses_up_to_the_limits() {
+    let listed: Vec<String> = (0..100).map(|i| format!("Client host [198.51.100.{i}]")).collect();
+    let mut report = RecipientReport::default();
+    report.diagnostic = Some(format!("550 5.7.1 {}", listed.join(" blocked; ")));
+    let mut bounce = Bounce::default();
+    bounce.recipients.push(report);
+    bounce.reporting_mta = Some("mx.example.jp".into());
+    bounce.sender = Some("taro@example.jp".into());
+    let all = plan(&bounce);
+    assert_eq!((all.ips.len(), all.truncated.clone()), (16, vec![Limit::Ips]));
+    assert_eq!(all.ips[15].0.to_string(), "198.51.100.15");
+    let limits = Limits { ips: 200, domains: 1, ..Limits::default() };
+    let more = plan_with(&bounce, &limits);
+    assert_eq!(more.ips.len(), 100);
+    assert_eq!((more.hosts.len(), more.domains.len()), (1, 0));
+    assert_eq!(more.truncated, vec![Limit::Domains]);
 }
 
 #[test]
