@@ -38,6 +38,8 @@ mod checker;
 mod dqs;
 mod error;
 mod query;
+#[cfg(feature = "dns")]
+mod selftest;
 mod subject;
 #[cfg(feature = "dns")]
 mod transport;
@@ -47,11 +49,13 @@ pub use batch::check_batch;
 pub use batch::{BatchAnswers, BatchRequest};
 pub use catalog::{Catalog, CodeKind, List, ReturnCode, Zone, ZoneKind};
 #[cfg(feature = "dns")]
-pub use checker::{Checker, SelfTests};
+pub use checker::Checker;
 pub use dqs::{DqsKey, DqsKeyError};
 pub use error::{CatalogError, RblError};
 pub use query::{interpret, query_name, Interpretation};
-pub use subject::{parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
+#[cfg(feature = "dns")]
+pub use selftest::SelfTests;
+pub use subject::{is_public, parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
 
 /// Something to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,9 +119,10 @@ pub struct CheckerConfig {
     pub deadline: Duration,
     /// How long to wait for one answer before retrying.
     pub query_timeout: Duration,
-    /// Query every zone's RFC 5782 test points, not only those of zones that answer
-    /// "listed": a zone that does not list its 127.0.0.2 test entry is silently
-    /// refusing this resolver, so its "not listed" answers become unknown.
+    /// Also ask every zone's must-not-be-listed entry (`127.0.0.1`, `invalid`), not
+    /// only that of zones that answer "listed". (The must-be-listed entry is always
+    /// asked: a zone's "not listed" counts only when that entry answered "listed" in
+    /// the same run; see [`Zone::test_entry`].)
     pub verify_lists: bool,
     /// A Spamhaus DQS key: the Spamhaus zones that have a DQS twin
     /// ([`Zone::dqs`]) are asked as `KEY.zen.dq.spamhaus.net` and so on instead of
@@ -171,6 +176,40 @@ pub struct Listing {
     /// is then [`ListingStatus::Unknown`]. A Spamhaus zone that refuses with .254 or
     /// .255 answers through DQS ([`Zone::dqs`]; `CheckerConfig::dqs_key`).
     pub refusal_code: Option<Ipv4Addr>,
+    /// Why the status is unknown, when it is for one of the reasons a report words
+    /// itself (the list could not be confirmed, the address was not asked); the
+    /// details are in [`Listing::error`].
+    pub cause: Option<UnknownCause>,
+}
+
+/// Why a listing is unknown although the list may well have answered.
+///
+/// ```
+/// use rebound_rbl::UnknownCause;
+/// assert!(UnknownCause::TestEntryNotListed.unconfirmed());
+/// assert!(!UnknownCause::NotPublic.unconfirmed());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnknownCause {
+    /// The list's test entry (RFC 5782's `127.0.0.2` / `test`, or the catalog's) was
+    /// not listed: this resolver gets no answers from the list (a list that refuses a
+    /// resolver often answers "not listed" to everything), so its "not listed" means
+    /// nothing.
+    TestEntryNotListed,
+    /// The list's test entry got no usable answer in time, so its "not listed" could
+    /// not be confirmed.
+    TestEntryUnanswered,
+    /// The address is private, loopback, link-local or otherwise reserved (RFC 6890):
+    /// no public list lists it, and it was not sent to them.
+    NotPublic,
+}
+
+impl UnknownCause {
+    /// Whether the list answered but could not be confirmed to answer truthfully.
+    pub fn unconfirmed(self) -> bool {
+        matches!(self, UnknownCause::TestEntryNotListed | UnknownCause::TestEntryUnanswered)
+    }
 }
 
 impl Listing {
@@ -195,6 +234,7 @@ impl Listing {
             txt: Vec::new(),
             error: None,
             refusal_code: None,
+            cause: None,
         }
     }
 }

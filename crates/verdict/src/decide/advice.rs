@@ -197,6 +197,10 @@ pub(super) fn evidence_sentences(f: &Facts<'_>, cause: Cause) -> Vec<String> {
             Msg::EvNoneListed
         };
         out.push(render(id, lang, &[("owner", &f.owner())]));
+    } else if clean == 0 && ip_evidence.iter().any(|e| e.unconfirmed) {
+        // The lists answered, but none passed its test entry: an empty answer from
+        // them is no evidence either way.
+        out.push(text(Msg::EvUnconfirmed, lang).to_string());
     } else if clean == 0 {
         out.push(text(Msg::EvAllUnknown, lang).to_string());
     } else {
