@@ -57,6 +57,43 @@ pub use query::{interpret, query_name, Interpretation};
 pub use selftest::SelfTests;
 pub use subject::{is_public, parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
 
+/// The DNS answer decoding, exposed for the fuzz target (`fuzz/fuzz_targets/dns_answer.rs`)
+/// and its regression tests; not a stable interface.
+#[cfg(feature = "dns")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::net::Ipv4Addr;
+
+    use hickory_resolver::proto::rr::{Name, RecordType};
+
+    use crate::transport::{decode_answer, Decoded};
+    pub use crate::transport::{Rejection, MAX_ANSWER_RECORDS, MAX_TXT_LEN};
+
+    /// Decodes `packet` as the answer to query `id` for `name` (A, or TXT when
+    /// `txt`): the A addresses and TXT texts, `None` for a truncated answer or an
+    /// error code, or why it was rejected. Never panics.
+    ///
+    /// ```
+    /// use rebound_rbl::fuzzing::{dns_answer, Rejection};
+    /// assert_eq!(dns_answer(b"junk", 1, "2.0.0.127.bl.test", false), Err(Rejection::Malformed));
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn dns_answer(
+        packet: &[u8],
+        id: u16,
+        name: &str,
+        txt: bool,
+    ) -> Result<Option<(Vec<Ipv4Addr>, Vec<String>)>, Rejection> {
+        let name = Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
+            .map_err(|_| Rejection::NotOurs)?;
+        let record_type = if txt { RecordType::TXT } else { RecordType::A };
+        match decode_answer(packet, id, &name, record_type)? {
+            Decoded::Answer(answer) => Ok(Some((answer.a, answer.txt))),
+            Decoded::Truncated | Decoded::Error(_) => Ok(None),
+        }
+    }
+}
+
 /// Something to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Subject {

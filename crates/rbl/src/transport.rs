@@ -730,9 +730,8 @@ fn answers_question(message: &Message, name: &Name, record_type: RecordType) -> 
 }
 
 /// What an answer to a query says, once it is accepted.
-#[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decoded {
+pub(crate) enum Decoded {
     /// NOERROR or NXDOMAIN, with the records.
     Answer(Answer),
     /// The TC bit: ask again over TCP.
