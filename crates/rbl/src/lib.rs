@@ -92,6 +92,24 @@ pub mod fuzzing {
             Decoded::Truncated | Decoded::Error(_) => Ok(None),
         }
     }
+
+    /// [`dns_answer`] with the packet's own ID and question (name; A, or TXT when
+    /// `txt`) as the expected ones, when it has one: lets a fuzzer past the checks
+    /// into the record limits.
+    ///
+    /// ```
+    /// assert!(rebound_rbl::fuzzing::dns_answer_self(b"junk", false).is_err());
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn dns_answer_self(
+        packet: &[u8],
+        txt: bool,
+    ) -> Result<Option<(Vec<Ipv4Addr>, Vec<String>)>, Rejection> {
+        use hickory_resolver::proto::op::Message;
+        let message = Message::from_vec(packet).map_err(|_| Rejection::Malformed)?;
+        let name = message.queries.first().ok_or(Rejection::NotOurs)?.name().to_ascii();
+        dns_answer(packet, message.metadata.id, &name, txt)
+    }
 }
 
 /// Something to look up.
