@@ -2,11 +2,16 @@
 //!
 //! A [`Catalog`] knows the lists: zone names, what each return code means, where to
 //! ask for removal. A [`Checker`] asks them, all in parallel, within a deadline,
-//! over a small purpose-built DNS client (one UDP socket per call, queries encoded and
-//! answers decoded with hickory-proto, lost packets sent again, TCP for truncated
-//! answers, answers cached for their TTL), and turns every answer into a [`Listing`]
-//! that is `listed`, `not listed`, or `unknown` with its cause. A refused query, a
-//! SERVFAIL, a timeout or a "your resolver is refused" code is never "not listed".
+//! over a small purpose-built DNS client (a fresh UDP socket and random source port
+//! every 16 queries, IDs from the OS CSPRNG, answers taken only from the server asked
+//! with the question matching and within record limits, queries encoded and answers
+//! decoded with hickory-proto, lost packets sent again, TCP for truncated answers,
+//! answers cached for their TTL), and turns every answer into a [`Listing`] that is
+//! `listed`, `not listed`, or `unknown` with its cause. A refused query, a SERVFAIL, a
+//! timeout or a "your resolver is refused" code is never "not listed", and neither is
+//! an empty answer from a list whose test entry ([`Zone::test_entry`]) did not answer
+//! "listed" in the same run. Private and reserved addresses are never asked
+//! ([`is_public`]).
 //!
 //! The pure parts, [`query_name`] and [`interpret`], need no network, and with the
 //! default feature `dns` turned off the crate is only the catalog and these (no

@@ -1,4 +1,4 @@
-//! The blocklist transport (one UDP socket per call, IDs, retransmission, TCP
+//! The blocklist transport (sockets, IDs, retransmission, TCP
 //! fallback, cache) against real servers on 127.0.0.1: the in-process hickory server
 //! with fault modes, a scripted UDP server that sends junk, and rbldnsd.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap freely
