@@ -216,7 +216,8 @@ struct Sock {
 
 /// What woke a session up.
 enum Event {
-    Readable,
+    /// The socket at this index is readable.
+    Readable(usize),
     Tcp(usize, Outcome),
     Wake,
 }
@@ -230,6 +231,8 @@ pub(crate) struct Session<'a> {
     deadline: Instant,
     /// Every socket opened, `None` once closed (indices stay stable).
     sockets: Vec<Option<Sock>>,
+    /// The indices of the sockets still open.
+    live: Vec<usize>,
     /// The socket new tries go out on, per family (0: IPv4, 1: IPv6).
     current: [Option<usize>; 2],
     /// Datagrams that were not DNS messages, or answered no query.
@@ -273,6 +276,7 @@ impl<'a> Session<'a> {
             cache,
             deadline,
             sockets: Vec::new(),
+            live: Vec::new(),
             current: [None, None],
             discarded: 0,
             slots: Vec::new(),
@@ -372,29 +376,32 @@ impl<'a> Session<'a> {
                 Some(Reverse((at, _, _))) => (*at).min(self.deadline),
                 None => self.deadline,
             };
-            let readable: Vec<_> = self
-                .sockets
+            let sockets = &self.sockets;
+            let (indices, readable): (Vec<usize>, Vec<_>) = self
+                .live
                 .iter()
-                .flatten()
-                .map(|sock| Box::pin(sock.socket.readable()))
-                .collect();
+                .filter_map(|&i| Some((i, Box::pin(sockets.get(i)?.as_ref()?.socket.readable()))))
+                .unzip();
             // `select_all` refuses an empty list; with no socket, wait on the rest.
+            // Only the socket that is ready is read: a read of each of the others
+            // would cost a system call for nothing.
             let readable = async move {
                 if readable.is_empty() {
-                    std::future::pending::<()>().await;
+                    std::future::pending::<usize>().await
                 } else {
-                    let _ = futures_util::future::select_all(readable).await;
+                    let (_, at, _) = futures_util::future::select_all(readable).await;
+                    indices.get(at).copied().unwrap_or_default()
                 }
             };
             let tcp = &mut self.tcp;
             let event = tokio::select! {
                 biased;
-                () = readable => Event::Readable,
+                index = readable => Event::Readable(index),
                 Some((token, outcome)) = tcp.next(), if !tcp.is_empty() => Event::Tcp(token, outcome),
                 () = tokio::time::sleep_until(wake) => Event::Wake,
             };
             match event {
-                Event::Readable => self.drain(),
+                Event::Readable(index) => self.drain(index),
                 Event::Tcp(token, outcome) => self.finish(token, outcome),
                 Event::Wake => {}
             }
@@ -508,7 +515,6 @@ impl<'a> Session<'a> {
         }
         let at = Instant::now() + self.upstream.query_timeout;
         self.timers.push(Reverse((at, token, self.slots[token].tries)));
-        self.close_idle();
     }
 
     /// The socket for the next try to `server`: its family's current one, or a fresh
@@ -539,41 +545,44 @@ impl<'a> Session<'a> {
         self.sockets.push(Some(Sock { socket, connected, sent: 0, open: 0 }));
         let index = self.sockets.len() - 1;
         self.current[family] = Some(index);
+        self.live.push(index);
+        self.close_idle();
         Ok(index)
     }
 
     /// Closes the sockets that are no longer current and have no query left: a late
     /// answer to them is then refused by the kernel rather than read.
     fn close_idle(&mut self) {
-        for (index, entry) in self.sockets.iter_mut().enumerate() {
-            if entry.as_ref().is_some_and(|s| s.open == 0) && !self.current.contains(&Some(index)) {
+        let (sockets, current) = (&mut self.sockets, self.current);
+        self.live.retain(|&index| {
+            let Some(entry) = sockets.get_mut(index) else { return false };
+            if entry.as_ref().is_some_and(|s| s.open == 0) && !current.contains(&Some(index)) {
                 *entry = None;
             }
-        }
+            entry.is_some()
+        });
     }
 
-    /// Reads the datagrams waiting on the sockets.
-    fn drain(&mut self) {
-        for index in 0..self.sockets.len() {
-            // Bounded, so that the timers get their turn even under a flood; the
-            // socket stays readable and is drained again on the next round.
-            for _ in 0..1024 {
-                let Some(Some(sock)) = self.sockets.get(index) else { break };
-                match sock.socket.try_recv_from(&mut self.buf) {
-                    Ok((len, from)) => {
-                        let buf = std::mem::take(&mut self.buf);
-                        if let Some(packet) = buf.get(..len) {
-                            self.receive(packet, from, index);
-                        }
-                        self.buf = buf;
+    /// Reads the datagrams waiting on socket `index`.
+    fn drain(&mut self, index: usize) {
+        // Bounded, so that the timers get their turn even under a flood; the socket
+        // stays readable and is drained again on the next round.
+        for _ in 0..1024 {
+            let Some(Some(sock)) = self.sockets.get(index) else { return };
+            match sock.socket.try_recv_from(&mut self.buf) {
+                Ok((len, from)) => {
+                    let buf = std::mem::take(&mut self.buf);
+                    if let Some(packet) = buf.get(..len) {
+                        self.receive(packet, from, index);
                     }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    // An ICMP error reported on the connected socket (nothing listens
-                    // there, for one): it is consumed by this read; the timers take
-                    // care of the lost query.
-                    Err(e) if is_transient(&e) || e.kind() == ErrorKind::ConnectionReset => {}
-                    Err(_) => break,
+                    self.buf = buf;
                 }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                // An ICMP error reported on the connected socket (nothing listens
+                // there, for one): it is consumed by this read; the timers take care
+                // of the lost query.
+                Err(e) if is_transient(&e) || e.kind() == ErrorKind::ConnectionReset => {}
+                Err(_) => return,
             }
         }
     }
