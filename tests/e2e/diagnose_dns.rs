@@ -209,3 +209,40 @@ fn sender_domain_is_checked_against_domain_lists() {
         .collect();
     assert_eq!(asked, ["yamada-shoten.example"]);
 }
+
+/// A resolver that answers NXDOMAIN to every blocklist name, the lists' test entries
+/// included (a filtered network, or lists silently ignoring it): nothing is "not
+/// listed", and the verdict says the lists could not be confirmed.
+#[test]
+fn a_resolver_that_answers_nxdomain_to_everything_confirms_nothing() {
+    let mut builder = TestDns::builder();
+    for zone in ZONES.iter().chain(&["dbl.spamhaus.org"]) {
+        builder = builder.bare_zone(zone);
+    }
+    let dns = builder.zone("xserver.jp").a("sv12053.xserver.jp", "203.0.113.45").start();
+    let addr = dns.addr().to_string();
+
+    let run = rebound(&["diagnose", "--resolver", &addr, "--format", "json", &example()]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let report = run.report();
+    let listings = report["listings"].as_array().unwrap();
+    assert!(!listings.is_empty());
+    for l in listings {
+        assert!(l["listed"].is_null(), "{l}");
+    }
+    assert_eq!(report["lookup"]["state"], "checked", "{}", report["lookup"]);
+
+    for lang in ["en", "ja"] {
+        let run = rebound(&["diagnose", "--resolver", &addr, "--lang", lang, &example()]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        let out = run.stdout();
+        if lang == "en" {
+            assert!(out.contains("The public lists could not be confirmed"), "{out}");
+            assert!(!out.contains("None of the public lists"), "{out}");
+            assert!(!out.contains("is not listed"), "{out}");
+        } else {
+            assert!(out.contains("公開ブロックリストの回答を確認できませんでした"), "{out}");
+            assert!(!out.contains("掲載されていません"), "{out}");
+        }
+    }
+}

@@ -45,6 +45,8 @@ pub struct RbldnsdBuilder {
     files: Vec<(String, String)>,
     zones: Vec<String>,
     extra_args: Vec<String>,
+    /// Zones served without the RFC 5782 test entries.
+    bare: Vec<String>,
 }
 
 impl Rbldnsd {
@@ -156,6 +158,14 @@ impl RbldnsdBuilder {
         self
     }
 
+    /// Serves `zone` without the RFC 5782 test entries that every zone otherwise gets
+    /// (`2.0.0.127` and `test`, 127.0.0.2, from a `generic` dataset added at start):
+    /// a list that silently refuses this resolver.
+    pub fn bare(mut self, zone: &str) -> Self {
+        self.bare.push(zone.to_ascii_lowercase());
+        self
+    }
+
     /// Passes an extra command-line argument to rbldnsd (e.g. `-e`).
     pub fn arg(mut self, arg: &str) -> Self {
         self.extra_args.push(arg.to_string());
@@ -204,9 +214,23 @@ impl RbldnsdBuilder {
     /// Starts rbldnsd and waits (at most 5 s) until it reports `started`. Retries with
     /// another port when the chosen one turns out to be taken. The error carries
     /// rbldnsd's own output (e.g. a zone file it could not load).
-    pub fn start(self) -> Result<Rbldnsd, String> {
+    pub fn start(mut self) -> Result<Rbldnsd, String> {
         if self.zones.is_empty() {
             return Err("no zone given".into());
+        }
+        // Every working list lists its RFC 5782 test entries, and the checker asks
+        // for them before it believes a "not listed".
+        let mut names: Vec<String> = self
+            .zones
+            .iter()
+            .filter_map(|z| z.split(':').next())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        names.sort();
+        names.dedup();
+        names.retain(|z| !self.bare.contains(z));
+        for zone in &names {
+            self = self.generic(zone, "2.0.0.127 A 127.0.0.2\ntest A 127.0.0.2\n");
         }
         let dir = tempfile::Builder::new()
             .prefix("rebound-rbldnsd-")

@@ -46,6 +46,8 @@ pub enum Fault {
 #[derive(Debug, Default, Clone)]
 pub struct TestDnsBuilder {
     zones: Vec<(String, Option<Fault>)>,
+    /// Zones declared without the RFC 5782 test entries.
+    bare: Vec<String>,
     records: Vec<(String, RData)>,
     delay: Option<Duration>,
 }
@@ -117,8 +119,18 @@ impl Drop for TestDns {
 
 impl TestDnsBuilder {
     /// Declares a zone that answers normally. Records added later whose names fall
-    /// under it belong to it.
+    /// under it belong to it. It lists the RFC 5782 §5 test entries that a blocklist
+    /// must list (`2.0.0.127.<zone>` and `test.<zone>`, 127.0.0.2), as every working
+    /// list does and as the checker asks before it believes a "not listed"; see
+    /// [`TestDnsBuilder::bare_zone`] for one without them.
     pub fn zone(self, name: &str) -> Self {
+        self.zone_with(name, None)
+    }
+
+    /// Declares a zone that answers normally but lacks the RFC 5782 test entries: a
+    /// list that silently refuses this resolver, answering NXDOMAIN to everything.
+    pub fn bare_zone(mut self, name: &str) -> Self {
+        self.bare.push(normalize(name));
         self.zone_with(name, None)
     }
 
@@ -246,7 +258,19 @@ impl TestDnsBuilder {
         // every zone gets a zone of its own.
         let mut zones: Vec<(String, Vec<Record>)> =
             self.zones.iter().map(|(z, _)| (z.clone(), Vec::new())).collect();
-        for (name, data) in &self.records {
+        let mut records = self.records.clone();
+        for (zone, fault) in &self.zones {
+            let _ = fault;
+            if !self.bare.contains(zone) {
+                for entry in ["2.0.0.127", "test"] {
+                    let name = format!("{entry}.{zone}");
+                    if !records.iter().any(|(n, _)| *n == name) {
+                        records.push((name, RData::A(A(Ipv4Addr::new(127, 0, 0, 2)))));
+                    }
+                }
+            }
+        }
+        for (name, data) in &records {
             let index = match longest_suffix(zones.iter().map(|(z, _)| z.as_str()), name) {
                 Some(i) => i,
                 None => {

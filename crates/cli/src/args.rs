@@ -206,8 +206,9 @@ pub struct DnsArgs {
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout)]
     pub timeout: Duration,
 
-    /// Self-test every list (RFC 5782 test entries) before trusting its answers; lists
-    /// that answer "listed" are always self-tested.
+    /// Also ask every list its never-listed RFC 5782 test entry (127.0.0.1), not only
+    /// lists that answer "listed"; a list's "not listed" always needs its test entry
+    /// (127.0.0.2) to answer "listed" in the same run.
     #[arg(long)]
     pub verify_lists: bool,
 

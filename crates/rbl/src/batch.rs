@@ -66,16 +66,18 @@ impl BatchAnswers {
     }
 }
 
-/// True when a phase that asked something got no usable answer at all.
+/// True when a phase that asked something got no usable answer at all. A list that
+/// answered but could not be confirmed (its test entry was not listed) or an address
+/// that was not asked is no sign that DNS is unreachable: those listings say why.
 #[cfg(feature = "dns")]
 fn nothing_answered(
     resolved: &BTreeMap<String, Result<Vec<IpAddr>, String>>,
     listings: &[Listing],
 ) -> bool {
-    let asked = !resolved.is_empty() || !listings.is_empty();
+    let asked = !resolved.is_empty() || listings.iter().any(|l| l.cause.is_none());
     asked
         && resolved.values().all(|r| r.is_err())
-        && listings.iter().all(|l| l.status == crate::ListingStatus::Unknown)
+        && listings.iter().all(|l| l.status == crate::ListingStatus::Unknown && l.cause.is_none())
 }
 
 /// The first error of a phase, to say why nothing answered.

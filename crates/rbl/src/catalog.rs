@@ -104,7 +104,8 @@ impl Catalog {
     /// `meaning`, optional `meaning_ja`) are required; `list` (a list's `id`),
     /// `removal_url`, `expiry` with `expiry_ja`, `notes`, `default` (false), `bitmask`
     /// (false), `ipv6` (false; an allowlist that takes IPv6 addresses), `dqs` (the
-    /// Spamhaus DQS zone, e.g. `zen.dq.spamhaus.net`) and `defunct` are optional; the
+    /// Spamhaus DQS zone, e.g. `zen.dq.spamhaus.net`), `test_entry` (the entry the
+    /// list documents as always listed, when not RFC 5782's) and `defunct` are optional; the
     /// optional texts not given are taken from the zone's list.
     pub fn from_json(json: &str) -> Result<Catalog, RblError> {
         let (lists, zones) = json::parse(json)?;
@@ -259,6 +260,10 @@ pub struct Zone {
     /// The Spamhaus Data Query Service zone with the same data, without the key
     /// (`zen.dq.spamhaus.net`); see [`Zone::query_zone`].
     pub dqs: Option<String>,
+    /// The entry the list documents as always listed, when it is not RFC 5782's
+    /// (`127.0.0.2` for address zones, `test` for domain zones): the DBL lists
+    /// `dbltest.com`. See [`Zone::test_entry`].
+    pub test_entry: Option<Subject>,
 }
 
 impl Zone {
@@ -296,6 +301,42 @@ impl Zone {
             }
             (ZoneKind::Domain, Subject::Domain(_)) => true,
             _ => false,
+        }
+    }
+
+    /// The entry this zone must list when it answers at all: the catalog's
+    /// `test_entry`, else RFC 5782 §5's (`127.0.0.2` for address zones, `test` for
+    /// domain zones). A "not listed" from a zone counts only when this entry answered
+    /// "listed" in the same run.
+    ///
+    /// ```
+    /// use rebound_rbl::{Catalog, Subject};
+    /// let catalog = Catalog::builtin();
+    /// let zen = catalog.get("zen.spamhaus.org").unwrap();
+    /// assert_eq!(zen.test_entry(), Subject::Ip("127.0.0.2".parse().unwrap()));
+    /// let dbl = catalog.get("dbl.spamhaus.org").unwrap();
+    /// assert_eq!(dbl.test_entry(), Subject::Domain("dbltest.com".into()));
+    /// ```
+    pub fn test_entry(&self) -> Subject {
+        match (&self.test_entry, self.kind) {
+            (Some(entry), _) => entry.clone(),
+            (None, ZoneKind::Domain) => Subject::Domain("test".to_string()),
+            (None, _) => Subject::Ip(Ipv4Addr::new(127, 0, 0, 2).into()),
+        }
+    }
+
+    /// The entry RFC 5782 §5 says no zone lists (`127.0.0.1`, `invalid`): a zone
+    /// that lists it lists everything (dead or wildcarded).
+    ///
+    /// ```
+    /// let catalog = rebound_rbl::Catalog::builtin();
+    /// let zen = catalog.get("zen.spamhaus.org").unwrap();
+    /// assert_eq!(zen.never_listed_entry().to_string(), "127.0.0.1");
+    /// ```
+    pub fn never_listed_entry(&self) -> Subject {
+        match self.kind {
+            ZoneKind::Domain => Subject::Domain("invalid".to_string()),
+            _ => Subject::Ip(Ipv4Addr::new(127, 0, 0, 1).into()),
         }
     }
 

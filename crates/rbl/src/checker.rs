@@ -1,8 +1,6 @@
 //! The I/O part: asking DNS, within a deadline.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Arc, Mutex};
+use std::net::IpAddr;
 
 use hickory_resolver::config::{
     NameServerConfig, ProtocolConfig, ResolveHosts, ResolverConfig, ResolverOpts,
@@ -13,11 +11,12 @@ use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::TokioResolver;
 
-use crate::catalog::{Catalog, Zone, ZoneKind};
+use crate::catalog::{Catalog, Zone};
 use crate::error::RblError;
 use crate::query::{interpret, query_name};
+use crate::selftest::{Entry, Probe, SelfTests, ZoneTests};
 use crate::transport::{Cache, Failure, Outcome, Session, Upstream};
-use crate::{CheckerConfig, Listing, ListingStatus, Subject};
+use crate::{CheckerConfig, Listing, ListingStatus, Subject, UnknownCause};
 
 /// At most this many queries of one [`Checker::check`] call are on the wire at once;
 /// the others wait their turn. A server's socket buffer holds only so many queries
@@ -54,38 +53,6 @@ pub struct Checker {
     /// RFC 5782 self-test results, by zone name: each zone is tested once per
     /// configuration ([`CheckerConfig::self_tests`]).
     health: SelfTests,
-}
-
-/// RFC 5782 self-test results by zone, shared by the checkers of one configuration
-/// ([`CheckerConfig::self_tests`]); a clone shares the same results.
-///
-/// ```
-/// let config = rebound_rbl::CheckerConfig::default();
-/// let again = config.clone();
-/// assert!(format!("{:?}", again.self_tests).starts_with("SelfTests"));
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct SelfTests(Arc<Mutex<HashMap<String, ZoneHealth>>>);
-
-impl SelfTests {
-    fn get(&self, zone: &str) -> Option<ZoneHealth> {
-        self.0.lock().ok().and_then(|h| h.get(zone).copied())
-    }
-
-    fn insert(&self, zone: String, health: ZoneHealth) {
-        if let Ok(mut known) = self.0.lock() {
-            known.insert(zone, health);
-        }
-    }
-}
-
-/// What a zone answered for its RFC 5782 test points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ZoneHealth {
-    /// The "must be listed" test entry (127.0.0.2, `TEST`): `None` when unknown.
-    lists_positive: Option<bool>,
-    /// The "must not be listed" test entry (127.0.0.1, `INVALID`).
-    lists_negative: Option<bool>,
 }
 
 impl std::fmt::Debug for Checker {
@@ -184,8 +151,14 @@ impl Checker {
     /// (an IPv6 address on an IPv4-only zone, a domain on an address zone) are skipped.
     /// One [`Listing`] per remaining (subject, zone) pair comes back, in subject order,
     /// then zone order. Listed subjects get a TXT query too. NXDOMAIN and an empty
-    /// answer mean not listed; timeouts, SERVFAIL, REFUSED and refusal codes mean
-    /// unknown. The whole call ends by `config.deadline`: whatever has not been
+    /// answer mean not listed, but only from a zone whose test entry
+    /// ([`Zone::test_entry`], asked alongside) answered "listed" in the same run;
+    /// otherwise the listing is unknown with [`UnknownCause::TestEntryNotListed`] or
+    /// [`UnknownCause::TestEntryUnanswered`]. A zone that says "listed" is also asked
+    /// its must-not-be-listed entry, and when it lists that too none of its answers
+    /// count. Addresses that are not public ([`crate::is_public`]) are not asked:
+    /// their listings are unknown with [`UnknownCause::NotPublic`]. Timeouts,
+    /// SERVFAIL, REFUSED and refusal codes mean unknown. The whole call ends by `config.deadline`: whatever has not been
     /// answered by then is unknown with the error "no answer within the Ns deadline".
     pub async fn check(&self, subjects: &[Subject], zones: &[&Zone]) -> Vec<Listing> {
         let mut unique_subjects: Vec<&Subject> = Vec::new();
@@ -201,39 +174,77 @@ impl Checker {
             }
         }
 
-        let mut jobs: Vec<(String, &Zone)> = Vec::new();
+        // (query name, zone index, listing index) of each A query to make.
+        let mut jobs: Vec<(String, usize, usize)> = Vec::new();
         let mut listings: Vec<Listing> = Vec::new();
+        let mut listing_zone: Vec<usize> = Vec::new();
         for subject in &unique_subjects {
-            for zone in &unique_zones {
-                if zone.accepts(subject) {
-                    jobs.push((query_name(subject, &self.query_zone(zone)), zone));
-                    listings.push(Listing::new(
-                        subject.to_string(),
-                        zone.name.clone(),
-                        ListingStatus::Unknown,
-                    ));
+            let reserved = match subject {
+                Subject::Ip(ip) => crate::is_public(*ip).err(),
+                Subject::Domain(_) => None,
+            };
+            for (z, zone) in unique_zones.iter().enumerate() {
+                if !zone.accepts(subject) {
+                    continue;
                 }
+                let mut listing =
+                    Listing::new(subject.to_string(), zone.name.clone(), ListingStatus::Unknown);
+                match reserved {
+                    Some(range) => {
+                        listing.cause = Some(UnknownCause::NotPublic);
+                        listing.error = Some(format!(
+                            "not asked: {subject} is a {range} address, which no public list lists; asking would tell the list about your network"
+                        ));
+                    }
+                    None => {
+                        jobs.push((query_name(subject, &self.query_zone(zone)), z, listings.len()))
+                    }
+                }
+                listings.push(listing);
+                listing_zone.push(z);
             }
         }
 
         let deadline = tokio::time::Instant::now() + self.config.deadline;
         let mut session = Session::new(&self.upstream, &self.cache, deadline);
-        session.reserve(jobs.len() * 11 / 10);
+        session.reserve(jobs.len() * 11 / 10 + unique_zones.len());
         // What each submitted query (by token) is for.
         let mut purposes: Vec<Purpose> = Vec::with_capacity(jobs.len() * 11 / 10);
-        for (i, (name, _)) in jobs.iter().enumerate() {
+        let mut tests: Vec<ZoneTests> = vec![ZoneTests::default(); unique_zones.len()];
+        // The must-be-listed entry of every zone asked (the must-not-be-listed one
+        // too with `verify_lists`), alongside the subjects: no round trip added.
+        let mut asked = vec![false; unique_zones.len()];
+        for &(_, z, _) in &jobs {
+            asked[z] = true;
+        }
+        let mut entries = vec![Entry::Listed];
+        if self.config.verify_lists {
+            entries.push(Entry::NeverListed);
+        }
+        for (z, zone) in unique_zones.iter().enumerate().filter(|(z, _)| asked[*z]) {
+            for &entry in &entries {
+                self.ask_entry(&mut session, &mut purposes, &mut tests[z], z, zone, entry);
+            }
+        }
+        for (j, (name, _, _)) in jobs.iter().enumerate() {
             session.submit(name, RecordType::A);
-            purposes.push(Purpose::A(i));
+            purposes.push(Purpose::A(j));
         }
         while let Some((token, outcome)) = session.next().await {
             match purposes.get(token).copied() {
-                Some(Purpose::A(i)) => {
-                    let (name, zone) = &jobs[i];
+                Some(Purpose::A(j)) => {
+                    let (name, z, i) = &jobs[j];
+                    let (z, i) = (*z, *i);
+                    let zone = unique_zones[z];
                     let listing = &mut listings[i];
                     self.apply_a_answer(listing, zone, outcome);
                     if listing.status == ListingStatus::Listed {
                         session.submit(name, RecordType::TXT);
                         purposes.push(Purpose::Txt(i));
+                        // Trust, but verify: a zone that says "listed" must not list
+                        // everything.
+                        let entry = Entry::NeverListed;
+                        self.ask_entry(&mut session, &mut purposes, &mut tests[z], z, zone, entry);
                     }
                 }
                 Some(Purpose::Txt(i)) => {
@@ -241,30 +252,48 @@ impl Checker {
                         listings[i].txt = answer.txt;
                     }
                 }
-                _ => {}
+                Some(Purpose::Test(z, entry)) => {
+                    let describe = |f: &Failure| self.hide_key(f.describe(self.config.deadline));
+                    tests[z].record(unique_zones[z], entry, outcome, describe, &self.health);
+                }
+                None => {}
             }
         }
-
-        // Trust, but verify: a zone that says "listed" (or every zone, when asked)
-        // must pass its RFC 5782 self-test before its answers count.
-        let suspects: Vec<&Zone> = unique_zones
-            .iter()
-            .copied()
-            .filter(|zone| {
-                self.config.verify_lists
-                    || listings.iter().any(|l| {
-                        l.status == ListingStatus::Listed && l.zone.eq_ignore_ascii_case(&zone.name)
-                    })
-            })
-            .collect();
-        let healths = self.health(&mut session, &suspects).await;
-        for (zone, health) in suspects.iter().zip(healths) {
-            let Some(health) = health else { continue };
-            for listing in listings.iter_mut().filter(|l| l.zone.eq_ignore_ascii_case(&zone.name)) {
-                apply_health(listing, zone, health, self.config.verify_lists);
+        for (listing, &z) in listings.iter_mut().zip(&listing_zone) {
+            if listing.cause.is_none() {
+                tests[z].apply(listing, unique_zones[z]);
             }
         }
         listings
+    }
+
+    /// Asks `zone` for its test `entry`, unless this configuration already knows the
+    /// answer or this check already asked.
+    fn ask_entry(
+        &self,
+        session: &mut Session<'_>,
+        purposes: &mut Vec<Purpose>,
+        tests: &mut ZoneTests,
+        z: usize,
+        zone: &Zone,
+        entry: Entry,
+    ) {
+        let probe = tests.probe(entry);
+        if *probe != Probe::NotAsked {
+            return;
+        }
+        if let Some(lists) = self.health.get(zone, entry) {
+            *probe = Probe::Known(lists);
+            return;
+        }
+        let subject = match entry {
+            Entry::Listed => zone.test_entry(),
+            Entry::NeverListed => zone.never_listed_entry(),
+        };
+        *probe = Probe::Pending;
+        // Tokens are handed out in order, one per submit, as `purposes` is filled.
+        session.submit(&query_name(&subject, &self.query_zone(zone)), RecordType::A);
+        purposes.push(Purpose::Test(z, entry));
     }
 
     /// Resolves a host name to its addresses (A and AAAA), within `config.deadline`.
@@ -322,62 +351,6 @@ impl Checker {
         }
     }
 
-    /// The zones' RFC 5782 self-tests, asked once per configuration: `None` for a zone
-    /// whose test points got no answer before the deadline.
-    async fn health(&self, session: &mut Session<'_>, zones: &[&Zone]) -> Vec<Option<ZoneHealth>> {
-        let known: Vec<Option<ZoneHealth>> =
-            zones.iter().map(|zone| self.health.get(&zone.name.to_ascii_lowercase())).collect();
-        // Per zone: the outcomes for its positive and its negative test point.
-        let mut outcomes: Vec<[Option<Outcome>; 2]> = zones.iter().map(|_| [None, None]).collect();
-        let mut purposes: HashMap<usize, (usize, usize)> = HashMap::new();
-        for (z, zone) in zones.iter().enumerate() {
-            if known[z].is_some() {
-                continue;
-            }
-            let (positive, negative) = test_points(zone);
-            for (which, subject) in [positive, negative].iter().enumerate() {
-                let token =
-                    session.submit(&query_name(subject, &self.query_zone(zone)), RecordType::A);
-                purposes.insert(token, (z, which));
-            }
-        }
-        while let Some((token, outcome)) = session.next().await {
-            if let Some(&(z, which)) = purposes.get(&token) {
-                outcomes[z][which] = Some(outcome);
-            }
-        }
-        let lists = |zone: &Zone, outcome: &Outcome| match outcome {
-            Ok(answer) => match interpret(zone, &answer.a).status {
-                ListingStatus::Listed => Some(true),
-                ListingStatus::NotListed => Some(false),
-                ListingStatus::Unknown => None,
-            },
-            Err(_) => None,
-        };
-        let mut healths = Vec::with_capacity(zones.len());
-        for (z, zone) in zones.iter().enumerate() {
-            if let Some(health) = known[z] {
-                healths.push(Some(health));
-                continue;
-            }
-            let [Some(positive), Some(negative)] = &outcomes[z] else {
-                healths.push(None);
-                continue;
-            };
-            if [positive, negative].iter().any(|o| matches!(o, Err(Failure::Expired { .. }))) {
-                healths.push(None);
-                continue;
-            }
-            let health = ZoneHealth {
-                lists_positive: lists(zone, positive),
-                lists_negative: lists(zone, negative),
-            };
-            self.health.insert(zone.name.to_ascii_lowercase(), health);
-            healths.push(Some(health));
-        }
-        healths
-    }
-
     /// The zone under which to ask: its DQS twin when there is a key.
     fn query_zone<'z>(&self, zone: &'z Zone) -> std::borrow::Cow<'z, str> {
         zone.query_zone(self.config.dqs_key.as_ref())
@@ -425,10 +398,12 @@ impl Checker {
 /// What a query of [`Checker::check`] is for.
 #[derive(Debug, Clone, Copy)]
 enum Purpose {
-    /// The A query of job `i`.
+    /// The A query of job `j`.
     A(usize),
-    /// The TXT query of job `i`, listed.
+    /// The TXT query for listing `i`, listed.
     Txt(usize),
+    /// A test entry of zone `z`.
+    Test(usize, Entry),
 }
 
 /// The UDP address of a configured name server (port 53 unless its config says).
@@ -440,45 +415,6 @@ fn udp_address(ns: &NameServerConfig) -> std::net::SocketAddr {
         .or(ns.connections.first())
         .map_or(53, |c| c.port);
     std::net::SocketAddr::new(ns.ip, port)
-}
-
-/// The RFC 5782 §5 test points of a zone: one that must be listed, one that must not.
-fn test_points(zone: &Zone) -> (Subject, Subject) {
-    match zone.kind {
-        ZoneKind::Domain => {
-            (Subject::Domain("test".to_string()), Subject::Domain("invalid".to_string()))
-        }
-        _ => (
-            Subject::Ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2))),
-            Subject::Ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1))),
-        ),
-    }
-}
-
-/// Discounts a zone's answer when its self-test shows it cannot be trusted: a zone
-/// that lists its must-not-be-listed entry lists everything (dead or wildcarded); a
-/// zone that does not list its must-be-listed entry is refusing this resolver
-/// silently, so "not listed" from it means nothing (judged only with
-/// `verify_lists`: some live lists skip the positive entry, and a zone that lists
-/// something is evidently answering).
-fn apply_health(listing: &mut Listing, zone: &Zone, health: ZoneHealth, verify_lists: bool) {
-    let (positive, negative) = test_points(zone);
-    if health.lists_negative == Some(true) && listing.status != ListingStatus::Unknown {
-        listing.status = ListingStatus::Unknown;
-        listing.error = Some(format!(
-            "{} is broken: it also lists its RFC 5782 test entry {negative}, which no working list does, so it answers \"listed\" for everything (a dead or wildcarded list); its answer is ignored",
-            zone.name
-        ));
-    } else if verify_lists
-        && health.lists_positive == Some(false)
-        && listing.status == ListingStatus::NotListed
-    {
-        listing.status = ListingStatus::Unknown;
-        listing.error = Some(format!(
-            "{} does not list its RFC 5782 test entry {positive}: it is probably refusing your resolver without saying so, so its \"not listed\" cannot be trusted; use your own recursive resolver",
-            zone.name
-        ));
-    }
 }
 
 /// `None` when the error is a negative answer (NXDOMAIN, or NOERROR without records);

@@ -132,6 +132,14 @@ pub enum CatalogError {
     /// `ipv6` is set on a zone whose kind says which addresses it takes.
     #[error("zone {0:?}: \"ipv6\" is for allowlists; an IPv4 and IPv6 blocklist has kind \"ipv4_and_ipv6\"")]
     Ipv6Flag(String),
+    /// `test_entry` is not a domain name (domain zones) or an IP address (the others).
+    #[error("zone {zone:?}: test_entry {entry:?} must be a domain name for a domain zone and an IP address for the others")]
+    BadTestEntry {
+        /// The zone.
+        zone: String,
+        /// The test entry as given.
+        entry: String,
+    },
 }
 
 /// "5s", "1.5s", "800ms".

@@ -2,11 +2,16 @@
 //!
 //! A [`Catalog`] knows the lists: zone names, what each return code means, where to
 //! ask for removal. A [`Checker`] asks them, all in parallel, within a deadline,
-//! over a small purpose-built DNS client (one UDP socket per call, queries encoded and
-//! answers decoded with hickory-proto, lost packets sent again, TCP for truncated
-//! answers, answers cached for their TTL), and turns every answer into a [`Listing`]
-//! that is `listed`, `not listed`, or `unknown` with its cause. A refused query, a
-//! SERVFAIL, a timeout or a "your resolver is refused" code is never "not listed".
+//! over a small purpose-built DNS client (a fresh UDP socket and random source port
+//! every 16 queries, IDs from the OS CSPRNG, answers taken only from the server asked
+//! with the question matching and within record limits, queries encoded and answers
+//! decoded with hickory-proto, lost packets sent again, TCP for truncated answers,
+//! answers cached for their TTL), and turns every answer into a [`Listing`] that is
+//! `listed`, `not listed`, or `unknown` with its cause. A refused query, a SERVFAIL, a
+//! timeout or a "your resolver is refused" code is never "not listed", and neither is
+//! an empty answer from a list whose test entry ([`Zone::test_entry`]) did not answer
+//! "listed" in the same run. Private and reserved addresses are never asked
+//! ([`is_public`]).
 //!
 //! The pure parts, [`query_name`] and [`interpret`], need no network, and with the
 //! default feature `dns` turned off the crate is only the catalog and these (no
@@ -38,6 +43,8 @@ mod checker;
 mod dqs;
 mod error;
 mod query;
+#[cfg(feature = "dns")]
+mod selftest;
 mod subject;
 #[cfg(feature = "dns")]
 mod transport;
@@ -47,11 +54,68 @@ pub use batch::check_batch;
 pub use batch::{BatchAnswers, BatchRequest};
 pub use catalog::{Catalog, CodeKind, List, ReturnCode, Zone, ZoneKind};
 #[cfg(feature = "dns")]
-pub use checker::{Checker, SelfTests};
+pub use checker::Checker;
 pub use dqs::{DqsKey, DqsKeyError};
 pub use error::{CatalogError, RblError};
 pub use query::{interpret, query_name, Interpretation};
-pub use subject::{parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
+#[cfg(feature = "dns")]
+pub use selftest::SelfTests;
+pub use subject::{is_public, parse_subjects, SubjectError, MAX_RANGE_ADDRESSES};
+
+/// The DNS answer decoding, exposed for the fuzz target (`fuzz/fuzz_targets/dns_answer.rs`)
+/// and its regression tests; not a stable interface.
+#[cfg(feature = "dns")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::net::Ipv4Addr;
+
+    use hickory_resolver::proto::rr::{Name, RecordType};
+
+    use crate::transport::{decode_answer, Decoded};
+    pub use crate::transport::{Rejection, MAX_ANSWER_RECORDS, MAX_TXT_LEN};
+
+    /// Decodes `packet` as the answer to query `id` for `name` (A, or TXT when
+    /// `txt`): the A addresses and TXT texts, `None` for a truncated answer or an
+    /// error code, or why it was rejected. Never panics.
+    ///
+    /// ```
+    /// use rebound_rbl::fuzzing::{dns_answer, Rejection};
+    /// assert_eq!(dns_answer(b"junk", 1, "2.0.0.127.bl.test", false), Err(Rejection::Malformed));
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn dns_answer(
+        packet: &[u8],
+        id: u16,
+        name: &str,
+        txt: bool,
+    ) -> Result<Option<(Vec<Ipv4Addr>, Vec<String>)>, Rejection> {
+        let name = Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
+            .map_err(|_| Rejection::NotOurs)?;
+        let record_type = if txt { RecordType::TXT } else { RecordType::A };
+        match decode_answer(packet, id, &name, record_type)? {
+            Decoded::Answer(answer) => Ok(Some((answer.a, answer.txt))),
+            Decoded::Truncated | Decoded::Error(_) => Ok(None),
+        }
+    }
+
+    /// [`dns_answer`] with the packet's own ID and question (name; A, or TXT when
+    /// `txt`) as the expected ones, when it has one: lets a fuzzer past the checks
+    /// into the record limits.
+    ///
+    /// ```
+    /// assert!(rebound_rbl::fuzzing::dns_answer_self(b"junk", false).is_err());
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn dns_answer_self(
+        packet: &[u8],
+        txt: bool,
+    ) -> Result<Option<(Vec<Ipv4Addr>, Vec<String>)>, Rejection> {
+        use hickory_resolver::proto::op::Message;
+        let message = Message::from_vec(packet).map_err(|_| Rejection::Malformed)?;
+        let name = message.queries.first().ok_or(Rejection::NotOurs)?.name().to_ascii();
+        dns_answer(packet, message.metadata.id, &name, txt)
+    }
+}
 
 /// Something to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,9 +179,10 @@ pub struct CheckerConfig {
     pub deadline: Duration,
     /// How long to wait for one answer before retrying.
     pub query_timeout: Duration,
-    /// Query every zone's RFC 5782 test points, not only those of zones that answer
-    /// "listed": a zone that does not list its 127.0.0.2 test entry is silently
-    /// refusing this resolver, so its "not listed" answers become unknown.
+    /// Also ask every zone's must-not-be-listed entry (`127.0.0.1`, `invalid`), not
+    /// only that of zones that answer "listed". (The must-be-listed entry is always
+    /// asked: a zone's "not listed" counts only when that entry answered "listed" in
+    /// the same run; see [`Zone::test_entry`].)
     pub verify_lists: bool,
     /// A Spamhaus DQS key: the Spamhaus zones that have a DQS twin
     /// ([`Zone::dqs`]) are asked as `KEY.zen.dq.spamhaus.net` and so on instead of
@@ -171,6 +236,40 @@ pub struct Listing {
     /// is then [`ListingStatus::Unknown`]. A Spamhaus zone that refuses with .254 or
     /// .255 answers through DQS ([`Zone::dqs`]; `CheckerConfig::dqs_key`).
     pub refusal_code: Option<Ipv4Addr>,
+    /// Why the status is unknown, when it is for one of the reasons a report words
+    /// itself (the list could not be confirmed, the address was not asked); the
+    /// details are in [`Listing::error`].
+    pub cause: Option<UnknownCause>,
+}
+
+/// Why a listing is unknown although the list may well have answered.
+///
+/// ```
+/// use rebound_rbl::UnknownCause;
+/// assert!(UnknownCause::TestEntryNotListed.unconfirmed());
+/// assert!(!UnknownCause::NotPublic.unconfirmed());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnknownCause {
+    /// The list's test entry (RFC 5782's `127.0.0.2` / `test`, or the catalog's) was
+    /// not listed: this resolver gets no answers from the list (a list that refuses a
+    /// resolver often answers "not listed" to everything), so its "not listed" means
+    /// nothing.
+    TestEntryNotListed,
+    /// The list's test entry got no usable answer in time, so its "not listed" could
+    /// not be confirmed.
+    TestEntryUnanswered,
+    /// The address is private, loopback, link-local or otherwise reserved (RFC 6890):
+    /// no public list lists it, and it was not sent to them.
+    NotPublic,
+}
+
+impl UnknownCause {
+    /// Whether the list answered but could not be confirmed to answer truthfully.
+    pub fn unconfirmed(self) -> bool {
+        matches!(self, UnknownCause::TestEntryNotListed | UnknownCause::TestEntryUnanswered)
+    }
 }
 
 impl Listing {
@@ -195,6 +294,7 @@ impl Listing {
             txt: Vec::new(),
             error: None,
             refusal_code: None,
+            cause: None,
         }
     }
 }

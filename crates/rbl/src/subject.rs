@@ -1,7 +1,7 @@
 //! What a user may ask about: an IP address, a CIDR range, or a domain name, checked
 //! strictly so that a typo is an error that names it, not a silent "not listed".
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::Subject;
 
@@ -85,6 +85,73 @@ fn expand(ip: IpAddr, prefix: u32, text: &str) -> Result<Vec<Subject>, SubjectEr
         .collect())
 }
 
+/// Whether `ip` may be sent to a public list: `Err` names the special-purpose range
+/// (RFC 6890 and its updates) that keeps it from being asked. Private (RFC 1918),
+/// shared (RFC 6598), loopback, link-local, unique-local, multicast, benchmarking,
+/// "this network", IETF-protocol, reserved and broadcast addresses are never asked: no
+/// public list lists them, and asking would tell the list about the user's network.
+///
+/// The documentation ranges (RFC 5737's 192.0.2.0/24, 198.51.100.0/24,
+/// 203.0.113.0/24 and RFC 3849's 2001:db8::/32) are asked: they are never assigned,
+/// so asking reveals nothing, and examples and tests use them as stand-in senders.
+///
+/// ```
+/// use rebound_rbl::is_public;
+/// assert!(is_public("203.0.113.9".parse().unwrap()).is_ok());
+/// assert_eq!(is_public("10.1.2.3".parse().unwrap()), Err("private (RFC 1918)"));
+/// assert_eq!(is_public("::ffff:127.0.0.1".parse().unwrap()), Err("loopback"));
+/// assert!(is_public("fe80::1".parse().unwrap()).is_err());
+/// ```
+pub fn is_public(ip: IpAddr) -> Result<(), &'static str> {
+    match ip {
+        IpAddr::V4(v4) => v4_range(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4_range(v4),
+            None => v6_range(v6),
+        },
+    }
+}
+
+fn v4_range(v4: Ipv4Addr) -> Result<(), &'static str> {
+    let [a, b, c, _] = v4.octets();
+    let reason = match (a, b, c) {
+        (0, _, _) => "\"this network\" (RFC 791)",
+        (10, _, _) | (192, 168, _) => "private (RFC 1918)",
+        (172, 16..=31, _) => "private (RFC 1918)",
+        (100, 64..=127, _) => "shared address space (RFC 6598)",
+        (127, _, _) => "loopback",
+        (169, 254, _) => "link-local",
+        (192, 0, 0) => "IETF protocol assignment (RFC 6890)",
+        (198, 18..=19, _) => "benchmarking (RFC 2544)",
+        (224..=239, _, _) => "multicast",
+        (240..=255, _, _) => "reserved (RFC 1112)",
+        _ => return Ok(()),
+    };
+    Err(reason)
+}
+
+fn v6_range(v6: Ipv6Addr) -> Result<(), &'static str> {
+    let first = v6.segments()[0];
+    let reason = if v6.is_unspecified() {
+        "unspecified"
+    } else if v6.is_loopback() {
+        "loopback"
+    } else if first & 0xfe00 == 0xfc00 {
+        "unique local (RFC 4193)"
+    } else if first & 0xffc0 == 0xfe80 {
+        "link-local"
+    } else if first & 0xff00 == 0xff00 {
+        "multicast"
+    } else if v6.segments()[..4] == [0x100, 0, 0, 0] {
+        "discard-only (RFC 6666)"
+    } else if v6.segments()[..6] == [0; 6] {
+        "IPv4-compatible (deprecated, RFC 4291)"
+    } else {
+        return Ok(());
+    };
+    Err(reason)
+}
+
 /// A host-name-shaped domain: dot-separated labels of letters, digits, `-` and `_`,
 /// at least two labels, none empty or longer than 63, at most 253 in all, and a
 /// top-level label that is not all digits (`300.1.2.3` is a mistyped address).
@@ -121,6 +188,24 @@ mod tests {
         assert!(matches!(parse_subjects("2001:db8::/0"), Err(SubjectError::RangeTooLarge { .. })));
         assert!(matches!(parse_subjects("192.0.2.0/33"), Err(SubjectError::BadPrefix(_))));
         assert!(matches!(parse_subjects("192.0.2.0/x"), Err(SubjectError::BadPrefix(_))));
+        for (ip, public) in [
+            ("192.0.2.1", true),
+            ("8.8.8.8", true),
+            ("2001:db8::1", true),
+            ("172.15.0.1", true),
+            ("172.16.0.1", false),
+            ("100.127.0.1", false),
+            ("100.128.0.1", true),
+            ("198.19.1.1", false),
+            ("255.255.255.255", false),
+            ("0.1.2.3", false),
+            ("fd00::1", false),
+            ("ff02::1", false),
+            ("::", false),
+            ("::ffff:10.0.0.1", false),
+        ] {
+            assert_eq!(is_public(ip.parse().unwrap()).is_ok(), public, "{ip}");
+        }
         for bad in ["", "localhost", "exa mple.com", "-bad.example", "a..b", "300.1.2.3"] {
             assert!(parse_subjects(bad).is_err(), "{bad:?} accepted");
         }

@@ -1,9 +1,13 @@
 //! A small purpose-built DNS client for blocklist queries (A and TXT).
 //!
-//! One [`Session`] per [`Checker::check`](crate::Checker::check) call: one UDP socket
-//! per address family, shared by every query of the call; random 16-bit IDs; a map
-//! from ID to the pending query, whose question must match the answer's (name, type
-//! and class) before the answer is taken; at most `max_in_flight` queries on the wire,
+//! One [`Session`] per [`Checker::check`](crate::Checker::check) call: a fresh UDP
+//! socket (a new random source port from the kernel) for every [`PORT_REUSE`] queries,
+//! closed once its queries are done; 16-bit IDs from the operating system's CSPRNG; a
+//! map from ID to the pending query; an answer is taken only when it comes from a
+//! server that query was sent to, on the socket it was sent from, with its ID and its
+//! question (name, type and class), and when it decodes within the limits of
+//! [`decode_answer`] (malformed, oversized or wrong-type answers are rejected and
+//! counted); at most `max_in_flight` queries on the wire,
 //! the rest queued; retransmission (to the next name server, if there are several)
 //! each time a query's timeout passes, for as long as the deadline allows; with
 //! several servers, an error code (SERVFAIL, REFUSED, ...) sends the query on to the
@@ -35,8 +39,22 @@ use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::Instant;
 
 /// Largest UDP answer read (no EDNS is sent, so servers stay within 512 bytes; a
-/// larger buffer costs nothing and tolerates servers that ignore that).
+/// larger buffer costs nothing and tolerates servers that ignore that). A longer
+/// datagram is cut to this and then fails to decode.
 const UDP_BUFFER: usize = 4096;
+
+/// Queries sent from one socket before the next ones get a fresh socket (and so a
+/// fresh random source port): an off-path forger must guess the port as well as the
+/// 16-bit ID, and it changes every few queries.
+pub(crate) const PORT_REUSE: u32 = 16;
+
+/// Most records an answer section may hold: blocklist answers hold a few A records
+/// (ZEN: up to about 4) or TXT records.
+pub const MAX_ANSWER_RECORDS: usize = 32;
+
+/// Longest TXT text kept per record, in bytes (the character-strings joined): list
+/// explanations are a sentence and a URL.
+pub const MAX_TXT_LEN: usize = 1024;
 
 /// Most entries a [`Cache`] keeps; past this, expired ones are dropped, and if that
 /// is not enough the cache starts over.
@@ -73,7 +91,12 @@ pub(crate) enum Failure {
     Expired {
         /// Whether at least one try timed out before the deadline.
         timed_out: bool,
+        /// Datagrams the session discarded as not DNS messages at all (garbage or
+        /// a flood), reported with the timeout.
+        discarded: u32,
     },
+    /// Every server's answer had the query's ID and question but was rejected.
+    Rejected(Rejection),
 }
 
 impl Failure {
@@ -83,10 +106,20 @@ impl Failure {
             Failure::Rcode(code) => crate::checker::response_code_text(*code),
             Failure::BadName(e) => format!("invalid query name: {e}"),
             Failure::Network(e) => format!("network error: {e}"),
-            Failure::TcpTimeout | Failure::Expired { timed_out: true } => "timed out".to_string(),
-            Failure::Expired { timed_out: false } => {
+            Failure::TcpTimeout | Failure::Expired { timed_out: true, discarded: 0 } => {
+                "timed out".to_string()
+            }
+            Failure::Expired { timed_out: true, discarded } => {
+                format!("timed out ({discarded} malformed datagrams discarded)")
+            }
+            Failure::Expired { timed_out: false, discarded: 0 } => {
                 format!("no answer within the {} deadline", crate::error::fmt_duration(deadline))
             }
+            Failure::Expired { timed_out: false, discarded } => format!(
+                "no answer within the {} deadline ({discarded} malformed datagrams discarded)",
+                crate::error::fmt_duration(deadline)
+            ),
+            Failure::Rejected(why) => format!("answer rejected: {why}"),
         }
     }
 }
@@ -158,8 +191,35 @@ struct Slot {
     tries: u32,
     /// How many tries waited their full timeout.
     timeouts: u32,
-    /// How many servers answered SERVFAIL, REFUSED or another error code.
+    /// How many servers answered SERVFAIL, REFUSED or another error code, or with
+    /// an answer that was rejected.
     errors: u32,
+    /// The socket the last try went out on (index into `Session::sockets`).
+    socket: Option<usize>,
+    /// The servers tries went to (bit `i`: server `i`; servers past 63 share bit 63).
+    asked: u64,
+    /// Why the last answer with this query's ID and question was rejected.
+    rejected: Option<Rejection>,
+}
+
+/// One UDP socket of a session.
+#[derive(Debug)]
+struct Sock {
+    socket: UdpSocket,
+    /// Connected to its family's only server: the kernel drops anyone else's datagrams.
+    connected: bool,
+    /// Tries sent from it.
+    sent: u32,
+    /// Queries whose last try went out on it and that are not done.
+    open: u32,
+}
+
+/// What woke a session up.
+enum Event {
+    /// The socket at this index is readable.
+    Readable(usize),
+    Tcp(usize, Outcome),
+    Wake,
 }
 
 type TcpFuture = Pin<Box<dyn Future<Output = (usize, Outcome)> + Send>>;
@@ -169,11 +229,14 @@ pub(crate) struct Session<'a> {
     upstream: &'a Upstream,
     cache: &'a Cache,
     deadline: Instant,
-    v4: Option<UdpSocket>,
-    v6: Option<UdpSocket>,
-    /// Whether the socket is connected to its family's only server.
-    v4_connected: bool,
-    v6_connected: bool,
+    /// Every socket opened, `None` once closed (indices stay stable).
+    sockets: Vec<Option<Sock>>,
+    /// The indices of the sockets still open.
+    live: Vec<usize>,
+    /// The socket new tries go out on, per family (0: IPv4, 1: IPv6).
+    current: [Option<usize>; 2],
+    /// Datagrams that were not DNS messages, or answered no query.
+    discarded: u32,
     slots: Vec<Slot>,
     queue: VecDeque<usize>,
     /// The query on the wire by ID: token + 1, 0 for none (65,536 entries).
@@ -186,7 +249,7 @@ pub(crate) struct Session<'a> {
     /// Queries not yet handed out (queued, on the wire, over TCP or in `done`).
     outstanding: usize,
     tcp: FuturesUnordered<TcpFuture>,
-    rng: Rng,
+    ids: IdSource,
     buf: Vec<u8>,
     expired: bool,
     /// Queries to send again at once, to the next server (the last one answered
@@ -212,10 +275,10 @@ impl<'a> Session<'a> {
             upstream,
             cache,
             deadline,
-            v4: None,
-            v6: None,
-            v4_connected: false,
-            v6_connected: false,
+            sockets: Vec::new(),
+            live: Vec::new(),
+            current: [None, None],
+            discarded: 0,
             slots: Vec::new(),
             queue: VecDeque::new(),
             by_id: Vec::new(),
@@ -224,7 +287,7 @@ impl<'a> Session<'a> {
             done: VecDeque::new(),
             outstanding: 0,
             tcp: FuturesUnordered::new(),
-            rng: Rng::new(),
+            ids: IdSource::default(),
             buf: vec![0; UDP_BUFFER],
             expired: false,
             resend: VecDeque::new(),
@@ -253,9 +316,12 @@ impl<'a> Session<'a> {
             tries: 0,
             timeouts: 0,
             errors: 0,
+            socket: None,
+            asked: 0,
+            rejected: None,
         };
         let outcome = if self.expired {
-            Some(Err(Failure::Expired { timed_out: false }))
+            Some(Err(Failure::Expired { timed_out: false, discarded: self.discarded }))
         } else if let Some(answer) = self.cache.get(&slot.key, Instant::now()) {
             Some(Ok(answer))
         } else {
@@ -310,24 +376,34 @@ impl<'a> Session<'a> {
                 Some(Reverse((at, _, _))) => (*at).min(self.deadline),
                 None => self.deadline,
             };
-            let v4 = self.v4.as_ref();
-            let v6 = self.v6.as_ref();
-            tokio::select! {
+            let sockets = &self.sockets;
+            let (indices, readable): (Vec<usize>, Vec<_>) = self
+                .live
+                .iter()
+                .filter_map(|&i| Some((i, Box::pin(sockets.get(i)?.as_ref()?.socket.readable()))))
+                .unzip();
+            // `select_all` refuses an empty list; with no socket, wait on the rest.
+            // Only the socket that is ready is read: a read of each of the others
+            // would cost a system call for nothing.
+            let readable = async move {
+                if readable.is_empty() {
+                    std::future::pending::<usize>().await
+                } else {
+                    let (_, at, _) = futures_util::future::select_all(readable).await;
+                    indices.get(at).copied().unwrap_or_default()
+                }
+            };
+            let tcp = &mut self.tcp;
+            let event = tokio::select! {
                 biased;
-                ready = async { v4?.readable().await.ok() }, if v4.is_some() => {
-                    if ready.is_some() {
-                        self.drain(false);
-                    }
-                }
-                ready = async { v6?.readable().await.ok() }, if v6.is_some() => {
-                    if ready.is_some() {
-                        self.drain(true);
-                    }
-                }
-                Some((token, outcome)) = self.tcp.next(), if !self.tcp.is_empty() => {
-                    self.finish(token, outcome);
-                }
-                () = tokio::time::sleep_until(wake) => {}
+                index = readable => Event::Readable(index),
+                Some((token, outcome)) = tcp.next(), if !tcp.is_empty() => Event::Tcp(token, outcome),
+                () = tokio::time::sleep_until(wake) => Event::Wake,
+            };
+            match event {
+                Event::Readable(index) => self.drain(index),
+                Event::Tcp(token, outcome) => self.finish(token, outcome),
+                Event::Wake => {}
             }
         }
     }
@@ -341,8 +417,13 @@ impl<'a> Session<'a> {
         for token in 0..self.slots.len() {
             let slot = &self.slots[token];
             if slot.state != State::Done {
-                let timed_out = slot.timeouts > 0;
-                self.finish(token, Err(Failure::Expired { timed_out }));
+                let failure = match &slot.rejected {
+                    Some(why) => Failure::Rejected(why.clone()),
+                    None => {
+                        Failure::Expired { timed_out: slot.timeouts > 0, discarded: self.discarded }
+                    }
+                };
+                self.finish(token, Err(failure));
             }
         }
     }
@@ -392,24 +473,36 @@ impl<'a> Session<'a> {
             self.finish(token, Err(Failure::Network("no name server configured".into())));
             return;
         };
-        if let Err(e) = self.open_socket(server).await {
-            self.finish(token, Err(Failure::Network(e.to_string())));
-            return;
-        }
-        let (socket, connected) = match server {
-            SocketAddr::V4(_) => (self.v4.as_ref(), self.v4_connected),
-            SocketAddr::V6(_) => (self.v6.as_ref(), self.v6_connected),
+        let index = match self.socket_for(server).await {
+            Ok(index) => index,
+            Err(e) => {
+                self.finish(token, Err(Failure::Network(e.to_string())));
+                return;
+            }
         };
-        let Some(socket) = socket else {
+        let previous = self.slots[token].socket.replace(index);
+        if previous != Some(index) {
+            if let Some(sock) =
+                previous.and_then(|p| self.sockets.get_mut(p)).and_then(Option::as_mut)
+            {
+                sock.open = sock.open.saturating_sub(1);
+            }
+            if let Some(Some(sock)) = self.sockets.get_mut(index) {
+                sock.open += 1;
+            }
+        }
+        let Some(Some(sock)) = self.sockets.get_mut(index) else {
             self.finish(token, Err(Failure::Network("no socket".into())));
             return;
         };
+        sock.sent += 1;
         let slot = &mut self.slots[token];
         slot.tries += 1;
-        let sent = if connected {
-            socket.send(&slot.wire).await
+        slot.asked |= 1u64 << slot.server.min(63);
+        let sent = if sock.connected {
+            sock.socket.send(&slot.wire).await
         } else {
-            socket.send_to(&slot.wire, server).await
+            sock.socket.send_to(&slot.wire, server).await
         };
         match sent {
             Ok(_) => {}
@@ -424,43 +517,63 @@ impl<'a> Session<'a> {
         self.timers.push(Reverse((at, token, self.slots[token].tries)));
     }
 
-    /// Opens the session's socket for the server's address family, if not yet open.
-    async fn open_socket(&mut self, server: SocketAddr) -> std::io::Result<()> {
-        let (socket, connected, any) = match server {
-            SocketAddr::V4(_) => {
-                (&mut self.v4, &mut self.v4_connected, IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    /// The socket for the next try to `server`: its family's current one, or a fresh
+    /// one (a new random source port) once the current one has sent [`PORT_REUSE`]
+    /// tries.
+    async fn socket_for(&mut self, server: SocketAddr) -> std::io::Result<usize> {
+        let family = usize::from(server.is_ipv6());
+        if let Some(index) = self.current[family] {
+            if self.sockets.get(index).and_then(Option::as_ref).is_some_and(|s| s.sent < PORT_REUSE)
+            {
+                return Ok(index);
             }
-            SocketAddr::V6(_) => {
-                (&mut self.v6, &mut self.v6_connected, IpAddr::V6(Ipv6Addr::UNSPECIFIED))
-            }
-        };
-        if socket.is_none() {
-            let new = UdpSocket::bind(SocketAddr::new(any, 0)).await?;
-            // The only server of its family: a connected socket spares the kernel a
-            // route lookup per query and drops datagrams from anyone else.
-            let same_family =
-                self.upstream.servers.iter().filter(|s| s.is_ipv4() == server.is_ipv4()).count();
-            if same_family == 1 {
-                new.connect(server).await?;
-                *connected = true;
-            }
-            *socket = Some(new);
         }
-        Ok(())
+        let any = if server.is_ipv6() {
+            IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        };
+        let socket = UdpSocket::bind(SocketAddr::new(any, 0)).await?;
+        // The only server of its family: a connected socket spares the kernel a route
+        // lookup per query and drops datagrams from anyone else.
+        let same_family =
+            self.upstream.servers.iter().filter(|s| s.is_ipv4() == server.is_ipv4()).count();
+        let connected = same_family == 1;
+        if connected {
+            socket.connect(server).await?;
+        }
+        self.sockets.push(Some(Sock { socket, connected, sent: 0, open: 0 }));
+        let index = self.sockets.len() - 1;
+        self.current[family] = Some(index);
+        self.live.push(index);
+        self.close_idle();
+        Ok(index)
     }
 
-    /// Reads the datagrams waiting on a socket.
-    fn drain(&mut self, v6: bool) {
+    /// Closes the sockets that are no longer current and have no query left: a late
+    /// answer to them is then refused by the kernel rather than read.
+    fn close_idle(&mut self) {
+        let (sockets, current) = (&mut self.sockets, self.current);
+        self.live.retain(|&index| {
+            let Some(entry) = sockets.get_mut(index) else { return false };
+            if entry.as_ref().is_some_and(|s| s.open == 0) && !current.contains(&Some(index)) {
+                *entry = None;
+            }
+            entry.is_some()
+        });
+    }
+
+    /// Reads the datagrams waiting on socket `index`.
+    fn drain(&mut self, index: usize) {
         // Bounded, so that the timers get their turn even under a flood; the socket
         // stays readable and is drained again on the next round.
         for _ in 0..1024 {
-            let socket = if v6 { self.v6.as_ref() } else { self.v4.as_ref() };
-            let Some(socket) = socket else { return };
-            match socket.try_recv_from(&mut self.buf) {
+            let Some(Some(sock)) = self.sockets.get(index) else { return };
+            match sock.socket.try_recv_from(&mut self.buf) {
                 Ok((len, from)) => {
                     let buf = std::mem::take(&mut self.buf);
                     if let Some(packet) = buf.get(..len) {
-                        self.receive(packet, from);
+                        self.receive(packet, from, index);
                     }
                     self.buf = buf;
                 }
@@ -474,29 +587,53 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Takes one datagram: ignored unless it answers a query on the wire, from a
-    /// configured server, with that query's question.
-    fn receive(&mut self, packet: &[u8], from: SocketAddr) {
-        if !self.upstream.servers.contains(&from) {
+    /// Takes one datagram: ignored (and counted) unless it answers a query on the
+    /// wire, from a server that query was sent to, on the socket it went out on, with
+    /// that query's ID and question.
+    fn receive(&mut self, packet: &[u8], from: SocketAddr, socket: usize) {
+        let Some(server) = self.upstream.servers.iter().position(|s| *s == from) else {
+            self.discarded = self.discarded.saturating_add(1);
             return;
-        }
-        let Ok(message) = Message::from_vec(packet) else { return };
-        let token = match self.by_id.get(usize::from(message.metadata.id)) {
+        };
+        let Some(id) = packet.get(..2).map(|b| u16::from_be_bytes([b[0], b[1]])) else {
+            self.discarded = self.discarded.saturating_add(1);
+            return;
+        };
+        let token = match self.by_id.get(usize::from(id)) {
             Some(&entry) if entry > 0 => entry as usize - 1,
-            _ => return,
+            _ => {
+                self.discarded = self.discarded.saturating_add(1);
+                return;
+            }
         };
         let slot = &self.slots[token];
-        if slot.state != State::InFlight || !answers_question(&message, &slot.name, slot.key.1) {
+        if slot.state != State::InFlight
+            || slot.socket != Some(socket)
+            || slot.asked & (1u64 << server.min(63)) == 0
+        {
+            self.discarded = self.discarded.saturating_add(1);
             return;
         }
-        if message.metadata.truncation {
-            self.switch_to_tcp(token, from);
-            return;
-        }
-        let outcome = outcome_of(&message);
+        let outcome = match decode_answer(packet, id, &slot.name, slot.key.1) {
+            Ok(Decoded::Truncated) => {
+                self.switch_to_tcp(token, from);
+                return;
+            }
+            Ok(Decoded::Answer(answer)) => Ok(answer),
+            Ok(Decoded::Error(code)) => Err(Failure::Rcode(code)),
+            // Not this query's answer (a forgery, or garbage): keep waiting.
+            Err(Rejection::Malformed | Rejection::NotOurs) => {
+                self.discarded = self.discarded.saturating_add(1);
+                return;
+            }
+            Err(why) => {
+                self.slots[token].rejected = Some(why.clone());
+                Err(Failure::Rejected(why))
+            }
+        };
         if outcome.is_err() {
-            // One server's SERVFAIL or REFUSED need not be the others': ask the
-            // next one, until each has answered with an error.
+            // One server's SERVFAIL, REFUSED or unusable answer need not be the
+            // others': ask the next one, until each has answered so.
             let slot = &mut self.slots[token];
             slot.errors += 1;
             if (slot.errors as usize) < self.upstream.servers.len() {
@@ -544,6 +681,11 @@ impl<'a> Session<'a> {
         }
         slot.state = State::Done;
         slot.wire = Vec::new();
+        if let Some(sock) =
+            slot.socket.and_then(|i| self.sockets.get_mut(i)).and_then(Option::as_mut)
+        {
+            sock.open = sock.open.saturating_sub(1);
+        }
         if let Ok(answer) = &outcome {
             let key = (std::mem::take(&mut slot.key.0), slot.key.1);
             self.cache.put(key, answer, Instant::now());
@@ -554,7 +696,7 @@ impl<'a> Session<'a> {
     /// A random ID not used by a query on the wire.
     fn fresh_id(&mut self) -> u16 {
         loop {
-            let id = self.rng.next_u16();
+            let id = self.ids.next();
             if self.by_id.get(usize::from(id)).is_none_or(|&entry| entry == 0) {
                 return id;
             }
@@ -596,7 +738,90 @@ fn answers_question(message: &Message, name: &Name, record_type: RecordType) -> 
         })
 }
 
+/// What an answer to a query says, once it is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decoded {
+    /// NOERROR or NXDOMAIN, with the records.
+    Answer(Answer),
+    /// The TC bit: ask again over TCP.
+    Truncated,
+    /// Another response code (SERVFAIL, REFUSED, ...).
+    Error(ResponseCode),
+}
+
+/// Why a datagram was not taken as the answer to a query.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// Not a DNS message (garbage, cut short, or a record that does not decode).
+    #[error("not a DNS message")]
+    Malformed,
+    /// A DNS message, but not a response with this query's ID and question.
+    #[error("not an answer to this query")]
+    NotOurs,
+    /// More records in the answer section than [`MAX_ANSWER_RECORDS`].
+    #[error("more than {MAX_ANSWER_RECORDS} records")]
+    TooManyRecords,
+    /// A record of a type, class or owner name the question does not ask for (an A
+    /// answer holding TXT records, say).
+    #[error("a {0} record in an answer to a {1} query")]
+    WrongType(String, String),
+    /// A TXT record longer than [`MAX_TXT_LEN`] bytes.
+    #[error("a TXT record longer than {MAX_TXT_LEN} bytes")]
+    TxtTooLong,
+}
+
+/// Decodes `packet` as the answer to the query with `id` for `name` (a fully
+/// qualified name) of `record_type` (A or TXT), or says why it is not one.
+///
+/// Accepted: a response with that ID and that single question (case-insensitive
+/// name, type, class IN) whose answer section holds at most [`MAX_ANSWER_RECORDS`]
+/// records, each of class IN, owned by the question's name (or by a CNAME target
+/// of the answer), and either of the question's type or a CNAME; TXT records at most
+/// [`MAX_TXT_LEN`] bytes. Never panics, whatever the bytes.
+pub(crate) fn decode_answer(
+    packet: &[u8],
+    id: u16,
+    name: &Name,
+    record_type: RecordType,
+) -> Result<Decoded, Rejection> {
+    let message = Message::from_vec(packet).map_err(|_| Rejection::Malformed)?;
+    if message.metadata.id != id || !answers_question(&message, name, record_type) {
+        return Err(Rejection::NotOurs);
+    }
+    if message.metadata.truncation {
+        return Ok(Decoded::Truncated);
+    }
+    match message.metadata.response_code {
+        ResponseCode::NoError | ResponseCode::NXDomain => {}
+        code => return Ok(Decoded::Error(code)),
+    }
+    if message.answers.len() > MAX_ANSWER_RECORDS {
+        return Err(Rejection::TooManyRecords);
+    }
+    let mut owners: Vec<&Name> = vec![name];
+    for record in &message.answers {
+        if let RData::CNAME(target) = &record.data {
+            owners.push(&target.0);
+        }
+    }
+    for record in &message.answers {
+        let kind = record.record_type();
+        let expected = kind == record_type || kind == RecordType::CNAME;
+        if !expected || record.dns_class != DNSClass::IN || !owners.contains(&&record.name) {
+            return Err(Rejection::WrongType(kind.to_string(), record_type.to_string()));
+        }
+        if let RData::TXT(txt) = &record.data {
+            if txt.txt_data.iter().map(|part| part.len()).sum::<usize>() > MAX_TXT_LEN {
+                return Err(Rejection::TxtTooLong);
+            }
+        }
+    }
+    Ok(Decoded::Answer(decode(&message)))
+}
+
 /// What a response means for the query.
+#[cfg(test)]
 fn outcome_of(message: &Message) -> Outcome {
     match message.metadata.response_code {
         ResponseCode::NoError | ResponseCode::NXDomain => Ok(decode(message)),
@@ -649,32 +874,45 @@ async fn tcp_query(
         stream.read_exact(&mut len).await.map_err(network)?;
         let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
         stream.read_exact(&mut body).await.map_err(network)?;
-        let Ok(message) = Message::from_vec(&body) else { continue };
-        if message.metadata.id == id && answers_question(&message, name, record_type) {
-            return outcome_of(&message);
+        match decode_answer(&body, id, name, record_type) {
+            Ok(Decoded::Answer(answer)) => return Ok(answer),
+            Ok(Decoded::Error(code)) => return Err(Failure::Rcode(code)),
+            Ok(Decoded::Truncated) => return Err(Failure::Network("truncated over TCP".into())),
+            Err(Rejection::Malformed | Rejection::NotOurs) => {}
+            Err(why) => return Err(Failure::Rejected(why)),
         }
     }
 }
 
-/// A small non-cryptographic generator (xorshift64*), seeded from the process's
-/// random hash keys: query IDs only need to be hard to guess off-path and distinct.
-#[derive(Debug)]
-struct Rng(u64);
+/// Query IDs from the operating system's CSPRNG (`getrandom`), drawn 32 at a time:
+/// an off-path forger cannot predict the next ID from the ones seen.
+#[derive(Debug, Default)]
+struct IdSource {
+    pool: [u8; 32],
+    /// Bytes of `pool` already used; 64 (or a fresh source's 0 with `filled` false)
+    /// means refill.
+    used: usize,
+    filled: bool,
+    /// Mixed in should the CSPRNG fail (it does not on Linux): IDs then still
+    /// differ, from the process's random hash keys and a counter.
+    fallback: u64,
+}
 
-impl Rng {
-    fn new() -> Rng {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(0x9e37_79b9_7f4a_7c15);
-        Rng(hasher.finish() | 1)
-    }
-
-    fn next_u16(&mut self) -> u16 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 48) as u16
+impl IdSource {
+    fn next(&mut self) -> u16 {
+        if !self.filled || self.used + 2 > self.pool.len() {
+            self.filled = getrandom::fill(&mut self.pool).is_ok();
+            self.used = 0;
+            if !self.filled {
+                self.fallback = self.fallback.wrapping_add(1);
+                let mut hasher = RandomState::new().build_hasher();
+                hasher.write_u64(self.fallback);
+                return (hasher.finish() >> 48) as u16;
+            }
+        }
+        let id = u16::from_be_bytes([self.pool[self.used], self.pool[self.used + 1]]);
+        self.used += 2;
+        id
     }
 }
 
@@ -746,8 +984,8 @@ mod tests {
 
     #[test]
     fn ids_vary() {
-        let mut rng = Rng::new();
-        let ids: std::collections::HashSet<u16> = (0..1000).map(|_| rng.next_u16()).collect();
+        let mut source = IdSource::default();
+        let ids: std::collections::HashSet<u16> = (0..1000).map(|_| source.next()).collect();
         assert!(ids.len() > 900, "{}", ids.len());
     }
 }

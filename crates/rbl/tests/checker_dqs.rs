@@ -44,7 +44,8 @@ async fn dqs_queries_go_to_the_key_zone_and_listings_name_the_public_zone() {
         .txt(&format!("45.113.0.203.{zen}"), "https://check.spamhaus.org/sbl/query/SBL1")
         .zone(&dbl)
         .a(&format!("spammy.example.{dbl}"), "127.0.1.2")
-        .a(&format!("test.{dbl}"), "127.0.1.2")
+        // The DBL's own test entry (the catalog's `test_entry`), not RFC 5782's `test`.
+        .a(&format!("dbltest.com.{dbl}"), "127.0.1.2")
         .zone("bl.spamcop.net")
         // The public mirrors would refuse: never asked.
         .zone("zen.spamhaus.org")
@@ -73,6 +74,7 @@ async fn dqs_queries_go_to_the_key_zone_and_listings_name_the_public_zone() {
     assert!(queries.contains(&format!("spammy.example.{dbl} A")), "{queries:?}");
     // The self-test of a listing zone goes through DQS too.
     assert!(queries.contains(&format!("2.0.0.127.{zen} A")), "{queries:?}");
+    assert!(queries.contains(&format!("dbltest.com.{dbl} A")), "{queries:?}");
     assert!(queries.contains(&"45.113.0.203.bl.spamcop.net A".to_string()), "{queries:?}");
     assert!(queries.iter().all(|q| !q.contains(".spamhaus.org")), "{queries:?}");
 }
@@ -132,5 +134,8 @@ async fn without_a_key_the_public_mirrors_are_asked() {
         .check(&[ip("192.0.2.1")], &zones(&catalog, &["zen.spamhaus.org"]))
         .await;
     assert_eq!(listings[0].status, ListingStatus::NotListed);
-    assert_eq!(dns.queries(), ["1.2.0.192.zen.spamhaus.org A"]);
+    let mut queries = dns.queries();
+    queries.sort();
+    // The subject, and the test entry that confirms the zone's "not listed".
+    assert_eq!(queries, ["1.2.0.192.zen.spamhaus.org A", "2.0.0.127.zen.spamhaus.org A"]);
 }

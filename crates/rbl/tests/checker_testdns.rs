@@ -57,17 +57,17 @@ async fn listed_with_txt() {
         vec!["Listed in SBL, see https://check.spamhaus.org/sbl/query/SBL1".to_string()]
     );
     assert_eq!(l.error, None);
-    // The A query, the TXT for the listing, then the zone's RFC 5782 self-test
-    // (127.0.0.2 and 127.0.0.1) because it answered "listed".
+    // The zone's must-be-listed test entry alongside the A query, then the TXT for
+    // the listing and the must-not-be-listed entry because it answered "listed".
     let mut queries = dns.queries();
-    queries[2..].sort();
+    queries.sort();
     assert_eq!(
         queries,
         vec![
-            "45.113.0.203.zen.spamhaus.org A",
-            "45.113.0.203.zen.spamhaus.org TXT",
             "1.0.0.127.zen.spamhaus.org A",
             "2.0.0.127.zen.spamhaus.org A",
+            "45.113.0.203.zen.spamhaus.org A",
+            "45.113.0.203.zen.spamhaus.org TXT",
         ]
     );
 }
@@ -117,8 +117,8 @@ async fn nxdomain_is_not_listed() {
         assert_eq!(l.status, ListingStatus::NotListed, "{l:?}");
         assert!(l.codes.is_empty() && l.txt.is_empty() && l.error.is_none());
     }
-    // No TXT query for unlisted subjects.
-    assert_eq!(dns.query_count(), 2);
+    // No TXT query for unlisted subjects; one test entry per zone.
+    assert_eq!(dns.query_count(), 4, "{:?}", dns.queries());
 }
 
 #[tokio::test]
@@ -362,8 +362,9 @@ async fn order_dedup_and_kind_mismatch() {
     assert_eq!(
         got,
         vec![
-            ("127.0.0.2", SPAMCOP, ListingStatus::Listed),
-            ("127.0.0.2", ZEN, ListingStatus::NotListed),
+            // A loopback address is never sent to a list.
+            ("127.0.0.2", SPAMCOP, ListingStatus::Unknown),
+            ("127.0.0.2", ZEN, ListingStatus::Unknown),
             ("spammy.example", "dbl.spamhaus.org", ListingStatus::Listed),
             ("192.0.2.1", SPAMCOP, ListingStatus::NotListed),
             ("192.0.2.1", ZEN, ListingStatus::NotListed),
@@ -371,11 +372,12 @@ async fn order_dedup_and_kind_mismatch() {
             ("2001:db8::2", ZEN, ListingStatus::NotListed),
         ]
     );
-    // 6 A queries + 2 TXT queries for the listed ones, each asked once, + the
-    // self-test of the two zones that answered "listed": SpamCop's 127.0.0.1 (its
-    // 127.0.0.2 is the subject already asked, answered from the resolver's cache)
-    // and the DBL's TEST and INVALID.
-    assert_eq!(dns.query_count(), 11, "{:?}", dns.queries());
+    assert_eq!(listings[0].cause, Some(rebound_rbl::UnknownCause::NotPublic));
+    assert!(listings[0].error.as_deref().unwrap_or_default().contains("loopback"));
+    // 4 A queries, each asked once, + the test entry of each zone (the DBL's is
+    // dbltest.com) + the TXT for the listed one and the DBL's INVALID, because it
+    // answered "listed"; nothing about 127.0.0.2 but the test entries.
+    assert_eq!(dns.query_count(), 9, "{:?}", dns.queries());
 }
 
 #[tokio::test]
@@ -449,14 +451,14 @@ async fn resolve_host_refused_and_silent() {
 #[test]
 fn works_from_a_sync_test_with_its_own_runtime() {
     // The server runs on its own thread, so a caller's runtime can be anything.
-    let dns = TestDns::builder().zone(SPAMCOP).a("2.0.0.127.bl.spamcop.net", "127.0.0.2").start();
+    let dns = TestDns::builder().zone(SPAMCOP).a("2.2.0.192.bl.spamcop.net", "127.0.0.2").start();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let catalog = Catalog::builtin();
     let listings =
-        runtime.block_on(quick(dns.addr()).check(&[ip("127.0.0.2")], &zones(&catalog, &[SPAMCOP])));
+        runtime.block_on(quick(dns.addr()).check(&[ip("192.0.2.2")], &zones(&catalog, &[SPAMCOP])));
     assert_eq!(listings[0].status, ListingStatus::Listed);
-    // A, TXT, and the self-test's 127.0.0.1 (127.0.0.2 comes from the cache).
-    assert_eq!(dns.query_count(), 3);
+    // A, TXT, and the self-test's 127.0.0.2 and 127.0.0.1.
+    assert_eq!(dns.query_count(), 4);
 }
 
 #[test]
@@ -496,11 +498,11 @@ async fn a_zone_that_lists_everything_is_broken_and_ignored() {
 }
 
 #[tokio::test]
-async fn verify_lists_distrusts_a_zone_without_its_test_entry() {
+async fn a_zone_without_its_test_entry_is_unconfirmed() {
     // ZEN answers NXDOMAIN for everything, its 127.0.0.2 test entry included: the
     // resolver is being refused silently. SpamCop passes its self-test.
     let dns = TestDns::builder()
-        .zone(ZEN)
+        .bare_zone(ZEN)
         .zone(SPAMCOP)
         .a("2.0.0.127.bl.spamcop.net", "127.0.0.2")
         .start();
@@ -513,6 +515,7 @@ async fn verify_lists_distrusts_a_zone_without_its_test_entry() {
     let checker = Checker::new(config, catalog.clone()).unwrap();
     let listings = checker.check(&[ip("192.0.2.1")], &zones(&catalog, &[ZEN, SPAMCOP])).await;
     assert_eq!(listings[0].status, ListingStatus::Unknown, "{:?}", listings[0]);
+    assert_eq!(listings[0].cause, Some(rebound_rbl::UnknownCause::TestEntryNotListed));
     assert!(listings[0].error.as_deref().unwrap_or_default().contains("127.0.0.2"));
     assert_eq!(listings[1].status, ListingStatus::NotListed, "{:?}", listings[1]);
     // Each zone is self-tested once per checker, however often it is asked.
@@ -549,4 +552,34 @@ async fn checkers_of_one_configuration_self_test_a_zone_once() {
     third.check(&[ip("203.0.113.45")], &zones(&catalog, &[ZEN])).await;
     let tests = dns.queries().iter().filter(|q| q.starts_with("2.0.0.127.")).count();
     assert_eq!(tests, 2, "{:?}", dns.queries());
+}
+
+#[tokio::test]
+async fn a_resolver_that_answers_nxdomain_to_everything_confirms_nothing() {
+    // A filtered network, or lists silently ignoring this resolver: every name,
+    // the test entries included, is NXDOMAIN. Nothing may come back "not listed".
+    let dns = TestDns::builder().bare_zone(ZEN).bare_zone(SPAMCOP).start();
+    let catalog = Catalog::builtin();
+    let subjects = [ip("203.0.113.45"), ip("2001:db8::2")];
+    let listings = quick(dns.addr()).check(&subjects, &zones(&catalog, &[ZEN, SPAMCOP])).await;
+    assert_eq!(listings.len(), 3);
+    for l in &listings {
+        assert_eq!(l.status, ListingStatus::Unknown, "{l:?}");
+        assert_eq!(l.cause, Some(rebound_rbl::UnknownCause::TestEntryNotListed), "{l:?}");
+        let error = l.error.as_deref().unwrap_or_default();
+        assert!(error.contains("gets no answers from it"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_test_entry_without_an_answer_leaves_the_list_unconfirmed() {
+    // The subject's query is answered (NXDOMAIN) but the test entry is not.
+    let dns = TestDns::builder()
+        .bare_zone(ZEN)
+        .a("2.0.0.127.zen.spamhaus.org", "127.255.255.254")
+        .start();
+    let catalog = Catalog::builtin();
+    let listings = quick(dns.addr()).check(&[ip("203.0.113.45")], &zones(&catalog, &[ZEN])).await;
+    assert_eq!(listings[0].status, ListingStatus::Unknown, "{:?}", listings[0]);
+    assert_eq!(listings[0].cause, Some(rebound_rbl::UnknownCause::TestEntryUnanswered));
 }

@@ -71,6 +71,7 @@ impl Evidence {
             error: listing.error.clone(),
             allowlist: zone.is_some_and(|z| z.kind == ZoneKind::Allowlist),
             refused: listing.refusal_code.is_some(),
+            unconfirmed: listing.cause.is_some_and(|c| c.unconfirmed()),
         }
     }
 }

@@ -2,12 +2,13 @@
 //! [`Zone`]s.
 
 use std::collections::HashSet;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Deserialize;
 
 use super::{CodeKind, List, ReturnCode, Zone, ZoneKind};
 use crate::error::CatalogError;
+use crate::Subject;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +69,8 @@ struct RawZone {
     ipv6: bool,
     #[serde(default)]
     dqs: Option<String>,
+    #[serde(default)]
+    test_entry: Option<String>,
     #[serde(default)]
     defunct: Option<RawDefunct>,
 }
@@ -246,6 +249,10 @@ impl RawZone {
             check_zone_name(dqs)?;
         }
         // The zone's own shutdown, else its list's.
+        let test_entry = match non_empty(self.test_entry) {
+            Some(entry) => Some(test_entry(&name, self.kind, &entry)?),
+            None => None,
+        };
         let (defunct, defunct_since) = match defunct(self.defunct, &name)? {
             Some((text, since)) => (Some(text), since),
             None => {
@@ -291,9 +298,25 @@ impl RawZone {
             notes: non_empty(self.notes),
             bitmask: self.bitmask,
             dqs,
+            test_entry,
             name,
         })
     }
+}
+
+/// A zone's own "must be listed" test entry: a domain name for a domain zone, an IP
+/// address for the others, checked here so that a typo fails the catalog load instead
+/// of making every answer of the zone unconfirmed.
+fn test_entry(zone: &str, kind: RawKind, entry: &str) -> Result<Subject, CatalogError> {
+    let entry = entry.trim().trim_end_matches('.').to_ascii_lowercase();
+    let subject = match (kind, entry.parse::<IpAddr>()) {
+        (RawKind::Domain, Err(_)) if !entry.is_empty() => {
+            check_zone_name(&entry).map(|()| Subject::Domain(entry.clone())).ok()
+        }
+        (RawKind::Domain, _) | (_, Err(_)) => None,
+        (_, Ok(ip)) => Some(Subject::Ip(ip)),
+    };
+    subject.ok_or_else(|| CatalogError::BadTestEntry { zone: zone.to_string(), entry })
 }
 
 /// An ISO 8601 calendar date, complete (`2024-06-05`) or reduced to a month

@@ -177,6 +177,12 @@ pub(super) fn evidence_sentences(f: &Facts<'_>, cause: Cause) -> Vec<String> {
         if unknown > 0 {
             out.push(some_unknown);
         }
+    } else if let Some((ip, Err(range))) =
+        f.ip.map(|ip| (ip, rebound_rbl::is_public(ip))).filter(|_| unknown == ip_evidence.len())
+    {
+        // A private or reserved address is never sent to a public list: say so
+        // rather than "no results".
+        out.push(render(Msg::EvNotPublic, lang, &[("ip", &ip.to_string()), ("range", range)]));
     } else if ip_evidence.is_empty() {
         out.push(text(Msg::EvNoEvidence, lang).to_string());
     } else if unknown == 0 {
@@ -197,6 +203,10 @@ pub(super) fn evidence_sentences(f: &Facts<'_>, cause: Cause) -> Vec<String> {
             Msg::EvNoneListed
         };
         out.push(render(id, lang, &[("owner", &f.owner())]));
+    } else if clean == 0 && ip_evidence.iter().any(|e| e.unconfirmed) {
+        // The lists answered, but none passed its test entry: an empty answer from
+        // them is no evidence either way.
+        out.push(text(Msg::EvUnconfirmed, lang).to_string());
     } else if clean == 0 {
         out.push(text(Msg::EvAllUnknown, lang).to_string());
     } else {

@@ -51,6 +51,10 @@ pub struct Evidence {
     /// The list refused to answer this resolver (Spamhaus 127.255.255.254 and the
     /// like): the answer is unknown, and a Spamhaus DQS key would get one.
     pub refused: bool,
+    /// The list answered "not listed" but could not be confirmed: its test entry was
+    /// not listed, or got no answer (`rebound_rbl::UnknownCause`); the answer is
+    /// unknown.
+    pub unconfirmed: bool,
 }
 
 impl Evidence {
@@ -74,6 +78,7 @@ impl Evidence {
             error: None,
             allowlist: false,
             refused: false,
+            unconfirmed: false,
         }
     }
 }

@@ -472,3 +472,46 @@ fn assert_no_stray_english(text: &str) {
     }
     assert!(text.chars().any(|c| c > '\u{3000}'));
 }
+
+#[test]
+fn unconfirmed_lists_say_so_and_never_not_listed() {
+    // A resolver that answers NXDOMAIN to everything: the lists "answered", but
+    // none listed its own test entry.
+    let unconfirmed = |zone: &str, name: &str| {
+        let mut e = Evidence::new("203.0.113.45", zone, name, None);
+        e.unconfirmed = true;
+        e.error = Some(format!("{zone} did not list its test entry 127.0.0.2"));
+        e
+    };
+    let evidence = [
+        unconfirmed("zen.spamhaus.org", "Spamhaus ZEN"),
+        unconfirmed("b.barracudacentral.org", "Barracuda BRBL"),
+    ];
+    let v = decide(&s3150(), &evidence, &LookupOutcome::Checked, Lang::En);
+    assert!(v.summary.contains("The public lists could not be confirmed"), "{}", v.summary);
+    assert!(!v.summary.contains("None of the public lists"), "{}", v.summary);
+    assert!(!v.summary.contains("none of the public lists"), "{}", v.summary);
+    assert!(v.evidence_notes.iter().all(|n| !n.contains("not listed")), "{:?}", v.evidence_notes);
+    let ja = decide(&s3150(), &evidence, &LookupOutcome::Checked, Lang::Ja);
+    assert!(ja.summary.contains("確認できませんでした"), "{}", ja.summary);
+    assert!(!ja.summary.contains("載っていません"), "{}", ja.summary);
+}
+
+#[test]
+fn a_reserved_sending_ip_is_said_not_to_be_asked() {
+    // The benchmarking range (RFC 2544) is named as the sender, and the checker does
+    // not send it to the lists.
+    let diagnostic = S3150.replace("203.0.113.45", "198.18.0.5");
+    let b =
+        bounce_with("5.7.1", &diagnostic, "apc.olc.protection.outlook.com", "hanako@hotmail.co.jp");
+    let v = decide(&b, &[], &LookupOutcome::Checked, Lang::En);
+    assert!(
+        v.summary.contains("198.18.0.5 is a benchmarking (RFC 2544) address")
+            && v.summary.contains("not checked"),
+        "{}",
+        v.summary
+    );
+    assert!(!v.summary.contains("No public blocklist results"), "{}", v.summary);
+    let ja = decide(&b, &[], &LookupOutcome::Checked, Lang::Ja);
+    assert!(ja.summary.contains("問い合わせていません"), "{}", ja.summary);
+}
