@@ -164,6 +164,10 @@ pub struct LookupPlan {
     /// more host names and domains than [`Limits::domains`]. A program reporting the
     /// bounce adds these to [`Bounce::truncated`] so that the report says so.
     pub truncated: Vec<Limit>,
+    /// Sending IPs the diagnostics name that are private or reserved (RFC 6890,
+    /// `rebound_rbl::is_public`): never sent to a list, kept so that the verdict can
+    /// say why they were not checked.
+    pub reserved_ips: Vec<IpAddr>,
 }
 
 /// Phrases after which an IP address names the sender (`messages from [IP]`).
@@ -326,35 +330,10 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-/// True when the address is a public unicast address worth looking up.
+/// True when the address is a public unicast address worth looking up: the one
+/// definition is `rebound_rbl::is_public` (RFC 6890's special-purpose ranges).
 pub(crate) fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_unspecified()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.octets()[0] == 0
-                || (v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
-                // Reserved (240.0.0.0/4), benchmarking (198.18.0.0/15) and IETF
-                // protocol assignments (192.0.0.0/24): never a public sender.
-                || v4.octets()[0] >= 240
-                || (v4.octets()[0] == 198 && (18..20).contains(&v4.octets()[1]))
-                || (v4.octets()[..3] == [192, 0, 0]))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || v6.is_unique_local()
-                || v6.is_unicast_link_local())
-        }
-    }
+    rebound_rbl::is_public(ip).is_ok()
 }
 
 /// Does the text just before `start` end in a forward trigger (ignoring ASCII case)?
@@ -395,7 +374,7 @@ fn bare_bracketed(text: &str, start: usize) -> bool {
 pub(crate) fn sending_ips(diagnostic: &str, remote_ip: Option<IpAddr>) -> Vec<IpAddr> {
     let mut seen = Vec::new();
     each_sending_ip(diagnostic, remote_ip, |ip| {
-        if !seen.contains(&ip) {
+        if is_public(ip) && !seen.contains(&ip) {
             seen.push(ip);
         }
     });
@@ -403,7 +382,7 @@ pub(crate) fn sending_ips(diagnostic: &str, remote_ip: Option<IpAddr>) -> Vec<Ip
 }
 
 /// Calls `each` with every sending IP the receiver names in one diagnostic, in order
-/// (repeats included). The diagnostic is read in place: the triggers are matched
+/// (repeats included), private and reserved ones too. The diagnostic is read in place: the triggers are matched
 /// ignoring ASCII case, as they would be in an ASCII-lower-cased copy.
 fn each_sending_ip(diagnostic: &str, remote_ip: Option<IpAddr>, mut each: impl FnMut(IpAddr)) {
     let text = diagnostic.as_bytes();
@@ -414,7 +393,7 @@ fn each_sending_ip(diagnostic: &str, remote_ip: Option<IpAddr>, mut each: impl F
         // An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is the IPv4 sender: it
         // is looked up as one, in the zones that take IPv4.
         let ip = t.ip.to_canonical();
-        if sender && is_public(ip) && Some(ip) != remote_ip.map(|r| r.to_canonical()) {
+        if sender && Some(ip) != remote_ip.map(|r| r.to_canonical()) {
             each(ip);
         }
     });
@@ -605,6 +584,14 @@ pub fn plan_with(bounce: &Bounce, limits: &Limits) -> LookupPlan {
     for report in &bounce.recipients {
         let Some(diagnostic) = report.diagnostic.as_deref() else { continue };
         each_sending_ip(diagnostic, report.remote_ip, |ip| {
+            if !is_public(ip) {
+                // Named by the receiver, but never sent to a public list: kept to
+                // say why it was not checked.
+                if !out.reserved_ips.contains(&ip) && out.reserved_ips.len() < limits.ips {
+                    out.reserved_ips.push(ip);
+                }
+                return;
+            }
             // Bounded by the limit, the linear search for a duplicate stays cheap.
             if !out.ips.iter().any(|(seen, _)| *seen == ip) {
                 if out.ips.len() < limits.ips {

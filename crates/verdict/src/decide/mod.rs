@@ -310,7 +310,10 @@ pub(crate) fn decide_planned(
                         .iter()
                         .find(|(_, found)| *found == FoundIn::Diagnostic)
                         .map(|(ip, _)| *ip)
-                });
+                })
+                // A private or reserved one last: the evidence then says why no list
+                // was asked about it.
+                .or_else(|| lookup_plan.reserved_ips.first().copied());
             let facts = advice::Facts {
                 lang,
                 report,

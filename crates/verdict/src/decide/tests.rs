@@ -515,3 +515,15 @@ fn a_reserved_sending_ip_is_said_not_to_be_asked() {
     let ja = decide(&b, &[], &LookupOutcome::Checked, Lang::Ja);
     assert!(ja.summary.contains("問い合わせていません"), "{}", ja.summary);
 }
+
+#[test]
+fn a_private_sending_ip_named_by_the_receiver_is_explained_not_dropped() {
+    let diagnostic = S3150.replace("203.0.113.45", "10.1.2.3");
+    let b =
+        bounce_with("5.7.1", &diagnostic, "apc.olc.protection.outlook.com", "hanako@hotmail.co.jp");
+    let plan = plan(&b);
+    assert!(plan.ips.is_empty(), "{:?}", plan.ips);
+    assert_eq!(plan.reserved_ips, ["10.1.2.3".parse::<IpAddr>().unwrap()]);
+    let v = decide(&b, &[], &LookupOutcome::Checked, Lang::En);
+    assert!(v.summary.contains("10.1.2.3 is a private (RFC 1918) address"), "{}", v.summary);
+}
