@@ -92,3 +92,25 @@ fn a_long_log_is_read_as_it_comes_with_every_record_in_order() {
         assert_eq!(recipient["suppress"] == true, index % 3 != 0, "{recipient}");
     }
 }
+
+#[test]
+fn input_names_the_kind_instead_of_the_content() {
+    let log = fixture("inputs/postfix-maillog.log");
+    // Recognised by its content, and the same when named.
+    let auto = rebound(&["diagnose", "--offline", "--format", "ndjson", &log]);
+    let named =
+        rebound(&["diagnose", "--offline", "--format", "ndjson", "--input", "postfix", &log]);
+    assert_eq!(named.code(), 0, "{}", named.stderr());
+    assert_eq!(lines(&named.stdout()), lines(&auto.stdout()));
+    // Read as another kind, the log holds no such record: named and skipped.
+    let wrong = rebound(&["diagnose", "--offline", "--format", "ndjson", "--input", "ses", &log]);
+    assert_eq!(wrong.code(), 1, "{}", wrong.stderr());
+    assert!(
+        wrong.stderr().contains("postfix-maillog.log") && wrong.stderr().contains("ses"),
+        "{}",
+        wrong.stderr()
+    );
+    let unknown = rebound(&["diagnose", "--offline", "--input", "qmail", &log]);
+    assert_eq!(unknown.code(), 2);
+    assert!(unknown.stderr().contains("possible values"), "{}", unknown.stderr());
+}

@@ -95,6 +95,9 @@ pub struct DiagnoseArgs {
     pub dns: DnsArgs,
 
     #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
     pub limits: LimitArgs,
 }
 
@@ -122,7 +125,34 @@ pub struct ReportArgs {
     pub dns: DnsArgs,
 
     #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// What kind of input the files are; shared by `diagnose` and `report`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Read every input as this kind instead of recognising each by its content:
+    /// auto (the default), mail (bounce messages, mboxes, pasted text), postfix,
+    /// exim or sendmail (mail logs), ses, sendgrid, mailgun or postmark (sending
+    /// services' events). The kinds are described in docs/inputs.md.
+    #[arg(long = "input", value_name = "KIND", default_value = "auto", value_parser = input_kinds())]
+    pub input: String,
+}
+
+impl InputArgs {
+    /// The kind chosen; `None` for `auto`.
+    pub fn kind(&self) -> Option<rebound_dsn::InputKind> {
+        rebound_dsn::InputKind::from_name(&self.input)
+    }
+}
+
+/// `auto` and every kind's name, for `--input` (and its completions).
+fn input_kinds() -> clap::builder::PossibleValuesParser {
+    let names = rebound_dsn::InputKind::ALL.map(rebound_dsn::InputKind::name);
+    clap::builder::PossibleValuesParser::new(std::iter::once("auto").chain(names))
 }
 
 /// How much of each bounce is read; shared by `diagnose` and `report`.

@@ -26,7 +26,7 @@ use rebound_rbl::Catalog;
 use rebound_verdict::{Findings, Lang, LookupPlan, Report, Source};
 
 use crate::args::{DiagnoseArgs, DnsArgs, Format, Language};
-use crate::inputs::{self, Content, Item, Message};
+use crate::inputs::{self, Content, Item, Message, Reading};
 use crate::lookup::{self, AnswerCache};
 use crate::render::stream::{self, Output, Piece, Sink};
 
@@ -52,9 +52,9 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let inputs = prepare(&args.rules, &args.inputs, "diagnose")?;
     let out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut output = Output::new(out, args.format, args.request, lang);
-    let limits = args.limits.limits();
+    let reading = Reading { kind: args.input.kind(), limits: args.limits.limits() };
     let outcome =
-        stream(inputs, &args.dns, limits, args.request, Some(args.format), lang, &mut output)?;
+        stream(inputs, &args.dns, reading, args.request, Some(args.format), lang, &mut output)?;
     output.finish()?;
     Ok(outcome.exit_code())
 }
@@ -113,7 +113,7 @@ impl Outcome {
 pub fn stream(
     inputs: Vec<PathBuf>,
     dns: &DnsArgs,
-    limits: Limits,
+    reading: Reading,
     request: bool,
     render_as: Option<Format>,
     lang: Lang,
@@ -129,7 +129,7 @@ pub fn stream(
 
     let read = Arc::new(AtomicU64::new(0));
     let progress = progress_bar(&inputs);
-    let (results, tokens) = start(inputs, dns.offline, limits, request, render_as, lang, &read);
+    let (results, tokens) = start(inputs, dns.offline, reading, request, render_as, lang, &read);
 
     let mut run = Run {
         output: sink,
@@ -201,7 +201,7 @@ enum Done {
 fn start(
     inputs: Vec<PathBuf>,
     offline: bool,
-    limits: Limits,
+    reading: Reading,
     request: bool,
     format: Option<Format>,
     lang: Lang,
@@ -224,7 +224,9 @@ fn start(
             let Ok(Ok(chunk)) = next else { break };
             let done = chunk
                 .into_iter()
-                .map(|(seq, message)| (seq, work(message, offline, &limits, request, format, lang)))
+                .map(|(seq, message)| {
+                    (seq, work(message, offline, &reading.limits, request, format, lang))
+                })
                 .collect();
             if result_tx.send(done).is_err() {
                 break;
@@ -244,7 +246,7 @@ fn start(
                 *open = false;
             }
         };
-        inputs::walk(&inputs, &read, limits.message_size, &mut |item| {
+        inputs::walk(&inputs, &read, reading, &mut |item| {
             if INTERRUPTED.load(Ordering::SeqCst) {
                 return false;
             }

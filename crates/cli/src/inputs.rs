@@ -59,6 +59,16 @@ enum Place {
     Maildir { folder: String, name: String },
 }
 
+/// How every input is read.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    /// The kind of input the user said all inputs are (`--input`); `None`: each is
+    /// recognised by its content.
+    pub kind: Option<rebound_dsn::InputKind>,
+    /// What is read of each message (`--limit`): here, the largest message read.
+    pub limits: rebound_dsn::Limits,
+}
+
 type Emit<'a> = dyn FnMut(Item) -> bool + 'a;
 /// What to do with a file found by the walk.
 type FileFn<'a> = dyn FnMut(&Path, Place, &mut Emit<'_>) -> bool + 'a;
@@ -71,7 +81,7 @@ type FileFn<'a> = dyn FnMut(&Path, Place, &mut Emit<'_>) -> bool + 'a;
 pub fn walk(
     inputs: &[PathBuf],
     read: &Arc<AtomicU64>,
-    max_message: usize,
+    reading: Reading,
     emit: &mut dyn FnMut(Item) -> bool,
 ) {
     let mut stdin_used = false;
@@ -89,13 +99,13 @@ pub fn walk(
                 continue;
             }
             let stdin = std::io::stdin().lock();
-            go = read_file("-", Place::File, Box::new(stdin), max_message, emit);
+            go = read_file("-", Place::File, Box::new(stdin), reading, emit);
             continue;
         }
         go = visit(
             path,
             &mut Vec::new(),
-            &mut |path, place, emit| read_path(path, place, read, max_message, emit),
+            &mut |path, place, emit| read_path(path, place, read, reading, emit),
             emit,
         );
     }
@@ -250,14 +260,14 @@ fn read_path(
     path: &Path,
     place: Place,
     read: &Arc<AtomicU64>,
-    max_message: usize,
+    reading: Reading,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
     let name = path.display().to_string();
     match File::open(path) {
         Ok(file) => {
             let counted = Box::new(Counted { inner: file, read: Arc::clone(read) });
-            read_file(&name, place, counted, max_message, emit)
+            read_file(&name, place, counted, reading, emit)
         }
         Err(err) => emit(Item::Unreadable { name, error: format!("cannot open: {err}") }),
     }
@@ -271,9 +281,11 @@ fn read_file(
     name: &str,
     place: Place,
     reader: Box<dyn Read + '_>,
-    max_message: usize,
+    reading: Reading,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
+    use rebound_dsn::InputKind;
+    let max_message = reading.limits.message_size;
     let unreadable = |error: std::io::Error| Item::Unreadable {
         name: name.into(),
         error: format!("cannot read: {error}"),
@@ -295,12 +307,13 @@ fn read_file(
         }
         Err(err) => return emit(unreadable(err)),
     };
-    if mbox {
+    if mbox && matches!(reading.kind, None | Some(InputKind::Mail)) {
         return read_mbox(name, reader, emit);
     }
-    let log = match reader.fill_buf() {
-        Ok(head) => rebound_dsn::LogReader::new(rebound_dsn::detect(head)),
-        Err(err) => return emit(unreadable(err)),
+    let log = match (reading.kind, reader.fill_buf()) {
+        (Some(kind), _) => rebound_dsn::LogReader::new(kind),
+        (None, Ok(head)) => rebound_dsn::LogReader::new(rebound_dsn::detect(head)),
+        (None, Err(err)) => return emit(unreadable(err)),
     };
     if let Some(log) = log {
         return read_log(name, place, reader, log, emit);
@@ -326,7 +339,7 @@ fn read_file(
         Place::File => Source::file(name),
         Place::Maildir { folder, name } => Source::maildir(folder, name),
     };
-    match messages_of(bytes) {
+    match messages_of(bytes, reading.kind) {
         Ok(messages) => {
             let several = messages.len() > 1;
             messages.into_iter().enumerate().all(|(index, content)| {
@@ -405,14 +418,18 @@ fn read_log(
     }
 }
 
-/// The one place where a file's content becomes messages, for a file that is not
+/// The one place where a file's content becomes messages (as the `kind` the user
+/// chose, else as recognised), for a file that is not
 /// an mbox: a mail log (Postfix, Exim, Sendmail) or a sending service's events (SES,
 /// SendGrid, Mailgun, Postmark), recognised by their content (`rebound_dsn::detect`),
 /// become one record per message or event; anything else is one message (a bounce,
 /// or pasted bounce text, in any encoding the parser reads). An error names why the
 /// file holds no mail.
-fn messages_of(bytes: Vec<u8>) -> Result<Vec<Content>, String> {
-    match rebound_dsn::detect(&bytes) {
+fn messages_of(
+    bytes: Vec<u8>,
+    kind: Option<rebound_dsn::InputKind>,
+) -> Result<Vec<Content>, String> {
+    match kind.unwrap_or_else(|| rebound_dsn::detect(&bytes)) {
         rebound_dsn::InputKind::Mail => Ok(vec![Content::Mail(bytes)]),
         kind => {
             let records = rebound_dsn::parse_events(kind, &bytes)

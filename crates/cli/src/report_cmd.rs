@@ -8,6 +8,7 @@ use rebound_verdict::{Lang, Summary};
 
 use crate::args::{Language, ReportArgs, ReportFormat};
 use crate::diagnose::{prepare, stream};
+use crate::inputs::Reading;
 use crate::render;
 use crate::render::stream::{Piece, Sink};
 
@@ -21,7 +22,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     // The reports stream through the summary one at a time: memory grows with the
     // distinct causes, providers, IPs and lists, and the suppressed addresses only.
     let mut folding = Folding(Summary::new(lang));
-    let outcome = stream(inputs, &args.dns, args.limits.limits(), false, None, lang, &mut folding)?;
+    let reading = Reading { kind: args.input.kind(), limits: args.limits.limits() };
+    let outcome = stream(inputs, &args.dns, reading, false, None, lang, &mut folding)?;
     let summary = folding.0;
 
     let mut out = std::io::stdout().lock();
