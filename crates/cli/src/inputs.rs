@@ -308,7 +308,7 @@ fn read_file(
         Err(err) => return emit(unreadable(err)),
     };
     if mbox && matches!(reading.kind, None | Some(InputKind::Mail)) {
-        return read_mbox(name, reader, emit);
+        return read_mbox(name, reader, max_message, emit);
     }
     let log = match (reading.kind, reader.fill_buf()) {
         (Some(kind), _) => rebound_dsn::LogReader::new(kind),
@@ -330,10 +330,7 @@ fn read_file(
         Err(err) => return emit(unreadable(err)),
     };
     if over {
-        let error = format!(
-            "over the message-size limit of {max_message} bytes (raise it with --limit message-size=SIZE)"
-        );
-        return emit(Item::Unreadable { name: name.into(), error });
+        return emit(Item::Unreadable { name: name.into(), error: too_large(None, max_message) });
     }
     let source = match place {
         Place::File => Source::file(name),
@@ -351,6 +348,14 @@ fn read_file(
         }
         Err(error) => emit(Item::NotMail { name: name.into(), error }),
     }
+}
+
+/// Why a message was not read: its size (when known) is over the limit.
+fn too_large(size: Option<usize>, max_message: usize) -> String {
+    let size = size.map(|s| format!(" ({s} bytes)")).unwrap_or_default();
+    format!(
+        "over the message-size limit of {max_message} bytes{size} (raise it with --limit message-size=SIZE)"
+    )
 }
 
 /// Reads a mail log line by line (so that a log of any size is read in bounded
@@ -445,30 +450,37 @@ fn messages_of(
 fn read_mbox(
     name: &str,
     reader: Box<dyn BufRead + '_>,
+    max_message: usize,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
-    let mut mbox = crate::mbox::MboxReader::new(reader);
+    use crate::mbox::Next;
+    let mut mbox = crate::mbox::MboxReader::new(reader, max_message);
     let mut index = 0;
     loop {
-        match mbox.next_message() {
-            Ok(Some(bytes)) => {
-                index += 1;
-                let several = index > 1 || mbox.has_more();
-                let shown = if several { format!("{name}#{index}") } else { name.to_string() };
-                let source = Source::mbox(name, index);
-                if !emit(Item::Message(Message {
-                    name: shown,
-                    source,
-                    content: Content::Mail(bytes),
-                })) {
-                    return false;
-                }
+        let next = mbox.next_message();
+        if matches!(next, Ok(Some(_))) {
+            index += 1;
+        }
+        let several = index > 1 || mbox.has_more();
+        let shown = if several { format!("{name}#{index}") } else { name.to_string() };
+        let go = match next {
+            Ok(Some(Next::Message(bytes))) => emit(Item::Message(Message {
+                name: shown,
+                source: Source::mbox(name, index),
+                content: Content::Mail(bytes),
+            })),
+            // Passed over as it was read: memory stays bounded, and the run goes on.
+            Ok(Some(Next::TooLarge(size))) => {
+                emit(Item::Unreadable { name: shown, error: too_large(Some(size), max_message) })
             }
             Ok(None) => return true,
             Err(err) => {
                 let error = format!("cannot read after message {index}: {err}");
                 return emit(Item::Unreadable { name: name.into(), error });
             }
+        };
+        if !go {
+            return false;
         }
     }
 }

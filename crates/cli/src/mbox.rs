@@ -31,10 +31,30 @@ pub struct MboxReader<R> {
     begun: bool,
     /// Finds the start of a line that may be a separator.
     separator: memmem::Finder<'static>,
+    /// How much is read at a time.
+    block: usize,
+    /// The largest message handed out; a larger one is passed over as it is read.
+    max_message: usize,
+    /// Bytes of the current message already passed over (it is over `max_message`).
+    skipped: usize,
+}
+
+/// What [`MboxReader::next_message`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// A message, mboxrd quoting undone.
+    Message(Vec<u8>),
+    /// A message over the size limit, passed over without keeping it: its size.
+    TooLarge(usize),
 }
 
 impl<R: Read> MboxReader<R> {
-    pub fn new(reader: R) -> MboxReader<R> {
+    /// A reader that hands out messages of at most `max_message` bytes.
+    pub fn new(reader: R, max_message: usize) -> MboxReader<R> {
+        MboxReader::with_block(reader, max_message, BLOCK)
+    }
+
+    fn with_block(reader: R, max_message: usize, block: usize) -> MboxReader<R> {
         MboxReader {
             reader,
             buf: Vec::new(),
@@ -43,6 +63,9 @@ impl<R: Read> MboxReader<R> {
             eof: false,
             begun: false,
             separator: memmem::Finder::new(b"\nFrom "),
+            block: block.max(1),
+            max_message,
+            skipped: 0,
         }
     }
 
@@ -57,8 +80,9 @@ impl<R: Read> MboxReader<R> {
             return Ok(false);
         }
         // `read_to_end` reads into the spare capacity without zeroing it first.
-        let n = (&mut self.reader).take(BLOCK as u64).read_to_end(&mut self.buf)?;
-        self.eof = n < BLOCK;
+        let block = self.block;
+        let n = (&mut self.reader).take(block as u64).read_to_end(&mut self.buf)?;
+        self.eof = n < block;
         Ok(n > 0)
     }
 
@@ -88,7 +112,7 @@ impl<R: Read> MboxReader<R> {
     }
 
     /// The next message, or `None` at the end.
-    pub fn next_message(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+    pub fn next_message(&mut self) -> std::io::Result<Option<Next>> {
         if !self.begun {
             // Skip blank lines up to the first message.
             loop {
@@ -110,6 +134,7 @@ impl<R: Read> MboxReader<R> {
             return Ok(None);
         }
         loop {
+            self.pass_over_excess();
             // A separator starts a line: look for `\nFrom ` from the `\n` that ends
             // the line before `scan_from`.
             let from = self.scan_from.saturating_sub(1).max(self.start);
@@ -121,7 +146,7 @@ impl<R: Read> MboxReader<R> {
                     if is_separator(&self.buf[line..line_end])
                         && is_header(&self.buf[line_end..next_end])
                     {
-                        let message = unquoted(&self.buf[self.start..line]);
+                        let message = self.hand_out(line);
                         self.start = line;
                         self.scan_from = line_end;
                         return Ok(Some(message));
@@ -129,16 +154,42 @@ impl<R: Read> MboxReader<R> {
                     self.scan_from = line_end;
                 }
                 None => {
-                    // Keep the last byte: it may be the `\n` of a separator to come.
-                    self.scan_from = self.buf.len();
+                    // The end may hold the start of a separator (`\nFro`): it is
+                    // searched again with what comes next.
+                    self.scan_from = self.buf.len().saturating_sub(5).max(self.scan_from);
+                    self.pass_over_excess();
                     if !self.fill()? {
-                        let message = unquoted(&self.buf[self.start..]);
-                        self.start = self.buf.len();
-                        return Ok((!message.is_empty()).then_some(message));
+                        let end = self.buf.len();
+                        let message = self.hand_out(end);
+                        self.start = end;
+                        let empty = matches!(&message, Next::Message(m) if m.is_empty());
+                        return Ok((!empty).then_some(message));
                     }
                 }
             }
         }
+    }
+
+    /// The current message, which ends at `end`.
+    fn hand_out(&mut self, end: usize) -> Next {
+        let size = std::mem::take(&mut self.skipped) + (end - self.start);
+        if size > self.max_message {
+            Next::TooLarge(size)
+        } else {
+            Next::Message(unquoted(&self.buf[self.start..end]))
+        }
+    }
+
+    /// Drops what was read of a message over the size limit, so that memory stays
+    /// bounded whatever its size; the part still to be searched stays.
+    fn pass_over_excess(&mut self) {
+        if self.buf.len() - self.start <= self.max_message {
+            return;
+        }
+        let keep = self.scan_from.saturating_sub(1).max(self.start);
+        self.skipped += keep - self.start;
+        self.buf.drain(self.start..keep);
+        self.scan_from -= keep - self.start;
     }
 }
 
@@ -248,11 +299,15 @@ mod tests {
         }
     }
 
+    /// The messages, read in blocks of `step` bytes.
     fn fast(data: &[u8], step: usize) -> Vec<Vec<u8>> {
-        let mut reader = MboxReader::new(Trickle { data, step });
+        let mut reader = MboxReader::with_block(Trickle { data, step }, usize::MAX, step);
         let mut out = Vec::new();
-        while let Some(m) = reader.next_message().unwrap() {
-            out.push(m);
+        while let Some(next) = reader.next_message().unwrap() {
+            match next {
+                Next::Message(m) => out.push(m),
+                Next::TooLarge(size) => panic!("no limit, yet {size} bytes too large"),
+            }
         }
         out
     }
@@ -274,7 +329,7 @@ mod tests {
     fn splits_like_split_mbox_and_unquotes() {
         let mbox = "\nFrom a@x Thu Mar  6 10:00:00 2025\nSubject: one\n\n>From here\n>>From there\nFrom Tokyo: hi\n\
                     From b@x Thu Mar  6 11:00:00 2025\nSubject: two\n\nbody\n";
-        let messages = texts(&fast(mbox.as_bytes(), BLOCK));
+        let messages = texts(&fast(mbox.as_bytes(), 4096));
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(
             messages[0].contains("\nFrom here\n>From there\nFrom Tokyo: hi\n"),
@@ -292,7 +347,7 @@ mod tests {
     #[test]
     fn a_separator_not_followed_by_a_header_is_body() {
         let mbox = "From a@x Thu Mar  6 10:00:00 2025\nSubject: one\n\nFrom b@x Thu Mar  6 11:00:00 2025\nhello\n";
-        assert_eq!(fast(mbox.as_bytes(), BLOCK).len(), 1);
+        assert_eq!(fast(mbox.as_bytes(), 4096).len(), 1);
         assert_eq!(plain(mbox.as_bytes()).len(), 1);
     }
 
@@ -323,5 +378,28 @@ mod tests {
         let messages = fast(input, 5);
         assert_eq!(texts(&messages), texts(&plain(input)));
         assert_eq!(messages[0], b"Subject: no From line\n\nFrom me, hello\nFrom quoted\n");
+    }
+
+    #[test]
+    fn a_message_over_the_limit_is_passed_over_in_bounded_memory() {
+        let small = "From a@x Thu Mar  6 10:00:00 2025\nSubject: small\n\nbody\n";
+        let mut big = String::from("From b@x Thu Mar  6 11:00:00 2025\nSubject: big\n\n");
+        while big.len() < 1_000_000 {
+            big.push_str("From the desk of nobody: a line that is no separator\n");
+        }
+        let mbox = format!("{small}{big}{small}");
+        let mut reader =
+            MboxReader::with_block(Trickle { data: mbox.as_bytes(), step: 4096 }, 100_000, 4096);
+        let mut got = Vec::new();
+        let mut most_buffered = 0;
+        while let Some(next) = reader.next_message().unwrap() {
+            most_buffered = most_buffered.max(reader.buf.capacity());
+            got.push(next);
+        }
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], Next::Message(small.as_bytes().to_vec()));
+        assert_eq!(got[1], Next::TooLarge(big.len()));
+        assert_eq!(got[2], Next::Message(small.as_bytes().to_vec()));
+        assert!(most_buffered < 400_000, "{most_buffered} bytes buffered for a 100 kB limit");
     }
 }
