@@ -38,7 +38,7 @@ fn unsafe_for_terminal(c: char) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let lang = if data.len() % 2 == 0 { Lang::En } else { Lang::Ja };
+    let lang = if data.len().is_multiple_of(2) { Lang::En } else { Lang::Ja };
     let mut summary = Summary::new(lang);
     for (index, bounce) in bounces(data).iter().enumerate() {
         let findings = Findings::offline(&plan(bounce));
