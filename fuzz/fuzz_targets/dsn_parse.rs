@@ -9,7 +9,10 @@ fuzz_target!(|data: &[u8]| {
         for recipient in &bounce.recipients {
             if let Some(status) = recipient.status {
                 // A status code must print back to something that parses to itself.
-                assert_eq!(status.to_string().parse::<rebound_dsn::StatusCode>().ok(), Some(status));
+                assert_eq!(
+                    status.to_string().parse::<rebound_dsn::StatusCode>().ok(),
+                    Some(status)
+                );
             }
             if let Some(diagnostic) = &recipient.diagnostic {
                 assert!(!diagnostic.contains('\n'), "diagnostic must be one line");

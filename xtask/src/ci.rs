@@ -39,6 +39,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]),
     )?;
     tests(&mut tally)?;
+    fuzz_smoke(&mut tally);
     corpus(&mut tally);
 
     eprintln!("xtask ci: finished in {:.0} s", started.elapsed().as_secs_f64());
@@ -47,6 +48,31 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Each fuzz target for a few seconds (`cargo xtask fuzz` for longer): one check
+/// per target, failed by a crash, a timeout or an input over the memory limit; and
+/// one failed check when they cannot be built or run at all.
+fn fuzz_smoke(tally: &mut Tally) {
+    const SECS: u64 = 20;
+    eprintln!("xtask ci: each fuzz target for {SECS} s");
+    match crate::fuzz::smoke(SECS) {
+        Ok(outcomes) => {
+            for outcome in outcomes {
+                match outcome.failure {
+                    None => tally.passed += 1,
+                    Some(failure) => {
+                        tally.failed += 1;
+                        tally.failures.push(format!("fuzz {}: {failure}", outcome.target));
+                    }
+                }
+            }
+        }
+        Err(err) => {
+            tally.failed += 1;
+            tally.failures.push(format!("fuzz smoke: {err:#}"));
+        }
+    }
 }
 
 /// The corpus scores, for the corpora next to the checkout: one check that fails on

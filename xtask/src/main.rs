@@ -13,6 +13,7 @@ mod corpus_extra;
 mod corpus_sisimai;
 mod diff_sisimai;
 mod floors;
+mod fuzz;
 mod man;
 mod mta_bounces;
 
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::Options::parse(args)
             .and_then(|options| corpus::run(&options))
             .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Some("fuzz") => fuzz::Options::parse(args).and_then(|options| fuzz::run(&options)),
         Some("diff-sisimai") => diff_sisimai::run(args).map(|()| ExitCode::SUCCESS),
         Some("man") => man::run(args.next().map(PathBuf::from)).map(|()| ExitCode::SUCCESS),
         Some("mta-bounces") => mta_bounces::run().map(|()| ExitCode::SUCCESS),
@@ -70,7 +72,8 @@ Tasks:
   bench rbl      bulk blocklist lookups against a loopback rbldnsd, beside dnsperf's
                  ceiling and pydnsbl on the same server
   ci             install test prerequisites, then fmt check, clippy -D warnings, all
-                 tests, and the corpus scores against their floors when the corpora are there
+                 tests, each fuzz target for 20 s, and the corpus scores against their
+                 floors when the corpora are there
   corpus [--raise-floors] [-v] [DIR]...
                  score rebound against every corpus under ../shared/corpus (or DIR),
                  one line each, and check the floors in xtask/corpus-floors.toml;
@@ -78,6 +81,12 @@ Tasks:
   diff-sisimai [--out FILE] DIR...
                  run Debian's Sisimai and rebound on every file under DIR and write
                  their disagreements, grouped by reason pair, to target/diff-sisimai.md
+  fuzz [TARGET] [--time SECS] [--asan]
+                 the cargo-fuzz targets of fuzz/ (all, one after another, or
+                 TARGET), SECS each (60 by default), seeded from the fixtures, each
+                 input held to 1 s and 256 MiB; installs cargo-fuzz when missing;
+                 --asan builds with AddressSanitizer (RUSTC_BOOTSTRAP=1); prints
+                 execs/s and coverage per target, fails naming a crash's input
   man [DIR]      the man pages (rebound.1, rebound-diagnose.1, ...) generated from
                  the CLI's flags, into target/man/ (or DIR)
   mta-bounces    (root) real bounces from Debian's Postfix, Exim and OpenSMTPD

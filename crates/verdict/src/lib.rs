@@ -47,8 +47,8 @@ pub use hosting::{hosting_of, Hosting};
 pub use plan::{plan, plan_with, FoundIn, LookupPlan, MentionedList};
 pub use provider::{provider_of, Provider};
 pub use reason::{
-    add_rules_file, classify, hard_bounce, hard_bounce_of, Classification, Reason, RulesFileError,
-    UnknownReason,
+    add_rules_file, check_rules_file, classify, hard_bounce, hard_bounce_of, Classification,
+    Reason, RulesFileError, UnknownReason,
 };
 pub use report::{Report, Source};
 pub use request::{no_request_reason, support_request, SupportRequest};

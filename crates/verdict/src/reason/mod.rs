@@ -44,7 +44,7 @@ mod tests;
 mod user;
 
 pub use names::{Reason, UnknownReason};
-pub use user::{add_rules_file, RulesFileError};
+pub use user::{add_rules_file, check_rules_file, RulesFileError};
 
 /// The facts of the provider whose word the reason engine takes first for `report`,
 /// when a provider recognises it (by host, token, or a notice's recipient).

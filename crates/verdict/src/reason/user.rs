@@ -127,6 +127,34 @@ static ADDED: Mutex<Added> = Mutex::new(Added { loaded: false, files: Vec::new()
 /// ```
 pub fn add_rules_file(path_for_messages: &str, text: &str) -> Result<(), RulesFileError> {
     let mut added = ADDED.lock().unwrap_or_else(PoisonError::into_inner);
+    check_against(&added, path_for_messages, text)?;
+    added.files.push((path_for_messages.to_string(), text.to_string()));
+    Ok(())
+}
+
+/// Checks a rules file exactly as [`add_rules_file`] would, with the same errors,
+/// without adding it: for a program that validates a file before it uses it (and
+/// for the fuzz target, which must not pile files up).
+///
+/// ```
+/// use rebound_verdict::{check_rules_file, RulesFileError};
+///
+/// let good = "[[rule]]\nid = \"ours.quota\"\nreason = \"mailboxfull\"\n\
+///     any = [\"drawer is full\"]\nsource = \"our own MTA\"\n";
+/// assert_eq!(check_rules_file("ours.toml", good), Ok(()));
+/// let err = check_rules_file("bad.toml", "[[rule]]\nid = \"b\"\nreason = \"nosuch\"\n");
+/// assert!(matches!(err, Err(RulesFileError::Invalid { line: 1, .. })), "{err:?}");
+/// assert!(check_rules_file("broken.toml", "a = [").is_err());
+/// ```
+///
+/// # Errors
+/// Those of [`add_rules_file`].
+pub fn check_rules_file(path_for_messages: &str, text: &str) -> Result<(), RulesFileError> {
+    let added = ADDED.lock().unwrap_or_else(PoisonError::into_inner);
+    check_against(&added, path_for_messages, text)
+}
+
+fn check_against(added: &Added, path_for_messages: &str, text: &str) -> Result<(), RulesFileError> {
     if added.loaded {
         return Err(RulesFileError::TooLate { file: path_for_messages.to_string() });
     }
@@ -136,9 +164,7 @@ pub fn add_rules_file(path_for_messages: &str, text: &str) -> Result<(), RulesFi
         // Each was checked when added: the same steps give the same answer.
         let _ = apply(&mut rules, file, text);
     }
-    apply(&mut rules, path_for_messages, text)?;
-    added.files.push((path_for_messages.to_string(), text.to_string()));
-    Ok(())
+    apply(&mut rules, path_for_messages, text)
 }
 
 /// Applies the files added to `rules`, the rules being loaded for use, and refuses any
