@@ -5,18 +5,7 @@ use std::collections::BTreeSet;
 
 use rebound_tests::Rbldnsd;
 
-use crate::util::{example, fixture, rebound, root};
-
-fn fixtures() -> Vec<String> {
-    let mut inputs: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".eml") && name != "not-a-bounce.eml")
-        .map(|name| fixture(&name))
-        .collect();
-    inputs.sort();
-    inputs
-}
+use crate::util::{eml_fixtures, example, rebound};
 
 /// Splits RFC 4180 CSV into records of fields.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -48,7 +37,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn csv_is_the_suppression_list_of_diagnose() {
-    let inputs = fixtures();
+    let inputs = eml_fixtures();
     let mut args = vec!["report", "--offline", "--format", "csv"];
     args.extend(inputs.iter().map(String::as_str));
     let run = rebound(&args);

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{fixture, rebound, root};
+use crate::util::{eml_fixtures, rebound};
 
 /// A bounce whose `Date` and recipient carry a script, in a file whose name is an
 /// image tag: each ends up on the page (the suppression table's date, address and
@@ -99,13 +99,7 @@ fn render(chromium: &Path, lang: &str) -> Page {
     let dir = tempfile::tempdir().unwrap();
     let hostile = dir.path().join(HOSTILE_NAME);
     std::fs::write(&hostile, HOSTILE).unwrap();
-    let mut inputs: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".eml") && name != "not-a-bounce.eml")
-        .map(|name| fixture(&name))
-        .collect();
-    inputs.sort();
+    let mut inputs = eml_fixtures();
     inputs.push(hostile.display().to_string());
     let run = |format: &str| {
         let mut args = vec!["report", "--offline", "--lang", lang, "--format", format];

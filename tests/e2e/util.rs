@@ -16,6 +16,18 @@ pub fn fixture(name: &str) -> String {
     root().join("tests/fixtures").join(name).display().to_string()
 }
 
+/// Every `.eml` fixture that is a bounce, sorted.
+pub fn eml_fixtures() -> Vec<String> {
+    let mut inputs: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".eml") && name != "not-a-bounce.eml")
+        .map(|name| fixture(&name))
+        .collect();
+    inputs.sort();
+    inputs
+}
+
 /// The example bounce the README runs.
 pub fn example() -> String {
     root().join("examples/outlook-s3150-xserver.eml").display().to_string()

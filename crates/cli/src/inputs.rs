@@ -69,6 +69,16 @@ pub struct Reading {
     pub limits: rebound_dsn::Limits,
 }
 
+impl Place {
+    /// Where a message of the file `name` found here was read.
+    fn source(self, name: &str) -> Source {
+        match self {
+            Place::File => Source::file(name),
+            Place::Maildir { folder, name } => Source::maildir(folder, name),
+        }
+    }
+}
+
 type Emit<'a> = dyn FnMut(Item) -> bool + 'a;
 /// What to do with a file found by the walk.
 type FileFn<'a> = dyn FnMut(&Path, Place, &mut Emit<'_>) -> bool + 'a;
@@ -332,10 +342,7 @@ fn read_file(
     if over {
         return emit(Item::Unreadable { name: name.into(), error: too_large(None, max_message) });
     }
-    let source = match place {
-        Place::File => Source::file(name),
-        Place::Maildir { folder, name } => Source::maildir(folder, name),
-    };
+    let source = place.source(name);
     match messages_of(bytes, reading.kind) {
         Ok(messages) => {
             let several = messages.len() > 1;
@@ -368,10 +375,7 @@ fn read_log(
     mut log: rebound_dsn::LogReader,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> bool {
-    let source = match place {
-        Place::File => Source::file(name),
-        Place::Maildir { folder, name } => Source::maildir(folder, name),
-    };
+    let source = place.source(name);
     let mut index = 0;
     let mut send = |bounce: rebound_dsn::Bounce, several: bool, index: usize| {
         let (shown, source) = if several {
